@@ -1,0 +1,123 @@
+package dev.tandem.protocol;
+
+import com.squareup.moshi.JsonReader;
+import com.squareup.moshi.JsonWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a pull endpoint answered with HTTP 200: either a {@link PullResponse} or an {@link
+ * ErrorResponse}. Exactly one of {@link #response()} and {@link #error()} is non-null. Immutable.
+ */
+public final class PullResult {
+  private final PullResponse response;
+  private final ErrorResponse error;
+
+  private PullResult(PullResponse response, ErrorResponse error) {
+    this.response = response;
+    this.error = error;
+  }
+
+  public static PullResult of(PullResponse response) {
+    if (response == null) throw new NullPointerException();
+    return new PullResult(response, null);
+  }
+
+  public static PullResult of(ErrorResponse error) {
+    if (error == null) throw new NullPointerException();
+    return new PullResult(null, error);
+  }
+
+  /** The successful response, or null if the server answered with an error. */
+  public PullResponse response() {
+    return response;
+  }
+
+  /** The error, or null if the pull succeeded. */
+  public ErrorResponse error() {
+    return error;
+  }
+
+  /**
+   * Reads a pull response body. A body with an {@code error} field is an error response; otherwise
+   * {@code cookie} (possibly null), {@code lastMutationIDChanges} and {@code patch} are required.
+   *
+   * @throws com.squareup.moshi.JsonDataException for a wrong shape, naming the JSON path.
+   * @throws com.squareup.moshi.JsonEncodingException for malformed JSON.
+   */
+  public static PullResult read(JsonReader reader) throws IOException {
+    String path = reader.getPath();
+    Cookie cookie = null;
+    Map<String, Long> lastMutationIDChanges = null;
+    List<PatchOperation> patch = null;
+    String error = null;
+    String errorPath = null;
+    String versionType = null;
+    JsonTokens.beginObject(reader);
+    while (reader.hasNext()) {
+      switch (reader.nextName()) {
+        case "cookie":
+          cookie = Cookie.read(reader);
+          break;
+        case "lastMutationIDChanges":
+          lastMutationIDChanges = new LinkedHashMap<>();
+          JsonTokens.beginObject(reader);
+          while (reader.hasNext()) {
+            String clientID = reader.nextName();
+            lastMutationIDChanges.put(clientID, JsonTokens.integer(reader));
+          }
+          reader.endObject();
+          break;
+        case "patch":
+          patch = new ArrayList<>();
+          JsonTokens.beginArray(reader);
+          while (reader.hasNext()) patch.add(PatchOperation.read(reader));
+          reader.endArray();
+          break;
+        case "error":
+          errorPath = reader.getPath();
+          error = JsonTokens.string(reader);
+          break;
+        case "versionType":
+          versionType = ErrorResponse.readVersionType(reader);
+          break;
+        default:
+          reader.skipValue();
+      }
+    }
+    reader.endObject();
+    if (error != null) return of(ErrorResponse.of(error, errorPath, versionType));
+    JsonTokens.require(cookie, "cookie", path);
+    JsonTokens.require(lastMutationIDChanges, "lastMutationIDChanges", path);
+    JsonTokens.require(patch, "patch", path);
+    return of(new PullResponse(cookie, lastMutationIDChanges, patch));
+  }
+
+  public void write(JsonWriter writer) throws IOException {
+    if (response != null) {
+      response.write(writer);
+    } else {
+      error.write(writer);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof PullResult)) return false;
+    PullResult other = (PullResult) o;
+    return response != null ? response.equals(other.response) : error.equals(other.error);
+  }
+
+  @Override
+  public int hashCode() {
+    return response != null ? response.hashCode() : error.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return response != null ? response.toString() : error.toString();
+  }
+}

@@ -1,0 +1,210 @@
+package dev.tandem.protocol;
+
+import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonReader;
+import com.squareup.moshi.JsonWriter;
+import java.io.IOException;
+import okio.Buffer;
+
+/**
+ * A JSON value kept as compact text: mutation {@code args}, patch values, cookies. Tandem passes
+ * these through (server to SQLite, SQLite to server) far more often than it looks inside them, so
+ * it keeps the text and never round-trips it through {@code Map}s and {@code Double}s.
+ *
+ * <p>Instances are validated on creation: the text is always one well-formed JSON value with no
+ * insignificant whitespace. Number literals are kept exactly as written ({@code 4} stays {@code 4},
+ * it does not become {@code 4.0}). Object keys keep their order, so equality is textual: {@code
+ * {"a":1,"b":2}} and {@code {"b":2,"a":1}} are different {@code RawJson}s.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RawJson {
+  /** The JSON literal {@code null}. */
+  public static final RawJson NULL = new RawJson("null");
+
+  private final String json;
+
+  private RawJson(String json) {
+    this.json = json;
+  }
+
+  /**
+   * Parses and compacts {@code json}.
+   *
+   * @throws IllegalArgumentException if {@code json} is not exactly one well-formed JSON value.
+   */
+  public static RawJson parse(String json) {
+    if ("null".equals(json)) return NULL;
+    JsonReader reader = JsonReader.of(new Buffer().writeUtf8(json));
+    try {
+      RawJson result = read(reader);
+      if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+        throw new JsonDataException("Trailing content after the JSON value at " + reader.getPath());
+      }
+      return result;
+    } catch (IOException | JsonDataException e) {
+      throw new IllegalArgumentException("Not a JSON value: " + e.getMessage(), e);
+    }
+  }
+
+  /** A JSON string holding {@code value}. */
+  public static RawJson string(String value) {
+    Buffer buffer = new Buffer();
+    try (JsonWriter writer = JsonWriter.of(buffer)) {
+      writer.value(value);
+    } catch (IOException e) {
+      throw new AssertionError(e); // A Buffer does not throw.
+    }
+    return new RawJson(buffer.readUtf8());
+  }
+
+  /** A JSON number holding {@code value}. */
+  public static RawJson number(long value) {
+    return new RawJson(Long.toString(value));
+  }
+
+  /**
+   * Reads the next value from {@code reader}, validating it token by token.
+   *
+   * @throws com.squareup.moshi.JsonEncodingException if the input is not well-formed JSON.
+   */
+  public static RawJson read(JsonReader reader) throws IOException {
+    if (reader.peek() == JsonReader.Token.NULL) {
+      reader.nextNull();
+      return NULL;
+    }
+    Buffer buffer = new Buffer();
+    JsonWriter writer = JsonWriter.of(buffer);
+    writer.setSerializeNulls(true);
+    copyValue(reader, writer);
+    writer.close();
+    return new RawJson(buffer.readUtf8());
+  }
+
+  /** Writes this value to {@code writer} as it is. */
+  public void write(JsonWriter writer) throws IOException {
+    if (this == NULL) {
+      boolean serializeNulls = writer.getSerializeNulls();
+      writer.setSerializeNulls(true);
+      writer.nullValue();
+      writer.setSerializeNulls(serializeNulls);
+      return;
+    }
+    try (okio.BufferedSink sink = writer.valueSink()) {
+      sink.writeUtf8(json);
+    }
+  }
+
+  /** A reader positioned at the start of this value. */
+  public JsonReader reader() {
+    return JsonReader.of(new Buffer().writeUtf8(json));
+  }
+
+  /** True for the JSON literal {@code null}. */
+  public boolean isNull() {
+    return this == NULL;
+  }
+
+  /** The compact JSON text. */
+  @Override
+  public String toString() {
+    return json;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RawJson && ((RawJson) other).json.equals(json);
+  }
+
+  @Override
+  public int hashCode() {
+    return json.hashCode();
+  }
+
+  /** Copies exactly one value (scalar, array or object) from {@code reader} to {@code writer}. */
+  static void copyValue(JsonReader reader, JsonWriter writer) throws IOException {
+    int depth = 0;
+    do {
+      JsonReader.Token token = reader.peek();
+      switch (token) {
+        case BEGIN_ARRAY:
+          reader.beginArray();
+          writer.beginArray();
+          depth++;
+          break;
+        case END_ARRAY:
+          reader.endArray();
+          writer.endArray();
+          depth--;
+          break;
+        case BEGIN_OBJECT:
+          reader.beginObject();
+          writer.beginObject();
+          depth++;
+          break;
+        case END_OBJECT:
+          reader.endObject();
+          writer.endObject();
+          depth--;
+          break;
+        case NAME:
+          writer.name(reader.nextName());
+          break;
+        case STRING:
+          writer.value(reader.nextString());
+          break;
+        case NUMBER:
+          writer.value(new NumberLiteral(reader.nextString()));
+          break;
+        case BOOLEAN:
+          writer.value(reader.nextBoolean());
+          break;
+        case NULL:
+          reader.nextNull();
+          writer.nullValue();
+          break;
+        default:
+          throw new JsonDataException(
+              "Expected a JSON value but was " + token + " at path " + reader.getPath());
+      }
+    } while (depth > 0);
+  }
+
+  /**
+   * A number kept as its JSON literal, so that copying it writes the same characters. Moshi's
+   * writer emits {@code Number.toString()} verbatim.
+   */
+  private static final class NumberLiteral extends Number {
+    private static final long serialVersionUID = 1L;
+    private final String literal;
+
+    NumberLiteral(String literal) {
+      this.literal = literal;
+    }
+
+    @Override
+    public int intValue() {
+      return (int) doubleValue();
+    }
+
+    @Override
+    public long longValue() {
+      return (long) doubleValue();
+    }
+
+    @Override
+    public float floatValue() {
+      return (float) doubleValue();
+    }
+
+    @Override
+    public double doubleValue() {
+      return Double.parseDouble(literal);
+    }
+
+    @Override
+    public String toString() {
+      return literal;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The sample chat app. Not built yet. */
+package dev.tandem.sample.chat;

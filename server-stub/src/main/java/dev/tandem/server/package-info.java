@@ -1,0 +1,2 @@
+/** The Tandem reference server: Replicache push and pull handlers over JDBC. */
+package dev.tandem.server;
