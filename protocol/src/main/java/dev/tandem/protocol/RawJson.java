@@ -58,6 +58,31 @@ public final class RawJson {
     return new RawJson(buffer.readUtf8());
   }
 
+  /** Writes one JSON value to a {@link JsonWriter}. */
+  public interface Writing {
+    void write(JsonWriter writer) throws IOException;
+  }
+
+  /**
+   * The value {@code writing} writes, for building values without parsing text: {@code
+   * RawJson.build(w -> w.beginObject().name("n").value(1).endObject())}.
+   *
+   * @throws IllegalStateException if it writes no value or an incomplete one.
+   */
+  public static RawJson build(Writing writing) {
+    Buffer buffer = new Buffer();
+    JsonWriter writer = JsonWriter.of(buffer);
+    writer.setSerializeNulls(true);
+    try {
+      writing.write(writer);
+      writer.close(); // Throws if a document is incomplete.
+    } catch (IOException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    if (buffer.size() == 0) throw new IllegalStateException("no JSON value was written");
+    return new RawJson(buffer.readUtf8());
+  }
+
   /** A JSON number holding {@code value}. */
   public static RawJson number(long value) {
     return new RawJson(Long.toString(value));

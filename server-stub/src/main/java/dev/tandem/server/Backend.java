@@ -1,0 +1,271 @@
+package dev.tandem.server;
+
+import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonEncodingException;
+import com.squareup.moshi.JsonReader;
+import dev.tandem.protocol.ErrorResponse;
+import dev.tandem.protocol.PullRequest;
+import dev.tandem.protocol.PushRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import okio.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Replicache push/pull backend over a {@link Database}: framework-agnostic handlers that take the
+ * {@code Authorization} header and the request body and answer a status and a JSON body. Mount them
+ * in any Java web server, or run {@link TandemServer}.
+ *
+ * <pre>{@code
+ * Backend backend = ChatDomain.install(Backend.builder().database(Database.sqlite(path))).build();
+ * HandlerResponse response = backend.push(request.getHeader("Authorization"), request.getInputStream());
+ * }</pre>
+ *
+ * <p>Thread-safe: handlers may be called from any number of threads at once.
+ */
+public final class Backend {
+  private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.sync");
+
+  private final Database database;
+  private final Authenticator authenticator;
+  private final SchemaVersions schemaVersions;
+  private final long maxBodyBytes;
+  private final PushProcessor pushes;
+  private final PullProcessor pulls;
+  private final Pokes pokes = new Pokes();
+
+  private Backend(Builder builder) throws Exception {
+    this.database = builder.database;
+    this.authenticator = builder.authenticator;
+    this.schemaVersions = builder.schemaVersions;
+    this.maxBodyBytes = builder.maxBodyBytes;
+    Transactor transactor = new Transactor(database);
+    this.pushes =
+        new PushProcessor(transactor, new LinkedHashMap<>(builder.mutators), database.dialect());
+    this.pulls = new PullProcessor(transactor, builder.clientView);
+    try (Connection connection = database.writes().getConnection()) {
+      Bookkeeping.migrate(connection, builder.ddl);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Pokes fired after each push that commits. */
+  public Pokes pokes() {
+    return pokes;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  /** Handles {@code POST /push}. */
+  public HandlerResponse push(String authorization, InputStream body) {
+    long start = System.nanoTime();
+    String userID = authenticator.userID(authorization);
+    if (userID == null) return HandlerResponse.error(401, "missing, invalid or expired token");
+    PushRequest push;
+    try {
+      push = parse(body, PushRequest::read);
+    } catch (BodyTooLarge e) {
+      return HandlerResponse.error(413, e.getMessage());
+    } catch (JsonEncodingException | JsonDataException e) {
+      return HandlerResponse.error(400, "malformed push: " + e.getMessage());
+    } catch (IOException e) {
+      return HandlerResponse.error(400, "malformed or truncated push body: " + e.getMessage());
+    }
+    HandlerResponse response;
+    int processed = 0;
+    int failed = 0;
+    long version = 0;
+    if (push.pushVersion() != PushRequest.VERSION) {
+      response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.PUSH));
+    } else if (!schemaVersions.supports(push.schemaVersion())) {
+      response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.SCHEMA));
+    } else {
+      try {
+        PushProcessor.Outcome outcome = pushes.process(userID, push);
+        response = outcome.response;
+        processed = outcome.processed;
+        failed = outcome.failed;
+        version = outcome.version;
+        if (version != 0) pokes.poke(version);
+      } catch (Exception e) {
+        log.error("push failed: group={}", push.clientGroupID(), e);
+        response = HandlerResponse.error(500, "push failed: " + e);
+      }
+    }
+    log.info(
+        "push group={} user={} mutations={} processed={} failed={} version={} status={} ms={}",
+        push.clientGroupID(),
+        userID,
+        push.mutations().size(),
+        processed,
+        failed,
+        version,
+        response.status(),
+        millisSince(start));
+    return response;
+  }
+
+  /** Handles {@code POST /pull}. */
+  public HandlerResponse pull(String authorization, InputStream body) {
+    long start = System.nanoTime();
+    String userID = authenticator.userID(authorization);
+    if (userID == null) return HandlerResponse.error(401, "missing, invalid or expired token");
+    PullRequest pull;
+    try {
+      pull = parse(body, PullRequest::read);
+    } catch (BodyTooLarge e) {
+      return HandlerResponse.error(413, e.getMessage());
+    } catch (JsonEncodingException | JsonDataException e) {
+      return HandlerResponse.error(400, "malformed pull: " + e.getMessage());
+    } catch (IOException e) {
+      return HandlerResponse.error(400, "malformed or truncated pull body: " + e.getMessage());
+    }
+    HandlerResponse response;
+    long version = 0;
+    int ops = 0;
+    if (pull.pullVersion() != PullRequest.VERSION) {
+      response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.PULL));
+    } else if (!schemaVersions.supports(pull.schemaVersion())) {
+      response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.SCHEMA));
+    } else {
+      try {
+        PullProcessor.Outcome outcome = pulls.process(userID, pull);
+        response = outcome.response;
+        version = outcome.version;
+        ops = outcome.ops;
+      } catch (Exception e) {
+        log.error("pull failed: group={}", pull.clientGroupID(), e);
+        response = HandlerResponse.error(500, "pull failed: " + e);
+      }
+    }
+    log.info(
+        "pull group={} user={} cookie={} version={} ops={} status={} ms={}",
+        pull.clientGroupID(),
+        userID,
+        pull.cookie(),
+        version,
+        ops,
+        response.status(),
+        millisSince(start));
+    return response;
+  }
+
+  /** True if the database answers. */
+  public boolean healthy() {
+    try (Connection connection = database.reads().getConnection()) {
+      return connection.isValid(2);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private interface Parser<T> {
+    T read(JsonReader reader) throws IOException;
+  }
+
+  /** Reads at most {@code maxBodyBytes} and parses exactly one JSON document. */
+  private <T> T parse(InputStream body, Parser<T> parser) throws IOException {
+    Buffer buffer = new Buffer();
+    byte[] chunk = new byte[8192];
+    for (int n; (n = body.read(chunk)) != -1; ) {
+      if (buffer.size() + n > maxBodyBytes) {
+        throw new BodyTooLarge("request body exceeds " + maxBodyBytes + " bytes");
+      }
+      buffer.write(chunk, 0, n);
+    }
+    JsonReader reader = JsonReader.of(buffer);
+    T value = parser.read(reader);
+    if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+      throw new JsonDataException("trailing content after the JSON body at " + reader.getPath());
+    }
+    return value;
+  }
+
+  private static String millisSince(long start) {
+    return String.format("%.2f", (System.nanoTime() - start) / 1e6);
+  }
+
+  /** The body is larger than the configured cap. */
+  static final class BodyTooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLarge(String message) {
+      super(message);
+    }
+  }
+
+  /** Builds a {@link Backend}. */
+  public static final class Builder {
+    private Database database;
+    private Authenticator authenticator = Authenticator.dev();
+    private SchemaVersions schemaVersions = SchemaVersions.all();
+    private long maxBodyBytes = 4L << 20;
+    private final Map<String, Mutator> mutators = new LinkedHashMap<>();
+    private final List<String> ddl = new ArrayList<>();
+    private ClientView clientView = (connection, since, out) -> {};
+
+    private Builder() {}
+
+    public Builder database(Database database) {
+      this.database = database;
+      return this;
+    }
+
+    /** Default: {@link Authenticator#dev()}. */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = authenticator;
+      return this;
+    }
+
+    /** Default: every version. */
+    public Builder schemaVersions(SchemaVersions schemaVersions) {
+      this.schemaVersions = schemaVersions;
+      return this;
+    }
+
+    /** Larger push and pull bodies get 413. Default 4 MiB. */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      if (maxBodyBytes <= 0) throw new IllegalArgumentException("maxBodyBytes <= 0");
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /** Registers a server-side mutator under the name clients use. */
+    public Builder mutator(String name, Mutator mutator) {
+      if (mutators.putIfAbsent(name, mutator) != null) {
+        throw new IllegalArgumentException("mutator '" + name + "' is already registered");
+      }
+      return this;
+    }
+
+    /**
+     * Idempotent DDL for the domain tables ({@code CREATE TABLE IF NOT EXISTS …}), run at build.
+     */
+    public Builder ddl(String... statements) {
+      ddl.addAll(List.of(statements));
+      return this;
+    }
+
+    public Builder clientView(ClientView clientView) {
+      this.clientView = clientView;
+      return this;
+    }
+
+    /** Creates the tables it needs and returns the backend. */
+    public Backend build() throws Exception {
+      if (database == null) throw new IllegalStateException("database is required");
+      return new Backend(this);
+    }
+  }
+}

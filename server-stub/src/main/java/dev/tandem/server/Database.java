@@ -1,0 +1,111 @@
+package dev.tandem.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * Where the server keeps its state: a {@link DataSource} for write transactions, one for reads, and
+ * the SQL dialect. Pushes serialize on the global version row; pulls read a consistent snapshot
+ * without blocking them.
+ *
+ * <p>{@link #sqlite} and {@link #postgres} own connection pools and close them in {@link #close};
+ * {@link #of} wraps a {@code DataSource} the caller owns and closes nothing.
+ */
+public final class Database implements AutoCloseable {
+  private final Dialect dialect;
+  private final DataSource writes;
+  private final DataSource reads;
+  private final HikariDataSource[] owned;
+
+  private Database(
+      Dialect dialect, DataSource writes, DataSource reads, HikariDataSource... owned) {
+    this.dialect = dialect;
+    this.writes = writes;
+    this.reads = reads;
+    this.owned = owned;
+  }
+
+  /** A caller-owned data source. For SQLite it should use WAL mode and a busy timeout. */
+  public static Database of(DataSource dataSource, Dialect dialect) {
+    return new Database(dialect, dataSource, dataSource);
+  }
+
+  /**
+   * An embedded SQLite file, created if absent: WAL mode, {@code synchronous=NORMAL}, one writer
+   * connection (SQLite serializes writers anyway; one connection makes them queue fairly instead of
+   * spinning on SQLITE_BUSY) and a few readers.
+   */
+  public static Database sqlite(Path file) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(30_000);
+    SQLiteDataSource sqlite = new SQLiteDataSource(config);
+    sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+    HikariDataSource writes = pool("tandem-sqlite-writer", sqlite, 1);
+    HikariDataSource reads = pool("tandem-sqlite-reader", sqlite, 4);
+    return new Database(Dialect.SQLITE, writes, reads, reads, writes);
+  }
+
+  /**
+   * A PostgreSQL database by JDBC URL ({@code jdbc:postgresql://host:port/db?user=…&password=…}),
+   * with a pool of {@code poolSize} connections.
+   */
+  public static Database postgres(String jdbcUrl, int poolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("tandem-postgres");
+    config.setJdbcUrl(jdbcUrl);
+    config.setMaximumPoolSize(poolSize);
+    HikariDataSource pool = new HikariDataSource(config);
+    return new Database(Dialect.POSTGRES, pool, pool, pool);
+  }
+
+  /**
+   * Opens the database the {@code --db} flag names: a {@code jdbc:postgresql:} URL, a {@code
+   * jdbc:sqlite:} URL, or a file path for SQLite.
+   */
+  public static Database open(String spec) {
+    if (spec.startsWith("jdbc:postgresql:")) return postgres(spec, 16);
+    if (spec.startsWith("jdbc:sqlite:"))
+      return sqlite(Path.of(spec.substring("jdbc:sqlite:".length())));
+    if (spec.startsWith("jdbc:")) {
+      throw new IllegalArgumentException(
+          "unsupported database URL "
+              + spec.replaceAll("password=[^&]*", "password=***")
+              + ": use a jdbc:postgresql: URL or a SQLite file path");
+    }
+    return sqlite(Path.of(spec));
+  }
+
+  private static HikariDataSource pool(String name, DataSource source, int size) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(name);
+    config.setDataSource(source);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(1);
+    return new HikariDataSource(config);
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** Connections for push transactions. */
+  public DataSource writes() {
+    return writes;
+  }
+
+  /** Connections for pull transactions. */
+  public DataSource reads() {
+    return reads;
+  }
+
+  @Override
+  public void close() {
+    for (HikariDataSource pool : owned) pool.close();
+  }
+}

@@ -1,0 +1,212 @@
+package dev.tandem.server;
+
+import dev.tandem.protocol.ErrorResponse;
+import dev.tandem.protocol.Mutation;
+import dev.tandem.protocol.PushRequest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a push (PROTOCOL.md, server rules 1–7) in one transaction at version + 1: duplicates are
+ * skipped, each new mutation runs in a savepoint (a mutator that throws is rolled back and its ID
+ * still counts), a gap stops processing and commits what came before it, and an unknown client that
+ * does not start at 1 gets {@code ClientStateNotFound}.
+ */
+final class PushProcessor {
+  private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.push");
+
+  /** What a push did. {@code response} is what to answer. */
+  static final class Outcome {
+    final HandlerResponse response;
+    final int processed;
+    final int failed;
+    final int skipped;
+    final long version; // 0 when nothing committed
+
+    Outcome(HandlerResponse response, int processed, int failed, int skipped, long version) {
+      this.response = response;
+      this.processed = processed;
+      this.failed = failed;
+      this.skipped = skipped;
+      this.version = version;
+    }
+  }
+
+  private final Transactor transactor;
+  private final Map<String, Mutator> mutators;
+  private final Dialect dialect;
+
+  PushProcessor(Transactor transactor, Map<String, Mutator> mutators, Dialect dialect) {
+    this.transactor = transactor;
+    this.mutators = mutators;
+    this.dialect = dialect;
+  }
+
+  Outcome process(String userID, PushRequest push) throws Exception {
+    return transactor.write(connection -> apply(connection, userID, push));
+  }
+
+  private Outcome apply(Connection connection, String userID, PushRequest push) throws Exception {
+    String groupID = push.clientGroupID();
+    String owner = Bookkeeping.groupOwner(connection, groupID);
+    if (owner == null) {
+      Bookkeeping.claimGroup(connection, groupID, userID);
+    } else if (!owner.equals(userID)) {
+      throw new Transactor.Rollback(forbidden());
+    }
+
+    long version = Bookkeeping.version(connection) + 1;
+    Map<String, Long> lastMutationIDs = new LinkedHashMap<>();
+    Map<String, Long> changed = new LinkedHashMap<>();
+    int processed = 0;
+    int failed = 0;
+    int skipped = 0;
+    String gap = null;
+    for (Mutation mutation : push.mutations()) {
+      String clientID = mutation.clientID();
+      Long last = lastMutationIDs.get(clientID);
+      if (last == null) {
+        Bookkeeping.ClientRow row = Bookkeeping.client(connection, clientID);
+        if (row != null && !row.groupID.equals(groupID)) {
+          throw new Transactor.Rollback(forbidden());
+        }
+        last = row == null ? 0L : row.lastMutationID;
+        if (row == null && mutation.id() > 1) {
+          // An unknown client past its first mutation: the server lost its state (rule 7).
+          throw new Transactor.Rollback(
+              outcome(ok(ErrorResponse.clientStateNotFound()), 0, 0, 0, 0));
+        }
+        lastMutationIDs.put(clientID, last);
+      }
+      long expected = last + 1;
+      if (mutation.id() < expected) {
+        skipped++;
+        continue;
+      }
+      if (mutation.id() > expected) {
+        gap =
+            "mutation "
+                + mutation.id()
+                + " of client "
+                + clientID
+                + " skips ahead: expected "
+                + expected
+                + "; it and every mutation after it were not applied";
+        break;
+      }
+      if (run(connection, mutation, userID, version)) processed++;
+      else failed++;
+      lastMutationIDs.put(clientID, mutation.id());
+      changed.put(clientID, mutation.id());
+    }
+
+    if (!changed.isEmpty()) {
+      for (Map.Entry<String, Long> client : changed.entrySet()) {
+        Bookkeeping.saveClient(connection, client.getKey(), groupID, client.getValue(), version);
+      }
+      Bookkeeping.setVersion(connection, version);
+    }
+    HandlerResponse response =
+        gap == null ? HandlerResponse.ok("{}") : HandlerResponse.error(409, gap);
+    return outcome(response, processed, failed, skipped, changed.isEmpty() ? 0 : version);
+  }
+
+  /** Runs one mutation in a savepoint; false if it failed and was rolled back. */
+  private boolean run(Connection connection, Mutation mutation, String userID, long version)
+      throws SQLException {
+    Mutator mutator = mutators.get(mutation.name());
+    if (mutator == null) {
+      log.warn(
+          "mutation {} of client {}: unknown mutator '{}', skipped",
+          mutation.id(),
+          mutation.clientID(),
+          mutation.name());
+      return false;
+    }
+    Savepoint savepoint = connection.setSavepoint();
+    try {
+      mutator.apply(
+          new Context(connection, version, userID, mutation.clientID(), dialect), mutation.args());
+      connection.releaseSavepoint(savepoint);
+      return true;
+    } catch (SQLException e) {
+      if (Transactor.retryable(e)) throw e; // Retry the whole push.
+      connection.rollback(savepoint);
+      logFailure(mutation, e);
+      return false;
+    } catch (Exception e) {
+      connection.rollback(savepoint);
+      logFailure(mutation, e);
+      return false;
+    }
+  }
+
+  private static void logFailure(Mutation mutation, Exception e) {
+    log.warn(
+        "mutation {} of client {} ({}) failed and was skipped: {}",
+        mutation.id(),
+        mutation.clientID(),
+        mutation.name(),
+        e.toString());
+  }
+
+  private static Outcome outcome(
+      HandlerResponse response, int processed, int failed, int skipped, long version) {
+    return new Outcome(response, processed, failed, skipped, version);
+  }
+
+  private static Outcome forbidden() {
+    return outcome(
+        HandlerResponse.error(403, "this client group belongs to another user"), 0, 0, 0, 0);
+  }
+
+  static HandlerResponse ok(ErrorResponse error) {
+    return HandlerResponse.ok(ProtocolJsonWriter.write(ErrorResponse.class, error));
+  }
+
+  private static final class Context implements MutationContext {
+    private final Connection connection;
+    private final long version;
+    private final String userID;
+    private final String clientID;
+    private final Dialect dialect;
+
+    Context(Connection connection, long version, String userID, String clientID, Dialect dialect) {
+      this.connection = connection;
+      this.version = version;
+      this.userID = userID;
+      this.clientID = clientID;
+      this.dialect = dialect;
+    }
+
+    @Override
+    public Connection connection() {
+      return connection;
+    }
+
+    @Override
+    public long version() {
+      return version;
+    }
+
+    @Override
+    public String userID() {
+      return userID;
+    }
+
+    @Override
+    public String clientID() {
+      return clientID;
+    }
+
+    @Override
+    public Dialect dialect() {
+      return dialect;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.tandem.server;
+
+import dev.tandem.server.internal.HttpRoutes;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The standalone HTTP server (Jetty 12): {@code POST /api/replicache/push}, {@code POST
+ * /api/replicache/pull}, {@code GET /api/replicache/poke} (server-sent events: a {@code data: poke}
+ * event after each push that commits) and {@code GET /health}.
+ *
+ * <pre>{@code
+ * try (TandemServer server = TandemServer.start(backend, 0)) {
+ *   String base = "http://localhost:" + server.port();
+ * }
+ * }</pre>
+ */
+public final class TandemServer implements AutoCloseable {
+  private static final long HEARTBEAT_SECONDS = 15;
+
+  private final Server jetty;
+  private final HttpRoutes routes;
+  private final ScheduledExecutorService heartbeats;
+  private final int port;
+
+  private TandemServer(
+      Server jetty, HttpRoutes routes, ScheduledExecutorService heartbeats, int port) {
+    this.jetty = jetty;
+    this.routes = routes;
+    this.heartbeats = heartbeats;
+    this.port = port;
+  }
+
+  /** Starts serving {@code backend} on {@code port} (0 picks a free port). */
+  public static TandemServer start(Backend backend, int port, long maxBodyBytes) throws Exception {
+    Server jetty = new Server();
+    ServerConnector connector = new ServerConnector(jetty);
+    connector.setPort(port);
+    jetty.addConnector(connector);
+    HttpRoutes routes = new HttpRoutes(backend, maxBodyBytes);
+    jetty.setHandler(routes);
+    jetty.setStopTimeout(2_000);
+    jetty.start();
+    ScheduledExecutorService heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "tandem-sse-heartbeat");
+              thread.setDaemon(true);
+              return thread;
+            });
+    heartbeats.scheduleAtFixedRate(
+        routes::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    return new TandemServer(jetty, routes, heartbeats, connector.getLocalPort());
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** Blocks until the server stops. */
+  public void join() throws InterruptedException {
+    jetty.join();
+  }
+
+  @Override
+  public void close() throws Exception {
+    heartbeats.shutdownNow();
+    routes.closeStreams();
+    jetty.stop();
+  }
+}
