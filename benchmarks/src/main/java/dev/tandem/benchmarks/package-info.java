@@ -1,0 +1,2 @@
+/** Benchmark harnesses that print figures beside same-run baselines. */
+package dev.tandem.benchmarks;
