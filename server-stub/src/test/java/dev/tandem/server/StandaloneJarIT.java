@@ -1,0 +1,103 @@
+package dev.tandem.server;
+
+import static dev.tandem.server.Requests.createMessage;
+import static dev.tandem.server.Requests.pullJson;
+import static dev.tandem.server.Requests.pushJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.protocol.Cookie;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code java -jar target/tandem-server.jar}, as a user starts it. */
+class StandaloneJarIT {
+  static final Path JAR = Paths.get("target/tandem-server.jar").toAbsolutePath();
+  static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+
+  @TempDir Path directory;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void startsOnItsEmbeddedDefaultWithNoSetUp() throws Exception {
+    Process process = start();
+    try {
+      int port = awaitPort(process);
+      String base = "http://127.0.0.1:" + port;
+
+      assertEquals(200, send(base + "/health", null).statusCode());
+      assertEquals(
+          200,
+          send(base + "/api/replicache/push", pushJson("g1", createMessage("c1", 1, "m1", "hi")))
+              .statusCode());
+      HttpResponse<String> pull = send(base + "/api/replicache/pull", pullJson("g1", Cookie.NULL));
+      assertTrue(pull.body().contains("\"message/m1\""), pull.body());
+      assertTrue(Files.exists(directory.resolve("tandem-server.db")), "default database file");
+    } finally {
+      process.destroy();
+      assertTrue(process.waitFor(20, TimeUnit.SECONDS), "server stops on SIGTERM");
+    }
+  }
+
+  @Test
+  void rejectsUnknownFlagsWithUsage() throws Exception {
+    Process process = start("--colour", "blue");
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue());
+    assertTrue(output.contains("unknown flag --colour") && output.contains("usage:"), output);
+  }
+
+  private Process start(String... flags) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(JAR.toString());
+    if (flags.length == 0) command.addAll(Arrays.asList("--port", "0"));
+    command.addAll(Arrays.asList(flags));
+    return new ProcessBuilder(command)
+        .directory(directory.toFile())
+        .redirectErrorStream(true)
+        .start();
+  }
+
+  /** Reads the server's output until it says where it listens. */
+  private static int awaitPort(Process process) throws Exception {
+    BufferedReader output =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    for (String line; (line = output.readLine()) != null; ) {
+      seen.append(line).append('\n');
+      Matcher matcher = LISTENING.matcher(line);
+      if (matcher.find()) {
+        Thread drain = new Thread(() -> output.lines().forEach(l -> {}));
+        drain.setDaemon(true);
+        drain.start();
+        return Integer.parseInt(matcher.group(1));
+      }
+    }
+    throw new AssertionError("server exited without listening:\n" + seen);
+  }
+
+  private HttpResponse<String> send(String url, String json) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+    if (json != null) request.POST(HttpRequest.BodyPublishers.ofString(json));
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
