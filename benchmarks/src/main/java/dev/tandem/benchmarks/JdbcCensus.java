@@ -119,8 +119,8 @@ final class JdbcCensus {
 
   /**
    * A socket factory for the PostgreSQL driver ({@code socketFactory=} connection property) that
-   * counts writes to the socket: the driver buffers each batch of protocol messages up to a Sync and
-   * writes it at once, so one write is one request the client then waits on.
+   * counts writes to the socket: the driver buffers each batch of protocol messages up to a Sync
+   * and writes it at once, so one write is one request the client then waits on.
    */
   public static final class CountingSockets extends SocketFactory {
     static final AtomicLong writes = new AtomicLong();

@@ -100,7 +100,8 @@ public final class Backend {
         if (version != 0) pokes.poke(version);
       } catch (Exception e) {
         log.error("push failed: group={}", push.clientGroupID(), e);
-        response = HandlerResponse.error(500, "push failed: " + e);
+        response =
+            HandlerResponse.error(500, "push failed; nothing was applied (see the server log)");
       }
     }
     log.info(
@@ -146,7 +147,7 @@ public final class Backend {
         ops = outcome.ops;
       } catch (Exception e) {
         log.error("pull failed: group={}", pull.clientGroupID(), e);
-        response = HandlerResponse.error(500, "pull failed: " + e);
+        response = HandlerResponse.error(500, "pull failed (see the server log)");
       }
     }
     log.info(

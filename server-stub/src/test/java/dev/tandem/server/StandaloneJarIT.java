@@ -56,6 +56,28 @@ class StandaloneJarIT {
   }
 
   @Test
+  void servesPostgresByJdbcUrl() throws Exception {
+    Process process =
+        start("--port", "0", "--db", TestDatabases.postgresUrl(), "--schema-versions", "2..4");
+    try {
+      String base = "http://127.0.0.1:" + awaitPort(process);
+      String push = pushJson("g1", "3", List.of(createMessage("c1", 1, "m1", "hi")));
+
+      assertEquals("{}", send(base + "/api/replicache/push", push).body());
+      String old = pushJson("g1", "1", List.of(createMessage("c1", 2, "m2", "hi")));
+      assertEquals(
+          "{\"error\":\"VersionNotSupported\",\"versionType\":\"schema\"}",
+          send(base + "/api/replicache/push", old).body());
+      String pull =
+          pullJson("g1", Cookie.NULL).replace("\"schemaVersion\":\"1\"", "\"schemaVersion\":\"2\"");
+      assertTrue(send(base + "/api/replicache/pull", pull).body().contains("\"c1\":1"));
+    } finally {
+      process.destroy();
+      assertTrue(process.waitFor(20, TimeUnit.SECONDS), "server stops on SIGTERM");
+    }
+  }
+
+  @Test
   void rejectsUnknownFlagsWithUsage() throws Exception {
     Process process = start("--colour", "blue");
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -144,6 +144,29 @@ class TandemServerTest {
   }
 
   @Test
+  void browsersMayCallFromAnotherOrigin() throws Exception {
+    HttpResponse<String> preflight =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/replicache/push"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "http://localhost:5173")
+                .header("Access-Control-Request-Method", "POST")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(204, preflight.statusCode());
+    assertEquals("*", preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+    assertTrue(
+        preflight
+            .headers()
+            .firstValue("Access-Control-Allow-Headers")
+            .orElse("")
+            .contains("Authorization"));
+    assertEquals(
+        "*", get("/health").headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+  }
+
+  @Test
   void aPushPokesOpenStreams() throws Exception {
     HttpResponse<Stream<String>> stream =
         http.send(

@@ -19,7 +19,12 @@ final class TestDatabases {
   }
 
   /** A new, empty Postgres database (the server itself is shared by the whole test JVM). */
-  static synchronized Database postgres(int poolSize) throws Exception {
+  static Database postgres(int poolSize) throws Exception {
+    return Database.postgres(postgresUrl(), poolSize);
+  }
+
+  /** The JDBC URL of a new, empty Postgres database. */
+  static synchronized String postgresUrl() throws Exception {
     if (postgres == null) {
       postgres = EmbeddedPostgres.builder().start();
       Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::stopPostgres));
@@ -29,7 +34,7 @@ final class TestDatabases {
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + name);
     }
-    return Database.postgres(postgres.getJdbcUrl("postgres", name), poolSize);
+    return postgres.getJdbcUrl("postgres", name);
   }
 
   private static void stopPostgres() {

@@ -33,6 +33,13 @@ public final class HttpRoutes extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
+    allowCrossOrigin(response);
+    if (method.equals("OPTIONS")) {
+      // A browser's CORS preflight: the Replicache tutorial's client is served from another origin.
+      response.setStatus(204);
+      callback.succeeded();
+      return true;
+    }
     switch (path) {
       case PUSH:
       case PULL:
@@ -66,6 +73,15 @@ public final class HttpRoutes extends Handler.Abstract {
       default:
         return answer(response, callback, 404, "{\"message\":\"no such endpoint\"}");
     }
+  }
+
+  private static void allowCrossOrigin(Response response) {
+    response.getHeaders().put("Access-Control-Allow-Origin", "*");
+    response.getHeaders().put("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    response
+        .getHeaders()
+        .put("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Replicache-RequestID");
+    response.getHeaders().put("Access-Control-Max-Age", "600");
   }
 
   private void openStream(Response response, Callback callback) {
