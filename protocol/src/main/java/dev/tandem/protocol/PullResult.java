@@ -41,6 +41,11 @@ public final class PullResult {
     return error;
   }
 
+  /** Receives patch operations as they are read, for responses too large to hold. */
+  public interface PatchHandler {
+    void handle(PatchOperation op) throws IOException;
+  }
+
   /**
    * Reads a pull response body. A body with an {@code error} field is an error response; otherwise
    * {@code cookie} (possibly null), {@code lastMutationIDChanges} and {@code patch} are required.
@@ -49,10 +54,24 @@ public final class PullResult {
    * @throws com.squareup.moshi.JsonEncodingException for malformed JSON.
    */
   public static PullResult read(JsonReader reader) throws IOException {
+    final List<PatchOperation> patch = new ArrayList<>();
+    PullResult result = read(reader, patch::add);
+    if (result.error != null) return result;
+    PullResponse streamed = result.response;
+    return of(new PullResponse(streamed.cookie(), streamed.lastMutationIDChanges(), patch));
+  }
+
+  /**
+   * Reads a pull response body like {@link #read(JsonReader)}, but hands each patch operation to
+   * {@code handler} as it is read, in order, and returns a response whose {@code patch()} is empty.
+   * The body's fields may come in any order, so the handler may see operations before the cookie
+   * and before an error or a malformed part is found: apply them where they can be undone.
+   */
+  public static PullResult read(JsonReader reader, PatchHandler handler) throws IOException {
     String path = reader.getPath();
     Cookie cookie = null;
     Map<String, Long> lastMutationIDChanges = null;
-    List<PatchOperation> patch = null;
+    boolean patch = false;
     String error = null;
     String errorPath = null;
     String versionType = null;
@@ -72,10 +91,10 @@ public final class PullResult {
           reader.endObject();
           break;
         case "patch":
-          patch = new ArrayList<>();
           JsonTokens.beginArray(reader);
-          while (reader.hasNext()) patch.add(PatchOperation.read(reader));
+          while (reader.hasNext()) handler.handle(PatchOperation.read(reader));
           reader.endArray();
+          patch = true;
           break;
         case "error":
           errorPath = reader.getPath();
@@ -92,8 +111,10 @@ public final class PullResult {
     if (error != null) return of(ErrorResponse.of(error, errorPath, versionType));
     JsonTokens.require(cookie, "cookie", path);
     JsonTokens.require(lastMutationIDChanges, "lastMutationIDChanges", path);
-    JsonTokens.require(patch, "patch", path);
-    return of(new PullResponse(cookie, lastMutationIDChanges, patch));
+    if (!patch) throw JsonTokens.missing("patch", path);
+    return of(
+        new PullResponse(
+            cookie, lastMutationIDChanges, java.util.Collections.<PatchOperation>emptyList()));
   }
 
   public void write(JsonWriter writer) throws IOException {

@@ -1,0 +1,10 @@
+package dev.tandem;
+
+/** A mutator threw: the mutation was not made and left nothing behind. */
+public final class MutationException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  MutationException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.tandem;
+
+import dev.tandem.internal.sync.Backoff;
+import io.reactivex.rxjava3.core.Scheduler;
+import io.reactivex.rxjava3.disposables.Disposable;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.sse.EventSource;
+import okhttp3.sse.EventSourceListener;
+import okhttp3.sse.EventSources;
+
+/**
+ * Listens to the server's poke stream (server-sent events): every event means "pull now". A dropped
+ * or refused stream reconnects with exponential backoff.
+ */
+final class PokeStream extends EventSourceListener {
+  private final Transport transport;
+  private final String url;
+  private final Puller puller;
+  private final Scheduler.Worker worker;
+  private final Backoff backoff;
+  private final SyncState state;
+  private EventSource source;
+  private Disposable reconnect;
+  private boolean closed;
+
+  PokeStream(
+      Transport transport,
+      String url,
+      Puller puller,
+      Scheduler scheduler,
+      Backoff backoff,
+      SyncState state) {
+    this.transport = transport;
+    this.url = url;
+    this.puller = puller;
+    this.worker = scheduler.createWorker();
+    this.backoff = backoff;
+    this.state = state;
+  }
+
+  synchronized void connect() {
+    if (closed || state.stopped()) return;
+    Request request = new Request.Builder().url(url).header("Accept", "text/event-stream").build();
+    source = EventSources.createFactory(transport.http().client()).newEventSource(request, this);
+  }
+
+  @Override
+  public void onOpen(EventSource eventSource, Response response) {
+    synchronized (this) {
+      backoff.success();
+    }
+    puller.schedule(0); // Anything poked while we were away.
+  }
+
+  @Override
+  public void onEvent(EventSource eventSource, String id, String type, String data) {
+    puller.schedule(0);
+  }
+
+  @Override
+  public void onClosed(EventSource eventSource) {
+    scheduleReconnect();
+  }
+
+  @Override
+  public void onFailure(EventSource eventSource, Throwable failure, Response response) {
+    scheduleReconnect();
+  }
+
+  private synchronized void scheduleReconnect() {
+    if (closed) return;
+    long delay = backoff.failure();
+    reconnect = worker.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+  }
+
+  synchronized void close() {
+    closed = true;
+    if (reconnect != null) reconnect.dispose();
+    if (source != null) source.cancel();
+    worker.dispose();
+  }
+}

@@ -1,0 +1,147 @@
+package dev.tandem;
+
+import com.squareup.moshi.JsonDataException;
+import dev.tandem.internal.sync.Backoff;
+import dev.tandem.protocol.Cookie;
+import dev.tandem.protocol.ProtocolJson;
+import dev.tandem.protocol.PullRequest;
+import io.reactivex.rxjava3.core.Scheduler;
+import java.io.File;
+import java.io.IOException;
+import okhttp3.Response;
+import okio.Buffer;
+import okio.BufferedSink;
+import okio.BufferedSource;
+import okio.Okio;
+import okio.Source;
+
+/**
+ * The pull loop (client rules 4 and 5): on start, every {@code pullInterval}, on a poke and on
+ * demand, one request in flight. The response is spooled (to memory when small, to a temp file when
+ * large) before the write lock is taken, then applied as a stream by {@link PullApplier}.
+ */
+final class Puller extends SyncLoop {
+  private static final long MEMORY_SPOOL_BYTES = 1L << 20;
+
+  private final LocalStore local;
+  private final Transport transport;
+  private final PullApplier applier;
+  private final String url;
+  private final String schemaVersion;
+  private final long intervalMillis;
+  private final Pusher pusher;
+
+  Puller(
+      Scheduler scheduler,
+      Backoff backoff,
+      SyncState state,
+      LocalStore local,
+      Transport transport,
+      String url,
+      String schemaVersion,
+      long intervalMillis,
+      Pusher pusher) {
+    super(scheduler, backoff, state);
+    this.local = local;
+    this.transport = transport;
+    this.applier = new PullApplier(local);
+    this.url = url;
+    this.schemaVersion = schemaVersion;
+    this.intervalMillis = intervalMillis;
+    this.pusher = pusher;
+  }
+
+  @Override
+  void afterSuccess() {
+    if (intervalMillis > 0) schedule(intervalMillis);
+  }
+
+  @Override
+  long attempt() {
+    if (state.stopped()) return DONE;
+    Cookie base = local.cookie();
+    String json =
+        ProtocolJson.moshi()
+            .adapter(PullRequest.class)
+            .toJson(
+                new PullRequest(
+                    PullRequest.VERSION,
+                    local.clientGroupID,
+                    local.profileID,
+                    schemaVersion,
+                    base));
+    state.update(s -> s.withPulling(true));
+    File spill = null;
+    try {
+      PullApplier.Outcome outcome;
+      try (Response response = transport.post(url, json)) {
+        state.update(s -> s.withOnline(true));
+        if (response.code() != 200) {
+          String message = "pull answered HTTP " + response.code();
+          state.update(s -> s.withLastError(message));
+          return backoff.failure();
+        }
+        Buffer memory = new Buffer();
+        BufferedSource source = response.body().source();
+        while (memory.size() <= MEMORY_SPOOL_BYTES && source.read(memory, 8192) != -1) {
+          // Small responses stay in memory.
+        }
+        BufferedSource body;
+        if (source.exhausted()) {
+          body = memory;
+        } else {
+          spill = File.createTempFile("tandem-pull", ".json");
+          try (BufferedSink sink = Okio.buffer(Okio.sink(spill))) {
+            sink.writeAll(memory);
+            sink.writeAll(source);
+          }
+          Source file = Okio.source(spill);
+          body = Okio.buffer(file);
+        }
+        try {
+          outcome = applier.apply(body, base);
+        } finally {
+          body.close();
+        }
+      }
+      return handle(outcome);
+    } catch (JsonDataException | com.squareup.moshi.JsonEncodingException e) {
+      String message = "malformed pull response: " + e.getMessage();
+      state.update(s -> s.withLastError(message));
+      return backoff.failure();
+    } catch (IOException e) {
+      String message = "pull failed: " + e;
+      state.update(s -> s.withOnline(false).withLastError(message));
+      return backoff.failure();
+    } finally {
+      if (spill != null && !spill.delete()) spill.deleteOnExit();
+      state.update(s -> s.withPulling(false));
+    }
+  }
+
+  private long handle(PullApplier.Outcome outcome) {
+    switch (outcome.kind) {
+      case APPLIED:
+      case NO_OP:
+        backoff.success();
+        pusher.resendFromStart();
+        long now = scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS);
+        long pending = local.pendingCount();
+        state.update(s -> s.withLastError(null).withLastSync(now).withPendingCount(pending));
+        state.confirmedUpTo(local.confirmedMutationID());
+        state.pulled();
+        if (pending > 0) pusher.schedule(0);
+        return DONE;
+      case DISCARDED:
+        return 0; // Our cookie moved on while this pull was out: ask again from the new one.
+      case REJECTED:
+        String message = outcome.message;
+        state.update(s -> s.withLastError(message));
+        return backoff.failure();
+      case ERROR:
+      default:
+        state.stop("pull refused: " + outcome.error, outcome.error);
+        return DONE;
+    }
+  }
+}

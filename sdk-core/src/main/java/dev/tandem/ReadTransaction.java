@@ -1,0 +1,32 @@
+package dev.tandem;
+
+import java.util.List;
+
+/**
+ * A consistent read of the local client view: every read in one transaction sees the same state.
+ * Values are JSON; {@link #get(String)} returns them as plain Java values ({@code Map<String,
+ * Object>}, {@code List<Object>}, {@code String}, {@code Double}, {@code Boolean}, or null), and
+ * {@link #get(String, Class)} maps them to a class through Moshi.
+ *
+ * <p>A transaction is valid only inside the callback it was passed to, on that thread.
+ */
+public interface ReadTransaction {
+  /** The value of {@code key} as a plain JSON value, or null if absent. */
+  Object get(String key);
+
+  /** The value of {@code key} mapped to {@code type} through Moshi, or null if absent. */
+  <T> T get(String key, Class<T> type);
+
+  /** The value of {@code key} as compact JSON text, or null if absent. */
+  String getJson(String key);
+
+  boolean has(String key);
+
+  boolean isEmpty();
+
+  /** Entries in UTF-8 byte order of their keys, as {@code options} selects them. */
+  List<KeyValue> scan(ScanOptions options);
+
+  /** The ID of the client this instance is. */
+  String clientID();
+}

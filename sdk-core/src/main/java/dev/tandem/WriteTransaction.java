@@ -1,0 +1,32 @@
+package dev.tandem;
+
+/**
+ * What a {@link Mutator} changes the client view through. Writes are optimistic: they show at once
+ * and are reverted and replayed when the server's state arrives (rebase), so a mutator must depend
+ * only on the transaction and its args.
+ */
+public interface WriteTransaction extends ReadTransaction {
+  /**
+   * Sets {@code key} to {@code value}, serialized to JSON through Moshi (a {@code Map}, a {@code
+   * List}, a string, a number, a boolean, or an object of a class Moshi can write).
+   */
+  void put(String key, Object value);
+
+  /** Same as {@link #put}, Replicache's other name for it. */
+  void set(String key, Object value);
+
+  /** Deletes {@code key}; true if it existed. */
+  boolean del(String key);
+
+  /** The ID of the mutation being run. */
+  long mutationID();
+
+  /** Why the mutator runs: {@code INITIAL} when first made, {@code REBASE} when replayed. */
+  Reason reason();
+
+  /** Why a mutator runs. */
+  enum Reason {
+    INITIAL,
+    REBASE
+  }
+}

@@ -1,0 +1,19 @@
+package dev.tandem.internal.store;
+
+import java.io.Closeable;
+
+/** Rows of a query, read forward once. Columns are 0-based. Not thread-safe. */
+public interface SqlCursor extends Closeable {
+  boolean next();
+
+  String getString(int column);
+
+  long getLong(int column);
+
+  double getDouble(int column);
+
+  boolean isNull(int column);
+
+  @Override
+  void close();
+}

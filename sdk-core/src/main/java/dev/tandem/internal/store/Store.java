@@ -1,0 +1,269 @@
+package dev.tandem.internal.store;
+
+import dev.tandem.protocol.Cookie;
+import dev.tandem.protocol.RawJson;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tandem's tables in the local database and the statements over them. The store does no locking:
+ * writes go through {@link SqlDriver#writer()} under the engine's write lock, reads through a
+ * reader connection.
+ *
+ * <ul>
+ *   <li>{@code tandem_meta}: clientID, clientGroupID, profileID, cookie, a disabled reason.
+ *   <li>{@code tandem_kv}: the client view with optimistic changes applied, keys in UTF-8 order.
+ *   <li>{@code tandem_pending}: mutations not yet confirmed, in the order they were made.
+ *   <li>{@code tandem_confirmed}: the last mutation ID the server confirmed, per client of the
+ *       group.
+ *   <li>{@code tandem_undo}: each key's value before the first pending mutation changed it, so a
+ *       rebase reverts exactly what pending mutations touched (NULL: the key did not exist).
+ * </ul>
+ */
+public final class Store {
+  static final int SCHEMA_VERSION = 1;
+
+  static final String[] SCHEMA = {
+    "CREATE TABLE IF NOT EXISTS tandem_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT)"
+        + " WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS tandem_kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
+        + " WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS tandem_pending (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+        + " client_id TEXT NOT NULL, id INTEGER NOT NULL,"
+        + " name TEXT NOT NULL, args TEXT NOT NULL, timestamp REAL NOT NULL,"
+        + " UNIQUE (client_id, id))",
+    "CREATE TABLE IF NOT EXISTS tandem_confirmed (client_id TEXT PRIMARY KEY NOT NULL,"
+        + " last_mutation_id INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS tandem_undo (key TEXT PRIMARY KEY NOT NULL, prior TEXT)"
+        + " WITHOUT ROWID",
+  };
+
+  public static final String CLIENT_ID = "clientID";
+  public static final String CLIENT_GROUP_ID = "clientGroupID";
+  public static final String PROFILE_ID = "profileID";
+  public static final String COOKIE = "cookie";
+  public static final String DISABLED = "disabled";
+
+  private final SqlDriver driver;
+
+  public Store(SqlDriver driver) {
+    this.driver = driver;
+  }
+
+  public SqlDriver driver() {
+    return driver;
+  }
+
+  public SqlConnection writer() {
+    return driver.writer();
+  }
+
+  /** Creates the tables of a new database, or checks that an existing one is one Tandem knows. */
+  public void migrate() {
+    SqlConnection db = driver.writer();
+    db.begin();
+    try {
+      long version;
+      try (SqlCursor cursor = db.query("PRAGMA user_version")) {
+        cursor.next();
+        version = cursor.getLong(0);
+      }
+      if (version > SCHEMA_VERSION) {
+        throw new IllegalStateException(
+            "this database was written by a newer Tandem (store version "
+                + version
+                + "); this one reads up to "
+                + SCHEMA_VERSION);
+      }
+      for (String sql : SCHEMA) db.execute(sql);
+      db.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+      db.commit();
+    } catch (RuntimeException e) {
+      db.rollback();
+      throw e;
+    }
+  }
+
+  // --- meta ---
+
+  public static String meta(SqlConnection db, String key) {
+    try (SqlCursor cursor = db.query("SELECT value FROM tandem_meta WHERE key = ?", key)) {
+      return cursor.next() ? cursor.getString(0) : null;
+    }
+  }
+
+  public static void setMeta(SqlConnection db, String key, String value) {
+    db.execute(
+        "INSERT INTO tandem_meta (key, value) VALUES (?, ?)"
+            + " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        key,
+        value);
+  }
+
+  public static Cookie cookie(SqlConnection db) {
+    String json = meta(db, COOKIE);
+    return json == null ? Cookie.NULL : Cookie.parse(json);
+  }
+
+  // --- kv ---
+
+  /** The value's JSON text, or null. */
+  public static String get(SqlConnection db, String key) {
+    try (SqlCursor cursor = db.query("SELECT value FROM tandem_kv WHERE key = ?", key)) {
+      return cursor.next() ? cursor.getString(0) : null;
+    }
+  }
+
+  public static void put(SqlConnection db, String key, String json) {
+    db.execute(
+        "INSERT INTO tandem_kv (key, value) VALUES (?, ?)"
+            + " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        key,
+        json);
+  }
+
+  /** Deletes {@code key}; true if it existed. */
+  public static boolean del(SqlConnection db, String key) {
+    return db.execute("DELETE FROM tandem_kv WHERE key = ?", key) > 0;
+  }
+
+  public static void clear(SqlConnection db) {
+    db.execute("DELETE FROM tandem_kv");
+  }
+
+  /** Records {@code key}'s value before its first optimistic change since the last snapshot. */
+  public static void recordUndo(SqlConnection db, String key) {
+    db.execute(
+        "INSERT OR IGNORE INTO tandem_undo (key, prior)"
+            + " VALUES (?, (SELECT value FROM tandem_kv WHERE key = ?))",
+        key,
+        key);
+  }
+
+  /**
+   * Puts back every value pending mutations changed, as it was at the last confirmed snapshot.
+   * Returns the keys it touched.
+   */
+  public static List<String> revertOptimistic(SqlConnection db) {
+    List<String> keys = new ArrayList<>();
+    List<String[]> undo = new ArrayList<>();
+    try (SqlCursor cursor = db.query("SELECT key, prior FROM tandem_undo")) {
+      while (cursor.next()) undo.add(new String[] {cursor.getString(0), cursor.getString(1)});
+    }
+    for (String[] entry : undo) {
+      if (entry[1] == null) {
+        del(db, entry[0]);
+      } else {
+        put(db, entry[0], entry[1]);
+      }
+      keys.add(entry[0]);
+    }
+    if (!undo.isEmpty()) db.execute("DELETE FROM tandem_undo");
+    return keys;
+  }
+
+  // --- pending mutations ---
+
+  /** A mutation made here and not yet confirmed. */
+  public static final class Pending {
+    /** The position in the queue; 0 before it is stored. */
+    public final long seq;
+
+    public final String clientID;
+    public final long id;
+    public final String name;
+    public final RawJson args;
+    public final double timestamp;
+
+    public Pending(
+        long seq, String clientID, long id, String name, RawJson args, double timestamp) {
+      this.seq = seq;
+      this.clientID = clientID;
+      this.id = id;
+      this.name = name;
+      this.args = args;
+      this.timestamp = timestamp;
+    }
+  }
+
+  public static void addPending(SqlConnection db, Pending pending) {
+    db.execute(
+        "INSERT INTO tandem_pending (client_id, id, name, args, timestamp) VALUES (?, ?, ?, ?, ?)",
+        pending.clientID,
+        pending.id,
+        pending.name,
+        pending.args.toString(),
+        pending.timestamp);
+  }
+
+  /**
+   * Pending mutations after position {@code afterSeq} (0 for all), in the order they were made, at
+   * most {@code limit}.
+   */
+  public static List<Pending> pending(SqlConnection db, long afterSeq, int limit) {
+    List<Pending> result = new ArrayList<>();
+    try (SqlCursor cursor =
+        db.query(
+            "SELECT seq, client_id, id, name, args, timestamp FROM tandem_pending"
+                + " WHERE seq > ? ORDER BY seq LIMIT ?",
+            afterSeq,
+            (long) limit)) {
+      while (cursor.next()) {
+        result.add(
+            new Pending(
+                cursor.getLong(0),
+                cursor.getString(1),
+                cursor.getLong(2),
+                cursor.getString(3),
+                RawJson.parse(cursor.getString(4)),
+                cursor.getDouble(5)));
+      }
+    }
+    return result;
+  }
+
+  public static long pendingCount(SqlConnection db) {
+    try (SqlCursor cursor = db.query("SELECT COUNT(*) FROM tandem_pending")) {
+      cursor.next();
+      return cursor.getLong(0);
+    }
+  }
+
+  /** The highest mutation ID {@code clientID} has used, pending or confirmed; 0 if none. */
+  public static long lastMutationID(SqlConnection db, String clientID) {
+    try (SqlCursor cursor =
+        db.query(
+            "SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM tandem_pending WHERE client_id = ?"
+                + " UNION ALL SELECT last_mutation_id FROM tandem_confirmed WHERE client_id = ?)",
+            clientID,
+            clientID)) {
+      return cursor.next() && !cursor.isNull(0) ? cursor.getLong(0) : 0;
+    }
+  }
+
+  /** Drops pending mutations the server has confirmed; returns how many. */
+  public static int dropConfirmed(SqlConnection db, String clientID, long lastMutationID) {
+    return db.execute(
+        "DELETE FROM tandem_pending WHERE client_id = ? AND id <= ?", clientID, lastMutationID);
+  }
+
+  // --- confirmed last mutation IDs ---
+
+  public static Map<String, Long> confirmed(SqlConnection db) {
+    Map<String, Long> result = new LinkedHashMap<>();
+    try (SqlCursor cursor = db.query("SELECT client_id, last_mutation_id FROM tandem_confirmed")) {
+      while (cursor.next()) result.put(cursor.getString(0), cursor.getLong(1));
+    }
+    return result;
+  }
+
+  public static void setConfirmed(SqlConnection db, String clientID, long lastMutationID) {
+    db.execute(
+        "INSERT INTO tandem_confirmed (client_id, last_mutation_id) VALUES (?, ?)"
+            + " ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id",
+        clientID,
+        lastMutationID);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.tandem.internal.sync;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.Call;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Posts push and pull bodies with the headers the protocol names: {@code Content-Type}, {@code
+ * Authorization} and {@code X-Replicache-RequestID: <clientID>-<sessionID>-<counter>}. Thread-safe.
+ */
+public final class Http {
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final OkHttpClient client;
+  private final String requestIDPrefix;
+  private final AtomicLong counter = new AtomicLong();
+
+  public Http(OkHttpClient client, String clientID, String sessionID) {
+    this.client = client;
+    this.requestIDPrefix = clientID + "-" + sessionID + "-";
+  }
+
+  /** Starts a POST; the caller executes the call and closes the response. */
+  public Call post(String url, String authorization, String json) {
+    Request request =
+        new Request.Builder()
+            .url(url)
+            .header("Authorization", authorization == null ? "" : authorization)
+            .header("X-Replicache-RequestID", requestIDPrefix + counter.getAndIncrement())
+            .post(RequestBody.create(json, JSON))
+            .build();
+    return client.newCall(request);
+  }
+
+  public OkHttpClient client() {
+    return client;
+  }
+
+  /** A non-200 answer; the body is not parsed. */
+  public static final class StatusException extends IOException {
+    private static final long serialVersionUID = 1L;
+    public final int status;
+
+    public StatusException(int status, String what) {
+      super(what + " answered HTTP " + status);
+      this.status = status;
+    }
+  }
+
+  /** Throws {@link StatusException} unless {@code response} is a 200. */
+  public static void requireOk(Response response, String what) throws StatusException {
+    if (response.code() != 200) throw new StatusException(response.code(), what);
+  }
+}
