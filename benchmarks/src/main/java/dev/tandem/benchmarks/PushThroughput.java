@@ -22,8 +22,8 @@ import javax.sql.DataSource;
  * fresh database, warms both sides up, then runs {@code -pairs} pairs of fixed-duration rounds,
  * alternating which side goes first, and prints backend and baseline throughput and their ratio.
  *
- * <p>Options: {@code -dialects sqlite,postgres -clients 1,8,32 -batch 20 -warmup 1 -seconds 2
- * -pairs 3 -jitwarmup 1.5 -census true}.
+ * <p>Options: {@code -dialects sqlite,postgres -clients 1,8,32 -batch 20 -warmup 1 -seconds 1.2
+ * -pairs 5 -jitwarmup 1.5 -census true}.
  */
 public final class PushThroughput {
   private PushThroughput() {}
@@ -34,8 +34,8 @@ public final class PushThroughput {
     int[] clients = {1, 8, 32};
     int batch = 20;
     double warmupSeconds = 1;
-    double roundSeconds = 2;
-    int pairs = 3;
+    double roundSeconds = 1.2;
+    int pairs = 5;
     double jitWarmupSeconds = 1.5;
     boolean census = true;
 
@@ -81,7 +81,7 @@ public final class PushThroughput {
                 "unknown option "
                     + flag
                     + "; options: -dialects sqlite,postgres -clients 1,8,32 -batch 20 -warmup 1"
-                    + " -seconds 2 -pairs 3 -jitwarmup 1.5 -census true");
+                    + " -seconds 1.2 -pairs 5 -jitwarmup 1.5 -census true");
         }
       }
       return options;
