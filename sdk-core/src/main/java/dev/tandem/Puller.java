@@ -100,6 +100,9 @@ final class Puller extends SyncLoop {
         }
         try {
           outcome = applier.apply(body, base);
+        } catch (IOException e) {
+          // The body is already here in full: failing to read it means it is not JSON.
+          throw new JsonDataException(e.getMessage(), e);
         } finally {
           body.close();
         }

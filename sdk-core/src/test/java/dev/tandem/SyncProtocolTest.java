@@ -1,0 +1,492 @@
+package dev.tandem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.ChatMutators.Increment;
+import dev.tandem.protocol.ProtocolJson;
+import dev.tandem.protocol.PullRequest;
+import dev.tandem.protocol.PushRequest;
+import io.reactivex.rxjava3.observers.TestObserver;
+import io.reactivex.rxjava3.schedulers.Schedulers;
+import io.reactivex.rxjava3.schedulers.TestScheduler;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One protocol behaviour per test, against MockWebServer, with time on a {@link TestScheduler}: no
+ * sleeps. HTTP calls run synchronously inside {@code triggerActions}/{@code advanceTimeBy}.
+ */
+class SyncProtocolTest {
+  static final String EMPTY_PULL = "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":[]}";
+
+  @TempDir Path directory;
+  final MockWebServer server = new MockWebServer();
+  final TestScheduler scheduler = new TestScheduler();
+  final List<Boolean> authRefreshes = new ArrayList<>();
+  Tandem tandem;
+
+  /** Pushes and pulls answered from separate queues; an empty queue answers 503. */
+  final Deque<MockResponse> pushes = new ConcurrentLinkedDeque<>();
+
+  final Deque<MockResponse> pulls = new ConcurrentLinkedDeque<>();
+
+  @BeforeEach
+  void startServer() throws IOException {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            Deque<MockResponse> queue =
+                request.getUrl().encodedPath().endsWith("/push") ? pushes : pulls;
+            MockResponse response = queue.poll();
+            return response != null
+                ? response
+                : new MockResponse.Builder().code(503).body("{}").build();
+          }
+        });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (tandem != null) tandem.close();
+    server.close();
+  }
+
+  Tandem.Builder builder() {
+    return ChatMutators.register(Tandem.builder())
+        .databaseFile(new File(directory.toFile(), "client.db"))
+        .serverUrl(server.url("/api").toString())
+        .pokeUrl(null)
+        .schemaVersion("3")
+        .pullInterval(0)
+        .scheduler(scheduler)
+        .queryScheduler(Schedulers.trampoline())
+        .auth(
+            refresh -> {
+              authRefreshes.add(refresh);
+              return refresh ? "token-2" : "token-1";
+            });
+  }
+
+  /** Opens the client and answers its first pull with {@code firstPull}. */
+  Tandem start(String firstPull) throws Exception {
+    enqueue(firstPull);
+    tandem = builder().build();
+    scheduler.triggerActions();
+    takeRequest(); // The start-up pull.
+    return tandem;
+  }
+
+  /** Queues the answer to the next pull. */
+  void enqueue(String json) {
+    pulls.add(new MockResponse.Builder().body(json).build());
+  }
+
+  /** Queues the answer to the next push. */
+  void enqueuePush(String json) {
+    pushes.add(new MockResponse.Builder().body(json).build());
+  }
+
+  void enqueuePush(int code) {
+    pushes.add(new MockResponse.Builder().code(code).body("{}").build());
+  }
+
+  RecordedRequest takeRequest() throws InterruptedException {
+    RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+    if (request == null) throw new AssertionError("no request was made");
+    return request;
+  }
+
+  static PushRequest push(RecordedRequest request) throws IOException {
+    assertTrue(request.getUrl().encodedPath().endsWith("/push"), request.getUrl().toString());
+    return ProtocolJson.moshi().adapter(PushRequest.class).fromJson(request.getBody().utf8());
+  }
+
+  static PullRequest pull(RecordedRequest request) throws IOException {
+    assertTrue(request.getUrl().encodedPath().endsWith("/pull"), request.getUrl().toString());
+    return ProtocolJson.moshi().adapter(PullRequest.class).fromJson(request.getBody().utf8());
+  }
+
+  Object value(String key) throws Exception {
+    return tandem.query(tx -> tx.get(key));
+  }
+
+  SyncStatus status() {
+    return tandem.status().blockingFirst();
+  }
+
+  void advance(long millis) {
+    scheduler.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+  }
+
+  static String pullResponse(int cookie, String lastMutationIDs, String... ops) {
+    return "{\"cookie\":"
+        + cookie
+        + ",\"lastMutationIDChanges\":"
+        + lastMutationIDs
+        + ",\"patch\":["
+        + String.join(",", ops)
+        + "]}";
+  }
+
+  String confirmed(long id) {
+    return "{\"" + tandem.clientID() + "\":" + id + "}";
+  }
+
+  @Test
+  void theFirstPullSendsANullCookieAndAppliesThePatch() throws Exception {
+    enqueue(pullResponse(1, "{}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":7}"));
+    tandem = builder().build();
+    scheduler.triggerActions();
+
+    RecordedRequest request = takeRequest();
+    PullRequest pull = pull(request);
+    assertEquals(1, pull.pullVersion());
+    assertEquals(tandem.clientGroupID(), pull.clientGroupID());
+    assertEquals("3", pull.schemaVersion());
+    assertTrue(pull.cookie().isNull());
+    assertEquals("application/json; charset=utf-8", request.getHeaders().get("Content-Type"));
+    assertEquals("token-1", request.getHeaders().get("Authorization"));
+    assertTrue(
+        request
+            .getHeaders()
+            .get("X-Replicache-RequestID")
+            .matches(tandem.clientID() + "-[0-9a-v]{8}-0"),
+        request.getHeaders().get("X-Replicache-RequestID"));
+    assertEquals(7.0, value("counter/a"));
+    assertTrue(status().lastSyncMillis() >= 0 && status().lastError() == null);
+  }
+
+  @Test
+  void pushWaitsForThePushDelayThenSendsPendingInOrder() throws Exception {
+    start(EMPTY_PULL);
+    enqueuePush("{}");
+    tandem.mutate("increment", new Increment("a", 1));
+    tandem.mutate("createMessage", new ChatMutators.CreateMessage("m1", "ann", "hi", 2));
+
+    advance(9);
+    assertEquals(1, server.getRequestCount());
+    advance(1);
+
+    PushRequest push = push(takeRequest());
+    assertEquals(1, push.pushVersion());
+    assertEquals(tandem.clientGroupID(), push.clientGroupID());
+    assertEquals("3", push.schemaVersion());
+    assertEquals(2, push.mutations().size());
+    assertEquals(1, push.mutations().get(0).id());
+    assertEquals("increment", push.mutations().get(0).name());
+    assertEquals("{\"by\":1,\"key\":\"a\"}", push.mutations().get(0).args().toString());
+    assertEquals(2, push.mutations().get(1).id());
+    assertEquals(tandem.clientID(), push.mutations().get(1).clientID());
+    assertEquals(2, status().pendingCount(), "a push confirms nothing");
+  }
+
+  @Test
+  void pushesAreBatchedByCountAndLoopUntilEverythingIsSent() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem = builder().maxPushBatch(2, 1 << 20).build();
+    scheduler.triggerActions();
+    takeRequest();
+    for (int i = 0; i < 5; i++) tandem.mutate("increment", new Increment("a", 1));
+    enqueuePush("{}");
+    enqueuePush("{}");
+    enqueuePush("{}");
+
+    advance(10);
+
+    assertEquals(Arrays.asList(1L, 2L), ids(push(takeRequest())));
+    assertEquals(Arrays.asList(3L, 4L), ids(push(takeRequest())));
+    assertEquals(Arrays.asList(5L), ids(push(takeRequest())));
+    assertEquals(4, server.getRequestCount());
+  }
+
+  @Test
+  void pushesAreBatchedByBytes() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem = builder().maxPushBatch(100, 260).build();
+    scheduler.triggerActions();
+    takeRequest();
+    for (int i = 0; i < 3; i++) tandem.mutate("increment", new Increment("a", 1));
+    enqueuePush("{}");
+    enqueuePush("{}");
+
+    advance(10);
+
+    assertEquals(Arrays.asList(1L, 2L), ids(push(takeRequest())));
+    assertEquals(Arrays.asList(3L), ids(push(takeRequest())));
+  }
+
+  static List<Long> ids(PushRequest push) {
+    List<Long> ids = new ArrayList<>();
+    for (dev.tandem.protocol.Mutation mutation : push.mutations()) ids.add(mutation.id());
+    return ids;
+  }
+
+  @Test
+  void aFailedPushIsRetriedWithExponentialBackoff() throws Exception {
+    start(EMPTY_PULL);
+    enqueuePush(503);
+    enqueuePush(503);
+    enqueuePush("{}");
+    tandem.mutate("increment", new Increment("a", 1));
+
+    advance(10);
+    assertEquals(2, server.getRequestCount());
+    assertEquals("push answered HTTP 503", status().lastError());
+    assertTrue(status().online(), "an HTTP error is not offline");
+    advance(29);
+    assertEquals(2, server.getRequestCount());
+    advance(1);
+    assertEquals(3, server.getRequestCount());
+    advance(59);
+    assertEquals(3, server.getRequestCount());
+    advance(1);
+    assertEquals(4, server.getRequestCount());
+    assertNull(status().lastError());
+  }
+
+  @Test
+  void a401AsksTheAuthProviderForANewToken() throws Exception {
+    start(EMPTY_PULL);
+    enqueuePush(401);
+    enqueuePush("{}");
+    tandem.mutate("increment", new Increment("a", 1));
+
+    advance(10);
+
+    takeRequest();
+    assertEquals("token-2", takeRequest().getHeaders().get("Authorization"));
+    assertEquals(Arrays.asList(false, false, true), authRefreshes);
+  }
+
+  @Test
+  void aNetworkFailureMarksTheClientOffline() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem =
+        builder()
+            .httpClient(new OkHttpClient.Builder().retryOnConnectionFailure(false).build())
+            .build();
+    scheduler.triggerActions();
+    pushes.add(
+        new MockResponse.Builder()
+            .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
+    pushes.add(
+        new MockResponse.Builder()
+            .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
+    tandem.mutate("increment", new Increment("a", 1));
+
+    advance(10);
+    assertEquals(false, status().online());
+    assertTrue(status().lastError().startsWith("push failed"), status().lastError());
+
+    enqueuePush("{}");
+    advance(30);
+    advance(60);
+    assertEquals(true, status().online());
+  }
+
+  @Test
+  void aPullConfirmsMutationsAndReplaysTheRestOnTopOfTheServerState() throws Exception {
+    start(EMPTY_PULL);
+    tandem.mutate("increment", new Increment("a", 1));
+    tandem.mutate("increment", new Increment("a", 10));
+    assertEquals(11.0, value("counter/a"));
+
+    // The server applied only mutation 1, and someone else added 100.
+    enqueue(pullResponse(2, confirmed(1), "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":101}"));
+    TestObserver<Void> pulled = tandem.pull().test();
+    scheduler.triggerActions();
+
+    pulled.assertComplete();
+    assertEquals(111.0, value("counter/a"), "server's 101 plus the pending +10");
+    assertEquals(1, status().pendingCount());
+  }
+
+  @Test
+  void aResponseWithTheSameCookieChangesNothing() throws Exception {
+    start(pullResponse(5, "{}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":1}"));
+    tandem.mutate("increment", new Increment("a", 1));
+
+    enqueue(pullResponse(5, confirmed(1), "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":50}"));
+    tandem.pull().test();
+    scheduler.triggerActions();
+
+    assertEquals(2.0, value("counter/a"));
+    assertEquals(1, status().pendingCount());
+  }
+
+  @Test
+  void anOlderCookieIsRejectedAndRetried() throws Exception {
+    start(pullResponse(5, "{}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":1}"));
+
+    enqueue(pullResponse(4, "{}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":99}"));
+    tandem.pull().test();
+    scheduler.triggerActions();
+
+    assertEquals(1.0, value("counter/a"));
+    assertTrue(status().lastError().contains("older"), status().lastError());
+    enqueue(pullResponse(6, "{}"));
+    advance(30);
+    assertEquals(3, server.getRequestCount(), "retried after the first backoff");
+  }
+
+  @Test
+  void anOlderLastMutationIDIsRejected() throws Exception {
+    start(EMPTY_PULL);
+    tandem.mutate("increment", new Increment("a", 1));
+    tandem.mutate("increment", new Increment("a", 1));
+    enqueue(pullResponse(2, confirmed(2), "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":2}"));
+    tandem.pull().test();
+    scheduler.triggerActions();
+    takeRequest();
+
+    enqueue(pullResponse(3, confirmed(1), "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":5}"));
+    tandem.pull().test();
+    scheduler.triggerActions();
+
+    assertEquals(2.0, value("counter/a"));
+    assertTrue(status().lastError().contains("lastMutationID"), status().lastError());
+  }
+
+  @Test
+  void malformedResponsesAreRejectedAndLeaveLocalStateUnchanged() throws Exception {
+    start(pullResponse(1, "{}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":1}"));
+    tandem.mutate("increment", new Increment("b", 1));
+    String[] malformed = {
+      pullResponse(
+          2,
+          "{}",
+          "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":9}",
+          "{\"op\":\"upsert\",\"key\":\"x\"}"),
+      "{\"cookie\":2,\"patch\":[{\"op\":\"clear\"}],\"lastMutationIDChanges\":{\"c\":\"1\"}}",
+      "{\"patch\":[{\"op\":\"clear\"}],\"lastMutationIDChanges\":{}}",
+      "{\"cookie\":2,\"lastMutationIDChanges\":{},\"patch\":[{\"op\":\"clear\"}]",
+      "<html>oops</html>",
+      "{\"error\":\"Teapot\"}",
+    };
+    for (String body : malformed) {
+      enqueue(body);
+      tandem.pull().test();
+      scheduler.triggerActions();
+      assertEquals(1.0, value("counter/a"), body);
+      assertEquals(1.0, value("counter/b"), body);
+      assertTrue(status().lastError().startsWith("malformed pull response"), status().lastError());
+    }
+    assertEquals(1, status().pendingCount());
+  }
+
+  @Test
+  void anUnsupportedVersionFiresUpdateNeededAndStopsSyncing() throws Exception {
+    start(EMPTY_PULL);
+    TestObserver<UpdateNeeded> updates = tandem.updateNeeded().test();
+    tandem.mutate("increment", new Increment("a", 1));
+    enqueuePush("{\"error\":\"VersionNotSupported\",\"versionType\":\"schema\"}");
+
+    advance(10);
+
+    updates.assertValue(new UpdateNeeded("schema"));
+    assertTrue(status().stopped());
+    TestObserver<Void> flush = tandem.flush().test();
+    flush.assertError(SyncStoppedException.class);
+    advance(120_000);
+    assertEquals(2, server.getRequestCount(), "no more requests");
+    assertEquals(1, status().pendingCount(), "pending mutations are kept");
+    assertEquals(1.0, value("counter/a"));
+  }
+
+  @Test
+  void anUnsupportedPullVersionFiresUpdateNeeded() throws Exception {
+    enqueue("{\"error\":\"VersionNotSupported\",\"versionType\":\"pull\"}");
+    tandem = builder().build();
+    List<UpdateNeeded> heard = new ArrayList<>();
+    tandem.onUpdateNeeded(heard::add);
+    scheduler.triggerActions();
+
+    assertEquals(Arrays.asList(new UpdateNeeded("pull")), heard);
+    assertTrue(status().stopped());
+  }
+
+  @Test
+  void clientStateNotFoundDisablesTheGroupForGood() throws Exception {
+    start(EMPTY_PULL);
+    tandem.mutate("increment", new Increment("a", 1));
+    enqueuePush("{\"error\":\"ClientStateNotFound\"}");
+    TestObserver<Boolean> lost = tandem.clientStateNotFound().test();
+
+    advance(10);
+
+    lost.assertValue(true);
+    tandem.close();
+    tandem = builder().build();
+    scheduler.triggerActions();
+    assertEquals(2, server.getRequestCount(), "the reopened client does not sync");
+    tandem.clientStateNotFound().test().assertValue(true);
+    assertEquals(1, status().pendingCount());
+  }
+
+  @Test
+  void aFailedPullIsRetriedAndNotApplied() throws Exception {
+    pulls.add(new MockResponse.Builder().code(500).body("{}").build());
+    enqueue(pullResponse(1, "{}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":3}"));
+    tandem = builder().build();
+    scheduler.triggerActions();
+    assertEquals("pull answered HTTP 500", status().lastError());
+    assertNull(value("counter/a"));
+
+    advance(30);
+
+    assertEquals(3.0, value("counter/a"));
+  }
+
+  @Test
+  void flushCompletesWhenTheServerHasConfirmedEverything() throws Exception {
+    start(EMPTY_PULL);
+    tandem.mutate("increment", new Increment("a", 1));
+    tandem.mutate("increment", new Increment("a", 1));
+    enqueuePush("{}");
+    enqueue(pullResponse(2, confirmed(2), "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":2}"));
+
+    TestObserver<Void> flush = tandem.flush().test();
+    scheduler.triggerActions();
+
+    flush.assertComplete();
+    assertEquals(0, status().pendingCount());
+    push(takeRequest());
+    pull(takeRequest());
+  }
+
+  @Test
+  void anIntervalPullHappensEveryPullInterval() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem = builder().pullInterval(60_000).build();
+    scheduler.triggerActions();
+    enqueue(EMPTY_PULL);
+
+    advance(59_999);
+    assertEquals(1, server.getRequestCount());
+    advance(1);
+    assertEquals(2, server.getRequestCount());
+  }
+}
