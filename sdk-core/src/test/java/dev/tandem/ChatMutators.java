@@ -60,6 +60,14 @@ final class ChatMutators {
     }
   }
 
+  static final class DeleteMessage {
+    String id;
+
+    DeleteMessage(String id) {
+      this.id = id;
+    }
+  }
+
   static final class Increment {
     String key;
     long by;
@@ -85,7 +93,7 @@ final class ChatMutators {
               message.content = m.content;
               tx.put("message/" + m.id, message);
             })
-        .mutator("deleteMessage", String.class, (tx, id) -> tx.del("message/" + id))
+        .mutator("deleteMessage", DeleteMessage.class, (tx, m) -> tx.del("message/" + m.id))
         .mutator(
             "increment",
             Increment.class,

@@ -103,6 +103,11 @@ public final class ChatDomain {
     }
   }
 
+  /** The chat's client view: {@code message/<id>} keys, as {@link #install} registers it. */
+  public static ClientView clientView() {
+    return ChatDomain::changes;
+  }
+
   static void changes(
       Connection connection, long since, java.util.function.Consumer<PatchOperation> out)
       throws SQLException {

@@ -19,4 +19,12 @@ public interface ClientView {
    */
   void changes(Connection connection, long sinceVersion, Consumer<PatchOperation> out)
       throws SQLException;
+
+  /** This view's changes followed by {@code other}'s, for a domain of several tables. */
+  default ClientView and(ClientView other) {
+    return (connection, since, out) -> {
+      changes(connection, since, out);
+      other.changes(connection, since, out);
+    };
+  }
 }
