@@ -140,6 +140,19 @@ final class StubServer implements AutoCloseable {
     return result;
   }
 
+  /** The last mutation ID the server processed for {@code clientID}; 0 if none. */
+  long lastMutationID(String clientID) throws Exception {
+    try (Connection connection = database.reads().getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT last_mutation_id FROM replicache_client WHERE id = ?")) {
+      statement.setString(1, clientID);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? rows.getLong(1) : 0;
+      }
+    }
+  }
+
   @Override
   public void close() throws IOException {
     http.close();
