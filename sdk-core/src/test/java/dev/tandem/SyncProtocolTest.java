@@ -478,6 +478,30 @@ class SyncProtocolTest {
   }
 
   @Test
+  void aLargePullIsSpooledToDiskAndApplied() throws Exception {
+    StringBuilder body =
+        new StringBuilder("{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":[");
+    int rows = 20_000;
+    for (int i = 0; i < rows; i++) {
+      if (i > 0) body.append(',');
+      body.append("{\"op\":\"put\",\"key\":\"row/")
+          .append(i)
+          .append("\",\"value\":{\"text\":\"")
+          .append("x".repeat(100))
+          .append("\"}}");
+    }
+    body.append("]}");
+    assertTrue(body.length() > 2 << 20, "bigger than the in-memory spool");
+    enqueue(body.toString());
+
+    tandem = builder().build();
+    scheduler.triggerActions();
+
+    assertNull(status().lastError());
+    assertEquals(rows, (int) tandem.query(tx -> tx.scan(ScanOptions.prefix("row/")).size()));
+  }
+
+  @Test
   void anIntervalPullHappensEveryPullInterval() throws Exception {
     enqueue(EMPTY_PULL);
     tandem = builder().pullInterval(60_000).build();
