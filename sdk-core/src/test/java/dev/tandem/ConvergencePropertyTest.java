@@ -29,7 +29,7 @@ import net.jqwik.api.Provide;
  * converges to the server's state, with no mutation lost or applied twice. Increments are the
  * witness: a lost mutation leaves a sum too small, a duplicated one too large.
  */
-class ConvergenceProperties {
+class ConvergencePropertyTest {
   static final int CLIENTS = 3;
   static final String[] KEYS = {"a", "b", "c"};
 
