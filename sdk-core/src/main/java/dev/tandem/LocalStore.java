@@ -31,6 +31,9 @@ final class LocalStore {
   private CommitListener listener = changes -> {};
   private long lastMutationID;
 
+  /** Rows in tandem_pending, kept here so a mutation does not count them. Guarded by lock. */
+  private long pendingCount;
+
   private LocalStore(
       SqlDriver driver,
       JsonCodec codec,
@@ -59,8 +62,12 @@ final class LocalStore {
       String clientGroupID = identity(db, Store.CLIENT_GROUP_ID);
       String profileID = identity(db, Store.PROFILE_ID);
       long last = Store.lastMutationID(db, clientID);
+      long pending = Store.pendingCount(db);
       db.commit();
-      return new LocalStore(driver, codec, mutators, clientID, clientGroupID, profileID, last);
+      LocalStore local =
+          new LocalStore(driver, codec, mutators, clientID, clientGroupID, profileID, last);
+      local.pendingCount = pending;
+      return local;
     } catch (RuntimeException e) {
       db.rollback();
       throw e;
@@ -109,6 +116,7 @@ final class LocalStore {
         throw new MutationException("mutator '" + name + "' failed: " + e, e);
       }
       lastMutationID = id;
+      pendingCount++;
     } finally {
       lock.unlock();
     }
@@ -150,12 +158,17 @@ final class LocalStore {
   }
 
   long pendingCount() {
-    SqlConnection db = driver.acquireReader();
+    lock.lock();
     try {
-      return Store.pendingCount(db);
+      return pendingCount;
     } finally {
-      driver.releaseReader(db);
+      lock.unlock();
     }
+  }
+
+  /** After a pull dropped confirmed mutations, in its transaction, under the lock. */
+  void recountPending(SqlConnection db) {
+    pendingCount = Store.pendingCount(db);
   }
 
   /**

@@ -83,6 +83,7 @@ final class PullApplier {
         applyIn(db, JsonReader.of(body), baseCookie, changes);
         db.commit();
         committed = true;
+        local.recountPending(db);
       } catch (Abort abort) {
         return abort.outcome;
       } finally {
