@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tandem's tables in the local database and the statements over them. The store does no locking:
- * writes go through {@link SqlDriver#writer()} under the engine's write lock, reads through a
- * reader connection.
+ * Tandem's tables in the local database and the statements over them. The SQL stays within what
+ * Android API 21's SQLite (3.8) understands: no UPSERT, no window functions. The store does no
+ * locking: writes go through {@link SqlDriver#writer()} under the engine's write lock, reads
+ * through a reader connection.
  *
  * <ul>
  *   <li>{@code tandem_meta}: clientID, clientGroupID, profileID, cookie, a disabled reason.
@@ -95,11 +96,7 @@ public final class Store {
   }
 
   public static void setMeta(SqlConnection db, String key, String value) {
-    db.execute(
-        "INSERT INTO tandem_meta (key, value) VALUES (?, ?)"
-            + " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        key,
-        value);
+    db.execute("INSERT OR REPLACE INTO tandem_meta (key, value) VALUES (?, ?)", key, value);
   }
 
   public static Cookie cookie(SqlConnection db) {
@@ -117,11 +114,7 @@ public final class Store {
   }
 
   public static void put(SqlConnection db, String key, String json) {
-    db.execute(
-        "INSERT INTO tandem_kv (key, value) VALUES (?, ?)"
-            + " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        key,
-        json);
+    db.execute("INSERT OR REPLACE INTO tandem_kv (key, value) VALUES (?, ?)", key, json);
   }
 
   /** Deletes {@code key}; true if it existed. */
@@ -261,8 +254,7 @@ public final class Store {
 
   public static void setConfirmed(SqlConnection db, String clientID, long lastMutationID) {
     db.execute(
-        "INSERT INTO tandem_confirmed (client_id, last_mutation_id) VALUES (?, ?)"
-            + " ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id",
+        "INSERT OR REPLACE INTO tandem_confirmed (client_id, last_mutation_id) VALUES (?, ?)",
         clientID,
         lastMutationID);
   }
