@@ -23,6 +23,7 @@ final class LocalStore {
 
   final ReentrantLock lock = new ReentrantLock();
   final SqlDriver driver;
+  final DataStore data;
   final JsonCodec codec;
   final Mutators mutators;
   final String clientID;
@@ -36,6 +37,7 @@ final class LocalStore {
 
   private LocalStore(
       SqlDriver driver,
+      DataStore data,
       JsonCodec codec,
       Mutators mutators,
       String clientID,
@@ -43,6 +45,7 @@ final class LocalStore {
       String profileID,
       long lastMutationID) {
     this.driver = driver;
+    this.data = data;
     this.codec = codec;
     this.mutators = mutators;
     this.clientID = clientID;
@@ -52,12 +55,15 @@ final class LocalStore {
   }
 
   /** Opens the store, creating its tables and this database's client identity on first use. */
-  static LocalStore open(SqlDriver driver, JsonCodec codec, Mutators mutators) {
+  static LocalStore open(SqlDriver driver, DataStore data, JsonCodec codec, Mutators mutators) {
     Store store = new Store(driver);
     store.migrate();
     SqlConnection db = driver.writer();
     db.begin();
+    List<String[]> violations;
     try {
+      data.migrate(db);
+      violations = data.takeViolations();
       String clientID = identity(db, Store.CLIENT_ID);
       String clientGroupID = identity(db, Store.CLIENT_GROUP_ID);
       String profileID = identity(db, Store.PROFILE_ID);
@@ -65,11 +71,13 @@ final class LocalStore {
       long pending = Store.pendingCount(db);
       db.commit();
       LocalStore local =
-          new LocalStore(driver, codec, mutators, clientID, clientGroupID, profileID, last);
+          new LocalStore(driver, data, codec, mutators, clientID, clientGroupID, profileID, last);
       local.pendingCount = pending;
+      data.report(violations);
       return local;
     } catch (RuntimeException e) {
       db.rollback();
+      data.takeViolations();
       throw e;
     }
   }
@@ -96,6 +104,7 @@ final class LocalStore {
     RawJson json = mutators.encode(name, args); // Fails fast on an unknown mutator.
     KeySet changes = new KeySet();
     long id;
+    List<String[]> violations;
     lock.lock();
     try {
       SqlConnection db = driver.writer();
@@ -105,21 +114,22 @@ final class LocalStore {
         mutators.run(
             name,
             new RealWriteTransaction(
-                db, codec, clientID, id, WriteTransaction.Reason.INITIAL, changes),
+                db, data, codec, clientID, id, WriteTransaction.Reason.INITIAL, changes),
             json);
         Store.addPending(db, new Store.Pending(0, clientID, id, name, json, timestamp));
         db.commit();
       } catch (Exception e) {
         db.rollback();
-        if (e instanceof IllegalArgumentException && !mutators.has(name))
-          throw (RuntimeException) e;
+        data.takeViolations();
         throw new MutationException("mutator '" + name + "' failed: " + e, e);
       }
+      violations = data.takeViolations();
       lastMutationID = id;
       pendingCount++;
     } finally {
       lock.unlock();
     }
+    data.report(violations);
     listener.committed(changes);
     return id;
   }
@@ -130,7 +140,7 @@ final class LocalStore {
     try {
       db.begin();
       try {
-        return query.query(new RealReadTransaction(db, codec, clientID, reads));
+        return query.query(new RealReadTransaction(db, data, codec, clientID, reads));
       } finally {
         db.rollback();
       }

@@ -74,6 +74,7 @@ final class PullApplier {
    */
   Outcome apply(BufferedSource body, Cookie baseCookie) throws IOException {
     KeySet changes = new KeySet();
+    List<String[]> violations;
     local.lock.lock();
     try {
       SqlConnection db = local.driver.writer();
@@ -87,11 +88,16 @@ final class PullApplier {
       } catch (Abort abort) {
         return abort.outcome;
       } finally {
-        if (!committed) db.rollback();
+        if (!committed) {
+          db.rollback();
+          local.data.takeViolations();
+        }
       }
+      violations = local.data.takeViolations();
     } finally {
       local.lock.unlock();
     }
+    local.data.report(violations);
     local.notifyCommitted(changes);
     return new Outcome(Outcome.Kind.APPLIED, null, null, changes);
   }
@@ -101,9 +107,9 @@ final class PullApplier {
     if (!Store.cookie(db).equals(baseCookie)) {
       throw new Abort(Outcome.of(Outcome.Kind.DISCARDED, "the cookie changed during the pull"));
     }
-    for (String key : Store.revertOptimistic(db)) changes.addKey(key);
+    for (String key : local.data.revertOptimistic(db)) changes.addKey(key);
 
-    PullResult result = PullResult.read(reader, op -> apply(db, op, changes));
+    PullResult result = PullResult.read(reader, op -> apply(db, local.data, op, changes));
     if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
       throw new JsonDataException("trailing content after the pull response");
     }
@@ -160,6 +166,7 @@ final class PullApplier {
               pending.name,
               new RealWriteTransaction(
                   db,
+                  local.data,
                   local.codec,
                   pending.clientID,
                   pending.id,
@@ -177,18 +184,18 @@ final class PullApplier {
     }
   }
 
-  private static void apply(SqlConnection db, PatchOperation op, KeySet changes) {
+  private static void apply(SqlConnection db, DataStore data, PatchOperation op, KeySet changes) {
     switch (op.op()) {
       case PUT:
-        Store.put(db, op.key(), op.value().toString());
+        data.put(db, op.key(), op.value().toString());
         changes.addKey(op.key());
         break;
       case DEL:
-        Store.del(db, op.key());
+        data.del(db, op.key());
         changes.addKey(op.key());
         break;
       case CLEAR:
-        Store.clear(db);
+        data.clear(db);
         changes.addAll();
         break;
     }

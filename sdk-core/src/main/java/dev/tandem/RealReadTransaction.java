@@ -2,22 +2,23 @@ package dev.tandem;
 
 import dev.tandem.internal.live.KeySet;
 import dev.tandem.internal.store.SqlConnection;
-import dev.tandem.internal.store.SqlCursor;
-import dev.tandem.internal.store.Store;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Reads of {@code tandem_kv} through one connection, recording what it read. */
 class RealReadTransaction implements ReadTransaction {
   final SqlConnection db;
+  final DataStore data;
   final JsonCodec codec;
   final String clientID;
 
   /** What this transaction read, for live queries; null when nobody needs it. */
   final KeySet reads;
 
-  RealReadTransaction(SqlConnection db, JsonCodec codec, String clientID, KeySet reads) {
+  RealReadTransaction(
+      SqlConnection db, DataStore data, JsonCodec codec, String clientID, KeySet reads) {
     this.db = db;
+    this.data = data;
     this.codec = codec;
     this.clientID = clientID;
     this.reads = reads;
@@ -26,7 +27,7 @@ class RealReadTransaction implements ReadTransaction {
   @Override
   public String getJson(String key) {
     if (reads != null) reads.addKey(key);
-    return Store.get(db, key);
+    return data.get(db, key);
   }
 
   @Override
@@ -49,9 +50,7 @@ class RealReadTransaction implements ReadTransaction {
   @Override
   public boolean isEmpty() {
     if (reads != null) reads.addRange("", null);
-    try (SqlCursor cursor = db.query("SELECT 1 FROM tandem_kv LIMIT 1")) {
-      return !cursor.next();
-    }
+    return data.scan(db, "", false, null, 1).isEmpty();
   }
 
   @Override
@@ -68,19 +67,8 @@ class RealReadTransaction implements ReadTransaction {
     if (reads != null) reads.addRange(from, to);
     List<KeyValue> result = new ArrayList<>();
     if (options.limit() == 0) return result;
-    StringBuilder sql = new StringBuilder("SELECT key, value FROM tandem_kv WHERE key ");
-    sql.append(exclusive ? "> ?" : ">= ?");
-    List<Object> args = new ArrayList<>();
-    args.add(from);
-    if (to != null) {
-      sql.append(" AND key < ?");
-      args.add(to);
-    }
-    sql.append(" ORDER BY key LIMIT ?");
-    args.add((long) options.limit());
-    try (SqlCursor cursor = db.query(sql.toString(), args.toArray())) {
-      while (cursor.next())
-        result.add(new KeyValue(cursor.getString(0), cursor.getString(1), codec));
+    for (String[] entry : data.scan(db, from, exclusive, to, options.limit())) {
+      result.add(new KeyValue(entry[0], entry[1], codec));
     }
     return result;
   }

@@ -2,7 +2,6 @@ package dev.tandem;
 
 import dev.tandem.internal.live.KeySet;
 import dev.tandem.internal.store.SqlConnection;
-import dev.tandem.internal.store.Store;
 
 /**
  * Optimistic writes of one mutation on the writer connection: each key's value before the first
@@ -15,12 +14,13 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
 
   RealWriteTransaction(
       SqlConnection db,
+      DataStore data,
       JsonCodec codec,
       String clientID,
       long mutationID,
       Reason reason,
       KeySet changes) {
-    super(db, codec, clientID, null);
+    super(db, data, codec, clientID, null);
     this.mutationID = mutationID;
     this.reason = reason;
     this.changes = changes;
@@ -30,8 +30,8 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
   public void put(String key, Object value) {
     if (key == null) throw new NullPointerException("key == null");
     String json = codec.toJson(value);
-    Store.recordUndo(db, key);
-    Store.put(db, key, json);
+    data.recordUndo(db, key);
+    data.put(db, key, json);
     changes.addKey(key);
   }
 
@@ -42,8 +42,8 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
 
   @Override
   public boolean del(String key) {
-    Store.recordUndo(db, key);
-    boolean existed = Store.del(db, key);
+    data.recordUndo(db, key);
+    boolean existed = data.del(db, key);
     if (existed) changes.addKey(key);
     return existed;
   }

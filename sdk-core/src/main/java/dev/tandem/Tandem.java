@@ -267,8 +267,28 @@ public final class Tandem implements Closeable {
     private int maxPushBatchCount = 100;
     private long maxPushBatchBytes = 512 * 1024;
     private boolean fullSync;
+    private Schema schema;
+    private SchemaViolationListener schemaViolations = (table, key, json, problem) -> {};
 
     private Builder() {}
+
+    /**
+     * The typed schema: synced keys {@code <table>/…} become rows of real tables that {@link
+     * Tandem#query(Query)} and {@link Tandem#watch(Query)} read, and mutators write through {@link
+     * WriteTransaction#table}. Its version is sent as {@code schemaVersion} unless {@link
+     * #schemaVersion} says otherwise.
+     */
+    public Builder schema(Schema schema) {
+      this.schema = schema;
+      if (schemaVersion.isEmpty()) schemaVersion = Integer.toString(schema.version());
+      return this;
+    }
+
+    /** Hears of synced values that do not fit the schema; they are kept as plain keys. */
+    public Builder onSchemaViolation(SchemaViolationListener listener) {
+      this.schemaViolations = listener;
+      return this;
+    }
 
     /** The SQLite file; created if absent. It is one client group. Required. */
     public Builder databaseFile(File file) {
@@ -398,7 +418,10 @@ public final class Tandem implements Closeable {
         SqlDriver driver = new JdbcSqlDriver(databaseFile, fullSync);
         LocalStore local;
         try {
-          local = LocalStore.open(driver, new JsonCodec(moshi), mutators.build());
+          JsonCodec codec = new JsonCodec(moshi);
+          local =
+              LocalStore.open(
+                  driver, new DataStore(schema, codec, schemaViolations), codec, mutators.build());
         } catch (RuntimeException e) {
           driver.close();
           throw e;

@@ -27,7 +27,10 @@ class PullApplierTest {
     Moshi moshi = new Moshi.Builder().build();
     Mutators.Builder mutators = new Mutators.Builder();
     mutators.add("put", String.class, (tx, key) -> tx.put(key, "optimistic"), moshi);
-    local = LocalStore.open(driver, new JsonCodec(moshi), mutators.build());
+    JsonCodec codec = new JsonCodec(moshi);
+    local =
+        LocalStore.open(
+            driver, new DataStore(null, codec, (t, k, j, p) -> {}), codec, mutators.build());
     applier = new PullApplier(local);
   }
 

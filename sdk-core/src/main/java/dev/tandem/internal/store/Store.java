@@ -126,35 +126,30 @@ public final class Store {
     db.execute("DELETE FROM tandem_kv");
   }
 
-  /** Records {@code key}'s value before its first optimistic change since the last snapshot. */
-  public static void recordUndo(SqlConnection db, String key) {
-    db.execute(
-        "INSERT OR IGNORE INTO tandem_undo (key, prior)"
-            + " VALUES (?, (SELECT value FROM tandem_kv WHERE key = ?))",
-        key,
-        key);
+  // --- undo log ---
+
+  public static boolean hasUndo(SqlConnection db, String key) {
+    try (SqlCursor cursor = db.query("SELECT 1 FROM tandem_undo WHERE key = ?", key)) {
+      return cursor.next();
+    }
   }
 
-  /**
-   * Puts back every value pending mutations changed, as it was at the last confirmed snapshot.
-   * Returns the keys it touched.
-   */
-  public static List<String> revertOptimistic(SqlConnection db) {
-    List<String> keys = new ArrayList<>();
+  /** Records {@code prior} (null: absent) as {@code key}'s value at the last snapshot. */
+  public static void addUndo(SqlConnection db, String key, String prior) {
+    db.execute("INSERT OR IGNORE INTO tandem_undo (key, prior) VALUES (?, ?)", key, prior);
+  }
+
+  /** Every undo entry: {key, prior value or null}. */
+  public static List<String[]> undo(SqlConnection db) {
     List<String[]> undo = new ArrayList<>();
     try (SqlCursor cursor = db.query("SELECT key, prior FROM tandem_undo")) {
       while (cursor.next()) undo.add(new String[] {cursor.getString(0), cursor.getString(1)});
     }
-    for (String[] entry : undo) {
-      if (entry[1] == null) {
-        del(db, entry[0]);
-      } else {
-        put(db, entry[0], entry[1]);
-      }
-      keys.add(entry[0]);
-    }
-    if (!undo.isEmpty()) db.execute("DELETE FROM tandem_undo");
-    return keys;
+    return undo;
+  }
+
+  public static void clearUndo(SqlConnection db) {
+    db.execute("DELETE FROM tandem_undo");
   }
 
   // --- pending mutations ---

@@ -1,0 +1,268 @@
+package dev.tandem;
+
+import dev.tandem.internal.live.KeySet;
+import dev.tandem.internal.store.SqlConnection;
+import dev.tandem.internal.store.SqlCursor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One schema table in SQLite: {@code "t_<name>"} with the row's key ({@code _key}), its full JSON
+ * value ({@code _json}, so a later schema version can fill new columns without a resync), and one
+ * typed column {@code "c_<column>"} per schema column, indexed on the primary key and on the fields
+ * relationships join on. All identifiers come from a validated {@link Schema} and are quoted; all
+ * values are bound parameters.
+ */
+final class TableStore {
+  final Table table;
+  final String prefix;
+  final String sqlName;
+  private final JsonCodec codec;
+  private final String insert;
+  private final String selectJson;
+  private final String delete;
+
+  TableStore(Table table, JsonCodec codec) {
+    this.table = table;
+    this.prefix = table.serverName() + "/";
+    this.sqlName = quote("t_" + table.name());
+    this.codec = codec;
+    StringBuilder columns = new StringBuilder("\"_key\", \"_json\"");
+    StringBuilder marks = new StringBuilder("?, ?");
+    for (Column column : table.columns()) {
+      columns.append(", ").append(column(column.name()));
+      marks.append(", ?");
+    }
+    this.insert = "INSERT OR REPLACE INTO " + sqlName + " (" + columns + ") VALUES (" + marks + ")";
+    this.selectJson = "SELECT \"_json\" FROM " + sqlName + " WHERE \"_key\" = ?";
+    this.delete = "DELETE FROM " + sqlName + " WHERE \"_key\" = ?";
+  }
+
+  static String quote(String identifier) {
+    return "\"" + identifier + "\"";
+  }
+
+  static String column(String name) {
+    return quote("c_" + name);
+  }
+
+  /** Creates the table and its indexes, adding columns a newer schema introduced. */
+  List<String> create(SqlConnection db, Schema schema) {
+    StringBuilder ddl =
+        new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+            .append(sqlName)
+            .append(" (\"_key\" TEXT PRIMARY KEY NOT NULL, \"_json\" TEXT NOT NULL");
+    for (Column column : table.columns()) {
+      ddl.append(", ").append(column(column.name())).append(' ').append(affinity(column));
+    }
+    db.execute(ddl.append(") WITHOUT ROWID").toString());
+
+    Set<String> existing = new HashSet<>();
+    try (SqlCursor cursor = db.query("PRAGMA table_info(" + sqlName + ")")) {
+      while (cursor.next()) existing.add(cursor.getString(1));
+    }
+    List<String> added = new ArrayList<>();
+    for (Column column : table.columns()) {
+      if (!existing.contains("c_" + column.name())) {
+        db.execute(
+            "ALTER TABLE "
+                + sqlName
+                + " ADD COLUMN "
+                + column(column.name())
+                + " "
+                + affinity(column));
+        added.add(column.name());
+      }
+    }
+    index(db, "pk", table.primaryKey());
+    for (Relationship relationship : table.relationships()) {
+      Relationship.Hop first = relationship.hops().get(0);
+      index(db, "r_" + relationship.name(), first.sourceFields());
+    }
+    for (Table other : schema.tables()) {
+      for (Relationship relationship : other.relationships()) {
+        int hop = 0;
+        for (Relationship.Hop step : relationship.hops()) {
+          if (step.destTable().equals(table.name())) {
+            index(
+                db, "d_" + other.name() + "_" + relationship.name() + "_" + hop, step.destFields());
+            if (hop == 0 && relationship.hops().size() == 2) {
+              index(
+                  db,
+                  "j_" + other.name() + "_" + relationship.name(),
+                  relationship.hops().get(1).sourceFields());
+            }
+          }
+          hop++;
+        }
+      }
+    }
+    return added;
+  }
+
+  private void index(SqlConnection db, String suffix, List<String> columns) {
+    StringBuilder sql =
+        new StringBuilder("CREATE INDEX IF NOT EXISTS ")
+            .append(quote("i_" + table.name() + "_" + suffix))
+            .append(" ON ")
+            .append(sqlName)
+            .append(" (");
+    for (int i = 0; i < columns.size(); i++) {
+      if (i > 0) sql.append(", ");
+      sql.append(column(columns.get(i)));
+    }
+    db.execute(sql.append(')').toString());
+  }
+
+  private static String affinity(Column column) {
+    switch (column.type()) {
+      case NUMBER:
+        return "REAL";
+      case BOOL:
+        return "INTEGER";
+      default:
+        return "TEXT";
+    }
+  }
+
+  String getJson(SqlConnection db, String key) {
+    try (SqlCursor cursor = db.query(selectJson, key)) {
+      return cursor.next() ? cursor.getString(0) : null;
+    }
+  }
+
+  /** Stores the row, or returns why the value does not fit the schema (and stores nothing). */
+  String put(SqlConnection db, String key, String json) {
+    Object value;
+    try {
+      value = codec.fromJson(json, Object.class);
+    } catch (IllegalArgumentException e) {
+      return "not JSON";
+    }
+    if (!(value instanceof Map)) return "the value is not a JSON object";
+    Map<?, ?> fields = (Map<?, ?>) value;
+    Object[] args = new Object[table.columns().size() + 2];
+    args[0] = key;
+    args[1] = json;
+    int i = 2;
+    for (Column column : table.columns()) {
+      Object field = fields.get(column.field());
+      if (field == null) {
+        if (!column.isOptional()) return "required column '" + column.name() + "' is missing";
+        args[i++] = null;
+        continue;
+      }
+      Object stored = storable(column, field);
+      if (stored == null) {
+        return "column '"
+            + column.name()
+            + "' should be "
+            + column.type().name().toLowerCase()
+            + " but is "
+            + JsonCodec.abbreviate(codec.toJson(field));
+      }
+      args[i++] = stored;
+    }
+    db.execute(insert, args);
+    return null;
+  }
+
+  /** The SQLite value of a JSON field for {@code column}, or null if it does not fit. */
+  private Object storable(Column column, Object field) {
+    switch (column.type()) {
+      case STRING:
+        return field instanceof String ? field : null;
+      case NUMBER:
+        return field instanceof Double ? field : null;
+      case BOOL:
+        return field instanceof Boolean ? ((Boolean) field ? 1L : 0L) : null;
+      case ENUMERATION:
+        return field instanceof String && column.values().contains(field) ? field : null;
+      case JSON:
+      default:
+        return codec.toJson(field);
+    }
+  }
+
+  boolean delete(SqlConnection db, String key) {
+    return db.execute(delete, key) > 0;
+  }
+
+  void clear(SqlConnection db) {
+    db.execute("DELETE FROM " + sqlName);
+  }
+
+  /** Entries with keys in [from, to), as {@link DataStore#scan} needs them. */
+  void scan(
+      SqlConnection db, String from, boolean exclusive, String to, int limit, List<String[]> out) {
+    StringBuilder sql = new StringBuilder("SELECT \"_key\", \"_json\" FROM ").append(sqlName);
+    List<Object> args = new ArrayList<>();
+    sql.append(" WHERE \"_key\" ").append(exclusive ? "> ?" : ">= ?");
+    args.add(from);
+    if (to != null) {
+      sql.append(" AND \"_key\" < ?");
+      args.add(to);
+    }
+    sql.append(" ORDER BY \"_key\" LIMIT ?");
+    args.add((long) limit);
+    try (SqlCursor cursor = db.query(sql.toString(), args.toArray())) {
+      while (cursor.next()) out.add(new String[] {cursor.getString(0), cursor.getString(1)});
+    }
+  }
+
+  /** The row's values by column name, decoded from its JSON value. */
+  Map<String, Object> decode(String json) {
+    Object value = codec.fromJson(json, Object.class);
+    Map<?, ?> fields = value instanceof Map ? (Map<?, ?>) value : new LinkedHashMap<>();
+    Map<String, Object> row = new LinkedHashMap<>();
+    for (Column column : table.columns()) row.put(column.name(), fields.get(column.field()));
+    return row;
+  }
+
+  /** The key of a row with these primary key values: {@code <from>/<pk1>/<pk2>…}. */
+  String keyOf(Map<String, ?> row) {
+    StringBuilder key = new StringBuilder(prefix);
+    for (int i = 0; i < table.primaryKey().size(); i++) {
+      Object value = row.get(table.primaryKey().get(i));
+      if (value == null) {
+        throw new IllegalArgumentException(
+            "row of '"
+                + table.name()
+                + "' has no primary key value '"
+                + table.primaryKey().get(i)
+                + "'");
+      }
+      if (i > 0) key.append('/');
+      key.append(
+          value instanceof Double && (Double) value == Math.rint((Double) value)
+              ? Long.toString(((Double) value).longValue())
+              : value.toString());
+    }
+    return key.toString();
+  }
+
+  /** The JSON value of a row given by column names. */
+  String encode(Map<String, ?> row) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    for (Map.Entry<String, ?> entry : row.entrySet()) {
+      Column column = table.column(entry.getKey());
+      if (column == null) {
+        throw new IllegalArgumentException(
+            "table '" + table.name() + "' has no column '" + entry.getKey() + "'");
+      }
+      Object value = entry.getValue();
+      if (value instanceof Enum) value = ((Enum<?>) value).name();
+      fields.put(column.field(), value);
+    }
+    return codec.toJson(fields);
+  }
+
+  /** The key range of this table's rows, for live queries. */
+  void addRange(KeySet reads) {
+    reads.addRange(prefix, KeySet.prefixEnd(prefix));
+  }
+}
