@@ -47,6 +47,23 @@ final class JsonCodec {
     return type;
   }
 
+  <T> T fromJsonValue(Object value, Class<T> type) {
+    try {
+      return moshi.adapter(type).fromJsonValue(value);
+    } catch (JsonDataException e) {
+      throw new IllegalArgumentException(
+          "cannot map a row to " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A value as plain JSON values (maps, lists, strings, doubles, booleans). */
+  @SuppressWarnings("unchecked")
+  Object toJsonValue(Object value) {
+    if (value == null) return null;
+    JsonAdapter<Object> adapter = (JsonAdapter<Object>) moshi.adapter(valueType(value.getClass()));
+    return adapter.toJsonValue(value);
+  }
+
   static String abbreviate(String json) {
     return json.length() <= 80 ? json : json.substring(0, 77) + "...";
   }

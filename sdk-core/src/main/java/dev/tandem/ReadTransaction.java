@@ -27,6 +27,17 @@ public interface ReadTransaction {
   /** Entries in UTF-8 byte order of their keys, as {@code options} selects them. */
   List<KeyValue> scan(ScanOptions options);
 
+  /**
+   * Runs {@code query} over the schema tables.
+   *
+   * @throws IllegalArgumentException if it names a table, column or relationship the schema lacks;
+   *     {@link IllegalStateException} if there is no schema.
+   */
+  List<Row> query(Query query);
+
+  /** Runs {@code query} and maps each row, relationships included, to {@code type}. */
+  <T> List<T> query(Query query, Class<T> type);
+
   /** The ID of the client this instance is. */
   String clientID();
 }

@@ -74,6 +74,19 @@ class RealReadTransaction implements ReadTransaction {
   }
 
   @Override
+  public List<Row> query(Query query) {
+    return new QueryRunner(db, data, codec, reads).run(query);
+  }
+
+  @Override
+  public <T> List<T> query(Query query, Class<T> type) {
+    List<Row> rows = query(query);
+    List<T> mapped = new ArrayList<>(rows.size());
+    for (Row row : rows) mapped.add(row.as(type));
+    return mapped;
+  }
+
+  @Override
   public String clientID() {
     return clientID;
   }

@@ -256,9 +256,16 @@ final class TableStore {
       }
       Object value = entry.getValue();
       if (value instanceof Enum) value = ((Enum<?>) value).name();
+      if (value instanceof Double && isIntegral((Double) value)) {
+        value = ((Double) value).longValue(); // Written as 4, not 4.0, like the server writes it.
+      }
       fields.put(column.field(), value);
     }
     return codec.toJson(fields);
+  }
+
+  private static boolean isIntegral(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15;
   }
 
   /** The key range of this table's rows, for live queries. */

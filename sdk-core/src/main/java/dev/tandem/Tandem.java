@@ -15,6 +15,7 @@ import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import java.io.Closeable;
 import java.io.File;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 
@@ -146,6 +147,26 @@ public final class Tandem implements Closeable {
   public <T> T query(ReadQuery<T> query) throws Exception {
     checkOpen();
     return local.read(query, null);
+  }
+
+  /** Runs a table query once on the current state. */
+  public List<Row> query(final Query query) throws Exception {
+    return query(tx -> tx.query(query));
+  }
+
+  /** Runs a table query once and maps each row to {@code type} through Moshi. */
+  public <T> List<T> query(final Query query, final Class<T> type) throws Exception {
+    return query(tx -> tx.query(query, type));
+  }
+
+  /** A live table query; see {@link #watch(ReadQuery)}. */
+  public Flowable<List<Row>> watch(final Query query) {
+    return watch(tx -> tx.query(query));
+  }
+
+  /** A live table query mapped to {@code type}; see {@link #watch(ReadQuery)}. */
+  public <T> Flowable<List<T>> watch(final Query query, final Class<T> type) {
+    return watch(tx -> tx.query(query, type));
   }
 
   /**

@@ -18,6 +18,12 @@ public interface WriteTransaction extends ReadTransaction {
   /** Deletes {@code key}; true if it existed. */
   boolean del(String key);
 
+  /**
+   * Writes rows of schema table {@code name}, through the same optimistic path as {@link #put}:
+   * each row becomes the key {@code <table>/<primary key values joined by />}.
+   */
+  TableWriter table(String name);
+
   /** The ID of the mutation being run. */
   long mutationID();
 

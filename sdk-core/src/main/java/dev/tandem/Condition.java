@@ -1,0 +1,104 @@
+package dev.tandem;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A filter of a {@link Query}: comparisons of a column with a value ({@code =}, {@code !=}, {@code
+ * <}, {@code <=}, {@code >}, {@code >=}, {@code IN}, {@code LIKE}), {@code IS NULL}, and {@code
+ * and}/{@code or} of others. Values are always bound as parameters; column names are checked
+ * against the schema. As in SQL, comparisons with a null column are false. Immutable.
+ */
+public final class Condition {
+  enum Kind {
+    COMPARE,
+    IS_NULL,
+    IS_NOT_NULL,
+    IN,
+    AND,
+    OR
+  }
+
+  private static final List<String> OPERATORS =
+      Arrays.asList("=", "!=", "<", "<=", ">", ">=", "LIKE");
+
+  final Kind kind;
+  final String column;
+  final String operator;
+  final Object value;
+  final List<Object> values;
+  final List<Condition> parts;
+
+  private Condition(
+      Kind kind,
+      String column,
+      String operator,
+      Object value,
+      List<Object> values,
+      List<Condition> parts) {
+    this.kind = kind;
+    this.column = column;
+    this.operator = operator;
+    this.value = value;
+    this.values = values;
+    this.parts = parts;
+  }
+
+  /**
+   * {@code column op value}; {@code op} is one of = != < <= > >= LIKE (or IN with a collection).
+   */
+  public static Condition cmp(String column, String op, Object value) {
+    if (column == null) throw new NullPointerException("column == null");
+    String operator = op.trim().toUpperCase();
+    if (operator.equals("IN")) {
+      if (!(value instanceof Collection))
+        throw new IllegalArgumentException("IN takes a collection");
+      return in(column, (Collection<?>) value);
+    }
+    if (!OPERATORS.contains(operator)) {
+      throw new IllegalArgumentException(
+          "unknown operator '" + op + "': use = != < <= > >= IN LIKE, or isNull()");
+    }
+    if (value == null) {
+      throw new IllegalArgumentException("compare with null through isNull()/isNotNull()");
+    }
+    return new Condition(Kind.COMPARE, column, operator, value, null, null);
+  }
+
+  public static Condition eq(String column, Object value) {
+    return cmp(column, "=", value);
+  }
+
+  public static Condition like(String column, String pattern) {
+    return cmp(column, "LIKE", pattern);
+  }
+
+  public static Condition in(String column, Collection<?> values) {
+    return new Condition(
+        Kind.IN,
+        column,
+        "IN",
+        null,
+        Collections.unmodifiableList(new ArrayList<Object>(values)),
+        null);
+  }
+
+  public static Condition isNull(String column) {
+    return new Condition(Kind.IS_NULL, column, null, null, null, null);
+  }
+
+  public static Condition isNotNull(String column) {
+    return new Condition(Kind.IS_NOT_NULL, column, null, null, null, null);
+  }
+
+  public static Condition and(Condition... parts) {
+    return new Condition(Kind.AND, null, null, null, null, Arrays.asList(parts.clone()));
+  }
+
+  public static Condition or(Condition... parts) {
+    return new Condition(Kind.OR, null, null, null, null, Arrays.asList(parts.clone()));
+  }
+}

@@ -1,0 +1,129 @@
+package dev.tandem;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A query over a schema table: filters, order, limit, a start-after cursor, and relationships to
+ * load with each row, nested to any depth. Immutable; each method returns a new query.
+ *
+ * <pre>{@code
+ * Query page = Query.from("message")
+ *     .where("channelID", "=", channel)
+ *     .orderBy("order", Query.Direction.DESC)
+ *     .limit(50)
+ *     .related("sender")
+ *     .related("replies", q -> q.orderBy("order").limit(10));
+ * }</pre>
+ */
+public final class Query {
+  /** Sort direction. SQLite sorts nulls first ascending and last descending. */
+  public enum Direction {
+    ASC,
+    DESC
+  }
+
+  /** Refines the query of a relationship. */
+  public interface Refinement {
+    Query refine(Query query);
+  }
+
+  static final class Order {
+    final String column;
+    final Direction direction;
+
+    Order(String column, Direction direction) {
+      this.column = column;
+      this.direction = direction;
+    }
+  }
+
+  static final class Related {
+    final String name;
+    final Query query;
+
+    Related(String name, Query query) {
+      this.name = name;
+      this.query = query;
+    }
+  }
+
+  final String table;
+  final List<Condition> conditions;
+  final List<Order> order;
+  final int limit;
+  final Row startAfter;
+  final List<Related> related;
+
+  private Query(
+      String table,
+      List<Condition> conditions,
+      List<Order> order,
+      int limit,
+      Row startAfter,
+      List<Related> related) {
+    this.table = table;
+    this.conditions = Collections.unmodifiableList(conditions);
+    this.order = Collections.unmodifiableList(order);
+    this.limit = limit;
+    this.startAfter = startAfter;
+    this.related = Collections.unmodifiableList(related);
+  }
+
+  /** All rows of {@code table}, in primary key order unless {@link #orderBy} says otherwise. */
+  public static Query from(String table) {
+    if (table == null) throw new NullPointerException("table == null");
+    return new Query(
+        table,
+        new ArrayList<Condition>(),
+        new ArrayList<Order>(),
+        -1,
+        null,
+        new ArrayList<Related>());
+  }
+
+  /** Keeps rows where {@code column op value}; several {@code where}s all apply. */
+  public Query where(String column, String op, Object value) {
+    return where(Condition.cmp(column, op, value));
+  }
+
+  public Query where(Condition condition) {
+    List<Condition> all = new ArrayList<>(conditions);
+    all.add(condition);
+    return new Query(table, all, order, limit, startAfter, related);
+  }
+
+  public Query orderBy(String column) {
+    return orderBy(column, Direction.ASC);
+  }
+
+  public Query orderBy(String column, Direction direction) {
+    List<Order> all = new ArrayList<>(order);
+    all.add(new Order(column, direction));
+    return new Query(table, conditions, all, limit, startAfter, related);
+  }
+
+  public Query limit(int limit) {
+    if (limit < 0) throw new IllegalArgumentException("limit < 0: " + limit);
+    return new Query(table, conditions, order, limit, startAfter, related);
+  }
+
+  /** Starts after {@code row} (a row this query returned) in this query's order: the next page. */
+  public Query startAfter(Row row) {
+    if (row == null) throw new NullPointerException("row == null");
+    return new Query(table, conditions, order, limit, row, related);
+  }
+
+  /** Loads relationship {@code name} of each row. */
+  public Query related(String name) {
+    return related(name, q -> q);
+  }
+
+  /** Loads relationship {@code name} of each row, filtered, ordered or limited per row. */
+  public Query related(String name, Refinement refinement) {
+    List<Related> all = new ArrayList<>(related);
+    all.add(new Related(name, refinement.refine(from(""))));
+    return new Query(table, conditions, order, limit, startAfter, all);
+  }
+}

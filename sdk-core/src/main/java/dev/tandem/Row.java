@@ -1,0 +1,111 @@
+package dev.tandem;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A row a {@link Query} returned: its column values (strings, numbers as {@code Double}, booleans,
+ * JSON as plain values) and the relationships it loaded. Equal rows have equal values and related
+ * rows. Immutable.
+ */
+public final class Row {
+  final String key;
+  private final Map<String, Object> values;
+  private final Map<String, Object> related;
+  private final JsonCodec codec;
+
+  Row(String key, Map<String, Object> values, Map<String, Object> related, JsonCodec codec) {
+    this.key = key;
+    this.values = Collections.unmodifiableMap(values);
+    this.related = Collections.unmodifiableMap(related);
+    this.codec = codec;
+  }
+
+  /** The value of {@code column}, or null. */
+  public Object get(String column) {
+    return values.get(column);
+  }
+
+  public String getString(String column) {
+    return (String) values.get(column);
+  }
+
+  public Double getNumber(String column) {
+    return (Double) values.get(column);
+  }
+
+  public Boolean getBool(String column) {
+    return (Boolean) values.get(column);
+  }
+
+  /** The row of a {@code one} relationship, or null. */
+  public Row one(String relationship) {
+    requireLoaded(relationship);
+    return (Row) related.get(relationship);
+  }
+
+  /** The rows of a {@code many} relationship. */
+  @SuppressWarnings("unchecked")
+  public List<Row> many(String relationship) {
+    requireLoaded(relationship);
+    return (List<Row>) related.get(relationship);
+  }
+
+  private void requireLoaded(String relationship) {
+    if (!related.containsKey(relationship)) {
+      throw new IllegalArgumentException(
+          "relationship '"
+              + relationship
+              + "' was not loaded: add related(\""
+              + relationship
+              + "\") to the query");
+    }
+  }
+
+  /** The key this row syncs under. */
+  public String key() {
+    return key;
+  }
+
+  /** Values and loaded relationships as plain maps and lists. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> map = new LinkedHashMap<>(values);
+    for (Map.Entry<String, Object> entry : related.entrySet()) {
+      Object value = entry.getValue();
+      if (value instanceof Row) {
+        value = ((Row) value).toMap();
+      } else if (value instanceof List) {
+        List<Object> maps = new java.util.ArrayList<>();
+        for (Object row : (List<?>) value) maps.add(((Row) row).toMap());
+        value = maps;
+      }
+      map.put(entry.getKey(), value);
+    }
+    return map;
+  }
+
+  /** This row, its relationships included, mapped to {@code type} through Moshi. */
+  public <T> T as(Class<T> type) {
+    return codec.fromJsonValue(toMap(), type);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Row
+        && ((Row) o).key.equals(key)
+        && ((Row) o).values.equals(values)
+        && ((Row) o).related.equals(related);
+  }
+
+  @Override
+  public int hashCode() {
+    return key.hashCode() * 31 + values.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return toMap().toString();
+  }
+}
