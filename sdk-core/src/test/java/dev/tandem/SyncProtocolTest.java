@@ -178,6 +178,22 @@ class SyncProtocolTest {
   }
 
   @Test
+  void theSchemaVersionTravelsAsSchemaVersion() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem =
+        Tandem.builder()
+            .databaseFile(new File(directory.toFile(), "schema.db"))
+            .serverUrl(server.url("/api").toString())
+            .pokeUrl(null)
+            .schema(SchemaFixture.schema())
+            .scheduler(scheduler)
+            .build();
+    scheduler.triggerActions();
+
+    assertEquals("7", pull(takeRequest()).schemaVersion());
+  }
+
+  @Test
   void pushWaitsForThePushDelayThenSendsPendingInOrder() throws Exception {
     start(EMPTY_PULL);
     enqueuePush("{}");
