@@ -29,6 +29,8 @@ final class Puller extends SyncLoop {
   private final String url;
   private final String schemaVersion;
   private final long intervalMillis;
+
+  /** Null for a client that only pulls. */
   private final Pusher pusher;
 
   Puller(
@@ -127,13 +129,13 @@ final class Puller extends SyncLoop {
       case APPLIED:
       case NO_OP:
         backoff.success();
-        pusher.resendFromStart();
+        if (pusher != null) pusher.resendFromStart();
         long now = scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS);
         long pending = local.pendingCount();
         state.update(s -> s.withLastError(null).withLastSync(now).withPendingCount(pending));
         state.confirmedUpTo(local.confirmedMutationID());
         state.pulled();
-        if (pending > 0) pusher.schedule(0);
+        if (pending > 0 && pusher != null) pusher.schedule(0);
         return DONE;
       case DISCARDED:
         return 0; // Our cookie moved on while this pull was out: ask again from the new one.

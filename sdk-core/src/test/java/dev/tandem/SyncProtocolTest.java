@@ -518,6 +518,27 @@ class SyncProtocolTest {
   }
 
   @Test
+  void aClientWithOnlyAPullUrlPulls() throws Exception {
+    enqueue(pullResponse(1, "{}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":4}"));
+    tandem =
+        ChatMutators.register(Tandem.builder())
+            .databaseFile(new File(directory.toFile(), "pull-only.db"))
+            .pullUrl(server.url("/api/pull").toString())
+            .pullInterval(0)
+            .scheduler(scheduler)
+            .build();
+    TestObserver<Void> pulled = tandem.pull().test();
+    scheduler.triggerActions();
+
+    pulled.assertComplete();
+    assertNull(status().lastError());
+    assertEquals(4.0, value("counter/a"));
+    tandem.mutate("increment", new Increment("a", 1));
+    advance(1_000);
+    assertEquals(1, server.getRequestCount(), "nothing to push to");
+  }
+
+  @Test
   void anIntervalPullHappensEveryPullInterval() throws Exception {
     enqueue(EMPTY_PULL);
     tandem = builder().pullInterval(60_000).build();
