@@ -348,8 +348,8 @@ final class QueryRunner {
           new StringBuilder("SELECT ")
               .append(alias)
               .append("\"_key\", ")
-              .append(alias)
-              .append("\"_json\" FROM ")
+              .append(table.selectColumns(alias))
+              .append(" FROM ")
               .append(from)
               .append(where)
               .append(" ORDER BY ");
@@ -369,7 +369,7 @@ final class QueryRunner {
           rows.add(
               new Row(
                   cursor.getString(0),
-                  table.decode(cursor.getString(1)),
+                  table.read(cursor, 1),
                   new LinkedHashMap<String, Object>(),
                   codec));
         }

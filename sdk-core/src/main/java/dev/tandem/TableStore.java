@@ -214,6 +214,46 @@ final class TableStore {
     }
   }
 
+  /** The typed columns, in schema order, as a SELECT list: {@code "c_a", "c_b", …}. */
+  String selectColumns(String alias) {
+    StringBuilder columns = new StringBuilder();
+    for (Column column : table.columns()) {
+      if (columns.length() > 0) columns.append(", ");
+      columns.append(alias).append(column(column.name()));
+    }
+    return columns.toString();
+  }
+
+  /**
+   * The row's values read from its typed columns, starting at cursor column {@code first}: no JSON
+   * parsing except for {@code json} columns.
+   */
+  Map<String, Object> read(SqlCursor cursor, int first) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    int index = first;
+    for (Column column : table.columns()) {
+      Object value;
+      switch (column.type()) {
+        case NUMBER:
+          value = cursor.getDoubleOrNull(index);
+          break;
+        case BOOL:
+          Long bool = cursor.getLongOrNull(index);
+          value = bool == null ? null : bool != 0;
+          break;
+        case JSON:
+          String json = cursor.getString(index);
+          value = json == null ? null : codec.fromJson(json, Object.class);
+          break;
+        default:
+          value = cursor.getString(index);
+      }
+      row.put(column.name(), value);
+      index++;
+    }
+    return row;
+  }
+
   /** The row's values by column name, decoded from its JSON value. */
   Map<String, Object> decode(String json) {
     Object value = codec.fromJson(json, Object.class);

@@ -245,6 +245,26 @@ public final class JdbcSqlDriver implements SqlDriver {
     }
 
     @Override
+    public Double getDoubleOrNull(int column) {
+      try {
+        double value = rows.getDouble(column + 1);
+        return rows.wasNull() ? null : value;
+      } catch (SQLException e) {
+        throw wrap("read column", e);
+      }
+    }
+
+    @Override
+    public Long getLongOrNull(int column) {
+      try {
+        long value = rows.getLong(column + 1);
+        return rows.wasNull() ? null : value;
+      } catch (SQLException e) {
+        throw wrap("read column", e);
+      }
+    }
+
+    @Override
     public boolean isNull(int column) {
       try {
         rows.getObject(column + 1);

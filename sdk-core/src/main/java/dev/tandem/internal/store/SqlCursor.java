@@ -14,6 +14,12 @@ public interface SqlCursor extends Closeable {
 
   boolean isNull(int column);
 
+  /** The column as a double, or null if it is NULL. */
+  Double getDoubleOrNull(int column);
+
+  /** The column as a long, or null if it is NULL. */
+  Long getLongOrNull(int column);
+
   @Override
   void close();
 }
