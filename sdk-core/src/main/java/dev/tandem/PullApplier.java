@@ -10,8 +10,11 @@ import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.PatchOperation;
 import dev.tandem.protocol.PullResult;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import okio.BufferedSource;
 
 /**
@@ -109,7 +112,9 @@ final class PullApplier {
     }
     for (String key : local.data.revertOptimistic(db)) changes.addKey(key);
 
-    PullResult result = PullResult.read(reader, op -> apply(db, local.data, op, changes));
+    PatchBuffer patch = new PatchBuffer(db, local.data, changes);
+    PullResult result = PullResult.read(reader, patch::apply);
+    patch.flush();
     if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
       throw new JsonDataException("trailing content after the pull response");
     }
@@ -184,20 +189,51 @@ final class PullApplier {
     }
   }
 
-  private static void apply(SqlConnection db, DataStore data, PatchOperation op, KeySet changes) {
-    switch (op.op()) {
-      case PUT:
-        data.put(db, op.key(), op.value().toString());
-        changes.addKey(op.key());
-        break;
-      case DEL:
-        data.del(db, op.key());
-        changes.addKey(op.key());
-        break;
-      case CLEAR:
-        data.clear(db);
-        changes.addAll();
-        break;
+  /** Applies patch operations, batching runs of puts: a first pull is mostly puts. */
+  private static final class PatchBuffer {
+    private static final int BATCH = 512;
+    private final SqlConnection db;
+    private final DataStore data;
+    private final KeySet changes;
+    private final List<String[]> puts = new ArrayList<>(BATCH);
+    private final Set<String> keys = new HashSet<>();
+
+    PatchBuffer(SqlConnection db, DataStore data, KeySet changes) {
+      this.db = db;
+      this.data = data;
+      this.changes = changes;
+    }
+
+    void apply(PatchOperation op) {
+      switch (op.op()) {
+        case PUT:
+          if (!keys.add(op.key())) {
+            flush(); // The same key twice: the later put must land after the earlier one.
+            keys.add(op.key());
+          }
+          puts.add(new String[] {op.key(), op.value().toString()});
+          changes.addKey(op.key());
+          if (puts.size() == BATCH) flush();
+          break;
+        case DEL:
+          flush();
+          data.del(db, op.key());
+          changes.addKey(op.key());
+          break;
+        case CLEAR:
+          puts.clear(); // Cleared before they were written.
+          keys.clear();
+          data.clear(db);
+          changes.addAll();
+          break;
+      }
+    }
+
+    void flush() {
+      if (puts.isEmpty()) return;
+      data.putAll(db, puts);
+      puts.clear();
+      keys.clear();
     }
   }
 }

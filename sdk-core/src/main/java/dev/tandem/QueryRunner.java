@@ -106,7 +106,7 @@ final class QueryRunner {
     }
     for (int i = 0; i < rows.size(); i++) {
       Partial partial = partials.get(i);
-      Map<String, Object> related0 = new LinkedHashMap<>(relatedOf(rows.get(i), table));
+      Map<String, Object> related0 = new LinkedHashMap<>(rows.get(i).loadedRelationships());
       related0.putAll(partial.related);
       rows.set(i, new Row(partial.key, partial.values, related0, codec));
     }
@@ -116,20 +116,6 @@ final class QueryRunner {
     Map<String, Object> values = new LinkedHashMap<>();
     for (Column column : table.table.columns()) values.put(column.name(), row.get(column.name()));
     return values;
-  }
-
-  private Map<String, Object> relatedOf(Row row, TableStore table) {
-    Map<String, Object> related = new LinkedHashMap<>();
-    for (Relationship relationship : table.table.relationships()) {
-      try {
-        related.put(
-            relationship.name(),
-            relationship.isMany() ? row.many(relationship.name()) : row.one(relationship.name()));
-      } catch (IllegalArgumentException notLoaded) {
-        // Only loaded relationships are carried over.
-      }
-    }
-    return related;
   }
 
   /** One query for all parents: dest rows whose dest fields are IN the parents' source values. */

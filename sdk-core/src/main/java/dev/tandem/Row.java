@@ -64,6 +64,11 @@ public final class Row {
     }
   }
 
+  /** The relationships loaded so far, by name. */
+  Map<String, Object> loadedRelationships() {
+    return related;
+  }
+
   /** The key this row syncs under. */
   public String key() {
     return key;

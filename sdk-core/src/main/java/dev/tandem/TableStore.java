@@ -137,6 +137,19 @@ final class TableStore {
 
   /** Stores the row, or returns why the value does not fit the schema (and stores nothing). */
   String put(SqlConnection db, String key, String json) {
+    Object[] args = new Object[table.columns().size() + 2];
+    String problem = bind(key, json, args);
+    if (problem == null) db.execute(insert, args);
+    return problem;
+  }
+
+  /** Stores rows given as insert arguments made by {@link #bind}. */
+  void putAll(SqlConnection db, List<Object[]> rows) {
+    db.executeBatch(insert, rows);
+  }
+
+  /** The insert arguments of a row, or why it does not fit the schema. */
+  String bind(String key, String json, Object[] args) {
     Object value;
     try {
       value = codec.fromJson(json, Object.class);
@@ -145,7 +158,6 @@ final class TableStore {
     }
     if (!(value instanceof Map)) return "the value is not a JSON object";
     Map<?, ?> fields = (Map<?, ?>) value;
-    Object[] args = new Object[table.columns().size() + 2];
     args[0] = key;
     args[1] = json;
     int i = 2;
@@ -167,8 +179,11 @@ final class TableStore {
       }
       args[i++] = stored;
     }
-    db.execute(insert, args);
     return null;
+  }
+
+  Object[] newArgs() {
+    return new Object[table.columns().size() + 2];
   }
 
   /** The SQLite value of a JSON field for {@code column}, or null if it does not fit. */

@@ -151,6 +151,21 @@ public final class JdbcSqlDriver implements SqlDriver {
     }
 
     @Override
+    public void executeBatch(String sql, List<Object[]> argsList) {
+      if (argsList.isEmpty()) return;
+      try {
+        PreparedStatement statement = null;
+        for (Object[] args : argsList) {
+          statement = prepare(sql, args);
+          statement.addBatch();
+        }
+        statement.executeBatch();
+      } catch (SQLException e) {
+        throw wrap(sql, e);
+      }
+    }
+
+    @Override
     public SqlCursor query(String sql, Object... args) {
       try {
         return new JdbcCursor(prepare(sql, args).executeQuery());

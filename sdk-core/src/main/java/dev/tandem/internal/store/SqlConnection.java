@@ -10,6 +10,9 @@ public interface SqlConnection {
   /** Runs a statement; returns the number of rows it changed. */
   int execute(String sql, Object... args);
 
+  /** Runs one statement once per argument list, as a batch. */
+  void executeBatch(String sql, java.util.List<Object[]> argsList);
+
   /** Runs a query; close the cursor when done. */
   SqlCursor query(String sql, Object... args);
 

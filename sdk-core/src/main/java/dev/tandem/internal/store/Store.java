@@ -117,6 +117,30 @@ public final class Store {
     db.execute("INSERT OR REPLACE INTO tandem_kv (key, value) VALUES (?, ?)", key, json);
   }
 
+  /** Puts many {key, json} entries at once. */
+  public static void putAll(SqlConnection db, List<String[]> entries) {
+    List<Object[]> args = new ArrayList<>(entries.size());
+    for (String[] entry : entries) args.add(new Object[] {entry[0], entry[1]});
+    db.executeBatch("INSERT OR REPLACE INTO tandem_kv (key, value) VALUES (?, ?)", args);
+  }
+
+  /** True if some key in [from, to) is stored as a plain key. */
+  public static boolean hasKeys(SqlConnection db, String from, String to) {
+    try (SqlCursor cursor =
+        to == null
+            ? db.query("SELECT 1 FROM tandem_kv WHERE key >= ? LIMIT 1", from)
+            : db.query("SELECT 1 FROM tandem_kv WHERE key >= ? AND key < ? LIMIT 1", from, to)) {
+      return cursor.next();
+    }
+  }
+
+  /** Deletes many keys at once. */
+  public static void delAll(SqlConnection db, List<String> keys) {
+    List<Object[]> args = new ArrayList<>(keys.size());
+    for (String key : keys) args.add(new Object[] {key});
+    db.executeBatch("DELETE FROM tandem_kv WHERE key = ?", args);
+  }
+
   /** Deletes {@code key}; true if it existed. */
   public static boolean del(SqlConnection db, String key) {
     return db.execute("DELETE FROM tandem_kv WHERE key = ?", key) > 0;
