@@ -118,6 +118,32 @@ class SchemaMigrationTest {
     }
   }
 
+  @Test
+  void aKeyPutTwiceInOnePatchEndsWithTheLaterValue() throws Exception {
+    JdbcSqlDriver driver = new JdbcSqlDriver(new File(directory.toFile(), "twice.db"), false);
+    try {
+      LocalStore local = open(driver, v1(), new Mutators.Builder().build());
+      new PullApplier(local)
+          .apply(
+              new Buffer()
+                  .writeUtf8(
+                      "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":["
+                          + "{\"op\":\"put\",\"key\":\"task/a\",\"value\":{\"id\":\"a\",\"title\":\"ok\"}},"
+                          + "{\"op\":\"put\",\"key\":\"task/a\",\"value\":{\"id\":\"a\"}},"
+                          + "{\"op\":\"put\",\"key\":\"task/b\",\"value\":{\"id\":\"b\"}},"
+                          + "{\"op\":\"put\",\"key\":\"task/b\",\"value\":{\"id\":\"b\",\"title\":\"fixed\"}}]}"),
+              Cookie.NULL);
+
+      assertEquals("{\"id\":\"a\"}", local.read(tx -> tx.getJson("task/a"), null));
+      List<Row> tasks = local.read(tx -> tx.query(Query.from("task")), null);
+      assertEquals(1, tasks.size(), "task/a no longer fits; only task/b is a row");
+      assertEquals("fixed", tasks.get(0).getString("title"));
+      assertEquals(2, (int) local.read(tx -> tx.scan(ScanOptions.prefix("task/")).size(), null));
+    } finally {
+      driver.close();
+    }
+  }
+
   static String title(LocalStore local) throws Exception {
     return local.read(tx -> tx.query(Query.from("task")), null).get(0).getString("title");
   }
