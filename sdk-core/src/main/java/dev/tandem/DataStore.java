@@ -128,7 +128,11 @@ final class DataStore {
 
   /** Records {@code key}'s value before its first optimistic change since the last snapshot. */
   void recordUndo(SqlConnection db, String key) {
-    if (!Store.hasUndo(db, key)) Store.addUndo(db, key, get(db, key));
+    if (route(key) == null) {
+      Store.recordPlainUndo(db, key); // One statement when the key cannot be a table row.
+    } else if (!Store.hasUndo(db, key)) {
+      Store.addUndo(db, key, get(db, key));
+    }
   }
 
   /**

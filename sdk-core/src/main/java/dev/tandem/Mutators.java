@@ -31,7 +31,9 @@ final class Mutators {
                 + ", not "
                 + args.getClass().getName());
       }
-      return RawJson.parse(adapter.toJson(argsType.cast(args)));
+      final A typed = argsType.cast(args);
+      // Moshi's writer only writes well-formed JSON: no need to parse it again.
+      return RawJson.build(writer -> adapter.toJson(writer, typed));
     }
 
     void run(WriteTransaction tx, RawJson args) throws Exception {

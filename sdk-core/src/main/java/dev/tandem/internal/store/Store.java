@@ -163,6 +163,15 @@ public final class Store {
     db.execute("INSERT OR IGNORE INTO tandem_undo (key, prior) VALUES (?, ?)", key, prior);
   }
 
+  /** {@link #addUndo} for a plain key, reading its prior value in the same statement. */
+  public static void recordPlainUndo(SqlConnection db, String key) {
+    db.execute(
+        "INSERT OR IGNORE INTO tandem_undo (key, prior)"
+            + " VALUES (?, (SELECT value FROM tandem_kv WHERE key = ?))",
+        key,
+        key);
+  }
+
   /** Every undo entry: {key, prior value or null}. */
   public static List<String[]> undo(SqlConnection db) {
     List<String[]> undo = new ArrayList<>();
