@@ -41,13 +41,14 @@ final class PokeStream extends EventSourceListener {
   }
 
   synchronized void connect() {
-    if (closed || state.stopped()) return;
+    if (closed || state.stopped() || !state.networkAvailable() || source != null) return;
     Request request = new Request.Builder().url(url).header("Accept", "text/event-stream").build();
     source = EventSources.createFactory(transport.http().client()).newEventSource(request, this);
   }
 
   @Override
   public void onOpen(EventSource eventSource, Response response) {
+    if (eventSource != source) return;
     synchronized (this) {
       backoff.success();
     }
@@ -61,16 +62,24 @@ final class PokeStream extends EventSourceListener {
 
   @Override
   public void onClosed(EventSource eventSource) {
-    scheduleReconnect();
+    if (eventSource == source) scheduleReconnect();
   }
 
   @Override
   public void onFailure(EventSource eventSource, Throwable failure, Response response) {
-    scheduleReconnect();
+    if (eventSource == source) scheduleReconnect();
+  }
+
+  /** Drops the stream (the network went away); {@link #connect} opens a new one. */
+  synchronized void disconnect() {
+    if (reconnect != null) reconnect.dispose();
+    if (source != null) source.cancel();
+    source = null;
   }
 
   private synchronized void scheduleReconnect() {
-    if (closed) return;
+    source = null;
+    if (closed || !state.networkAvailable()) return;
     long delay = backoff.failure();
     reconnect = worker.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
   }

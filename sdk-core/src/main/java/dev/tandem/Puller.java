@@ -60,7 +60,7 @@ final class Puller extends SyncLoop {
 
   @Override
   long attempt() {
-    if (state.stopped()) return DONE;
+    if (state.stopped() || !state.networkAvailable()) return DONE;
     Cookie base = local.cookie();
     String json =
         ProtocolJson.moshi()

@@ -68,7 +68,7 @@ final class Pusher extends SyncLoop {
 
   @Override
   long attempt() {
-    if (state.stopped()) return DONE;
+    if (state.stopped() || !state.networkAvailable()) return DONE;
     List<Store.Pending> batch = batch();
     if (batch.isEmpty()) {
       if (state.hasFlushWaiters()) puller.schedule(0);

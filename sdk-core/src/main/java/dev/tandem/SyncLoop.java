@@ -83,6 +83,16 @@ abstract class SyncLoop {
     }
   }
 
+  /** Forgets past failures and runs now: the network is back. */
+  void retryNow() {
+    backoff.success();
+    synchronized (this) {
+      if (scheduled != null) scheduled.dispose();
+      scheduled = null;
+    }
+    schedule(0);
+  }
+
   void close() {
     synchronized (this) {
       closed = true;

@@ -23,6 +23,7 @@ final class SyncState {
   private final List<CompletableEmitter> flushWaiters = new ArrayList<>();
   private final List<CompletableEmitter> pullWaiters = new ArrayList<>();
   private String stoppedBecause;
+  private volatile boolean networkAvailable = true;
 
   SyncState(LocalStore local) {
     this.local = local;
@@ -53,6 +54,16 @@ final class SyncState {
 
   BehaviorSubject<SyncStatus> status() {
     return status;
+  }
+
+  /** False while the app says there is no network: the loops send nothing. */
+  boolean networkAvailable() {
+    return networkAvailable;
+  }
+
+  void setNetworkAvailable(boolean available) {
+    networkAvailable = available;
+    update(s -> s.withOnline(available));
   }
 
   synchronized boolean stopped() {

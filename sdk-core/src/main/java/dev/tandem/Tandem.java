@@ -245,6 +245,35 @@ public final class Tandem implements Closeable {
         });
   }
 
+  /**
+   * Tells Tandem whether the device has a network (from a connectivity callback, or an app's
+   * offline switch). While false, nothing is sent and {@link SyncStatus#online()} is false;
+   * mutations queue as always. Back to true, Tandem pushes and pulls at once instead of waiting out
+   * a backoff.
+   */
+  public void setNetworkAvailable(boolean available) {
+    checkOpen();
+    state.setNetworkAvailable(available);
+    if (!available) {
+      if (pokes != null) pokes.disconnect();
+      return;
+    }
+    if (pusher != null) pusher.retryNow();
+    if (puller != null) puller.retryNow();
+    if (pokes != null) pokes.connect();
+  }
+
+  /** The mutations the server has not confirmed yet, oldest first. */
+  public List<PendingMutation> pendingMutations() {
+    checkOpen();
+    List<PendingMutation> result = new java.util.ArrayList<>();
+    for (dev.tandem.internal.store.Store.Pending pending : local.pending(0, Integer.MAX_VALUE)) {
+      result.add(
+          new PendingMutation(pending.clientID, pending.id, pending.name, pending.args.toString()));
+    }
+    return result;
+  }
+
   /** Stops syncing and closes the database. Pending mutations stay in it for next time. */
   @Override
   public void close() {

@@ -539,6 +539,34 @@ class SyncProtocolTest {
   }
 
   @Test
+  void withoutANetworkNothingIsSentAndItsReturnSyncsAtOnce() throws Exception {
+    start(EMPTY_PULL);
+    tandem.setNetworkAvailable(false);
+    assertEquals(false, status().online());
+    tandem.mutate("increment", new Increment("a", 1));
+    tandem.mutate("increment", new Increment("a", 2));
+    advance(120_000);
+    assertEquals(1, server.getRequestCount(), "nothing sent while offline");
+    assertEquals(Arrays.asList(1L, 2L), pendingIDs());
+
+    enqueuePush("{}");
+    enqueue(pullResponse(2, confirmed(2), "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":3}"));
+    tandem.setNetworkAvailable(true);
+    scheduler.triggerActions();
+
+    assertEquals(true, status().online());
+    assertEquals(Arrays.asList(1L, 2L), ids(push(takeRequest())));
+    pull(takeRequest());
+    assertEquals(Arrays.asList(), pendingIDs());
+  }
+
+  List<Long> pendingIDs() {
+    List<Long> ids = new ArrayList<>();
+    for (PendingMutation mutation : tandem.pendingMutations()) ids.add(mutation.id());
+    return ids;
+  }
+
+  @Test
   void anIntervalPullHappensEveryPullInterval() throws Exception {
     enqueue(EMPTY_PULL);
     tandem = builder().pullInterval(60_000).build();

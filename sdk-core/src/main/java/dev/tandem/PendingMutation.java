@@ -1,0 +1,39 @@
+package dev.tandem;
+
+/** A mutation made here that the server has not confirmed yet. Immutable. */
+public final class PendingMutation {
+  private final String clientID;
+  private final long id;
+  private final String name;
+  private final String argsJson;
+
+  PendingMutation(String clientID, long id, String name, String argsJson) {
+    this.clientID = clientID;
+    this.id = id;
+    this.name = name;
+    this.argsJson = argsJson;
+  }
+
+  public String clientID() {
+    return clientID;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  /** The mutator's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The mutator's args as JSON text. */
+  public String argsJson() {
+    return argsJson;
+  }
+
+  @Override
+  public String toString() {
+    return name + "#" + id + " " + argsJson;
+  }
+}
