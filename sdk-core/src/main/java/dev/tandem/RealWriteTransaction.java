@@ -90,7 +90,7 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
         if (json == null) {
           throw new IllegalStateException("table '" + table.table.name() + "' has no row " + key);
         }
-        Map<String, Object> values = table.decode(json);
+        Map<String, Object> values = table.decode(key, json);
         values.putAll(changes);
         put(key, RawJsonValue.of(table.encode(values)));
       }

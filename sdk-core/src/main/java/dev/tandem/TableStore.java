@@ -157,7 +157,7 @@ final class TableStore {
       return "not JSON";
     }
     if (!(value instanceof Map)) return "the value is not a JSON object";
-    Map<?, ?> fields = (Map<?, ?>) value;
+    Map<?, ?> fields = withKeyFields(key, (Map<?, ?>) value);
     args[0] = key;
     args[1] = json;
     int i = 2;
@@ -180,6 +180,36 @@ final class TableStore {
       args[i++] = stored;
     }
     return null;
+  }
+
+  /**
+   * The value's fields, with primary key columns the value leaves out taken from the key (the
+   * Replicache tutorial's {@code message/<id>} values carry no id): {@code <from>/<pk1>/<pk2>…}.
+   */
+  private Map<?, ?> withKeyFields(String key, Map<?, ?> fields) {
+    List<String> primaryKey = table.primaryKey();
+    boolean missing = false;
+    for (String name : primaryKey) {
+      if (fields.get(table.column(name).field()) == null) missing = true;
+    }
+    if (!missing || !key.startsWith(prefix)) return fields;
+    String[] parts = key.substring(prefix.length()).split("/", -1);
+    if (parts.length != primaryKey.size()) return fields;
+    Map<Object, Object> filled = new LinkedHashMap<>(fields);
+    for (int i = 0; i < parts.length; i++) {
+      Column column = table.column(primaryKey.get(i));
+      if (filled.get(column.field()) != null) continue;
+      Object value = parts[i];
+      if (column.type() == Column.Type.NUMBER) {
+        try {
+          value = Double.parseDouble(parts[i]);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+      }
+      filled.put(column.field(), value);
+    }
+    return filled;
   }
 
   Object[] newArgs() {
@@ -270,9 +300,10 @@ final class TableStore {
   }
 
   /** The row's values by column name, decoded from its JSON value. */
-  Map<String, Object> decode(String json) {
+  Map<String, Object> decode(String key, String json) {
     Object value = codec.fromJson(json, Object.class);
-    Map<?, ?> fields = value instanceof Map ? (Map<?, ?>) value : new LinkedHashMap<>();
+    Map<?, ?> fields =
+        withKeyFields(key, value instanceof Map ? (Map<?, ?>) value : new LinkedHashMap<>());
     Map<String, Object> row = new LinkedHashMap<>();
     for (Column column : table.columns()) row.put(column.name(), fields.get(column.field()));
     return row;

@@ -381,6 +381,7 @@ class TableQueryTest {
                           + "{\"op\":\"put\",\"key\":\"user_pref/p1\",\"value\":{\"id\":\"p1\",\"org_id\":\"o7\"}},"
                           + "{\"op\":\"put\",\"key\":\"analytics.event/e1\",\"value\":{\"id\":\"e1\",\"kind\":\"click\"}},"
                           + "{\"op\":\"put\",\"key\":\"user/bad\",\"value\":{\"id\":\"bad\",\"partner\":\"yes\"}},"
+                          + "{\"op\":\"put\",\"key\":\"label/l9\",\"value\":{\"name\":\"from the key\"}},"
                           + "{\"op\":\"put\",\"key\":\"settings/theme\",\"value\":\"dark\"}]}"),
               Cookie.NULL);
 
@@ -388,6 +389,8 @@ class TableQueryTest {
           "o7", local.read(tx -> tx.query(Query.from("userPref")), null).get(0).getString("orgID"));
       assertEquals(
           "click", local.read(tx -> tx.query(Query.from("event")), null).get(0).getString("kind"));
+      assertEquals(
+          "l9", local.read(tx -> tx.query(Query.from("label")), null).get(0).getString("id"));
       assertEquals(0, local.read(tx -> tx.query(Query.from("user")), null).size());
       assertEquals(
           "{\"id\":\"bad\",\"partner\":\"yes\"}", local.read(tx -> tx.getJson("user/bad"), null));
