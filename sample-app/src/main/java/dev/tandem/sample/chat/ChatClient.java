@@ -1,0 +1,152 @@
+package dev.tandem.sample.chat;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.Moshi;
+import dev.tandem.AuthProvider;
+import dev.tandem.Column;
+import dev.tandem.PendingMutation;
+import dev.tandem.Query;
+import dev.tandem.Row;
+import dev.tandem.Schema;
+import dev.tandem.SyncStatus;
+import dev.tandem.Table;
+import dev.tandem.Tandem;
+import dev.tandem.UpdateNeeded;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Observable;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The chat on Tandem: the Replicache tutorial's {@code createMessage} mutator, a typed {@code
+ * message} table over the synced {@code message/<id>} keys, and a live, ordered message list that
+ * marks what the server has not confirmed yet.
+ */
+final class ChatClient implements AutoCloseable {
+  /** Args of createMessage, as the tutorial's JavaScript client sends them. */
+  static final class CreateMessage {
+    String id;
+    String from;
+    String content;
+    long order;
+
+    CreateMessage(String id, String from, String content, long order) {
+      this.id = id;
+      this.from = from;
+      this.content = content;
+      this.order = order;
+    }
+  }
+
+  private static final JsonAdapter<CreateMessage> ARGS =
+      new Moshi.Builder().build().adapter(CreateMessage.class);
+
+  static final Schema SCHEMA =
+      Schema.builder()
+          .version(1)
+          .table(
+              Table.named("message")
+                  .columns(
+                      Column.string("id"),
+                      Column.string("sender").from("from"),
+                      Column.string("content"),
+                      Column.number("order"))
+                  .primaryKey("id"))
+          .build();
+
+  private final Tandem tandem;
+  private final String user;
+  private final AtomicLong lastOrder = new AtomicLong();
+
+  ChatClient(String server, String user, File database, String schemaVersion) {
+    this.user = user;
+    Tandem.Builder builder =
+        Tandem.builder()
+            .databaseFile(database)
+            .serverUrl(server)
+            .schema(SCHEMA)
+            .auth(AuthProvider.of(user))
+            .mutator(
+                "createMessage",
+                CreateMessage.class,
+                (tx, m) ->
+                    tx.put(
+                        "message/" + m.id,
+                        Map.of("from", m.from, "content", m.content, "order", m.order)));
+    if (schemaVersion != null) builder.schemaVersion(schemaVersion);
+    this.tandem = builder.build();
+  }
+
+  String user() {
+    return user;
+  }
+
+  /** Sends a message: shown at once as pending, confirmed when the server has it. */
+  void send(String content) {
+    long now = System.currentTimeMillis();
+    long order = lastOrder.updateAndGet(last -> Math.max(last + 1, now));
+    tandem.mutate(
+        "createMessage", new CreateMessage(UUID.randomUUID().toString(), user, content, order));
+  }
+
+  /** The messages in order, re-emitted when they or their pending state change. */
+  Flowable<List<ChatMessage>> messages() {
+    Flowable<List<Row>> rows = tandem.watch(Query.from("message").orderBy("order"));
+    Flowable<Long> pending =
+        tandem
+            .status()
+            .map(SyncStatus::pendingCount)
+            .distinctUntilChanged()
+            .toFlowable(io.reactivex.rxjava3.core.BackpressureStrategy.LATEST);
+    return Flowable.combineLatest(rows, pending, (list, count) -> toMessages(list))
+        .distinctUntilChanged();
+  }
+
+  private List<ChatMessage> toMessages(List<Row> rows) {
+    Set<String> pendingIDs = new HashSet<>();
+    for (PendingMutation mutation : tandem.pendingMutations()) {
+      if (!mutation.name().equals("createMessage")) continue;
+      try {
+        pendingIDs.add(ARGS.fromJson(mutation.argsJson()).id);
+      } catch (java.io.IOException | RuntimeException e) {
+        // Not a message we can show as pending; it still syncs.
+      }
+    }
+    List<ChatMessage> messages = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      String id = row.getString("id");
+      messages.add(
+          new ChatMessage(
+              id,
+              row.getString("sender"),
+              row.getString("content"),
+              row.getNumber("order"),
+              pendingIDs.contains(id)));
+    }
+    return messages;
+  }
+
+  Observable<SyncStatus> status() {
+    return tandem.status();
+  }
+
+  Observable<UpdateNeeded> updateNeeded() {
+    return tandem.updateNeeded();
+  }
+
+  /** Cuts the client off the network, or lets it back on (and sync at once). */
+  void setOnline(boolean online) {
+    tandem.setNetworkAvailable(online);
+  }
+
+  @Override
+  public void close() {
+    tandem.close();
+  }
+}

@@ -1,0 +1,183 @@
+package dev.tandem.sample.chat;
+
+import io.reactivex.rxjava3.disposables.CompositeDisposable;
+import java.awt.BorderLayout;
+import java.awt.Color;
+import java.awt.Component;
+import java.awt.Font;
+import java.awt.event.WindowAdapter;
+import java.awt.event.WindowEvent;
+import java.text.SimpleDateFormat;
+import java.util.Date;
+import javax.swing.BorderFactory;
+import javax.swing.DefaultListCellRenderer;
+import javax.swing.DefaultListModel;
+import javax.swing.JButton;
+import javax.swing.JFrame;
+import javax.swing.JLabel;
+import javax.swing.JList;
+import javax.swing.JPanel;
+import javax.swing.JScrollPane;
+import javax.swing.JTextField;
+import javax.swing.JToggleButton;
+import javax.swing.SwingUtilities;
+
+/**
+ * The chat window: the live message list (pending messages in grey, marked "sending"), a compose
+ * box, the user's name, a status bar (online or offline, messages waiting, last sync), an offline
+ * switch, and a banner when the server needs a newer app.
+ */
+final class ChatWindow {
+  private ChatWindow() {}
+
+  static void open(ChatClient client) {
+    SwingUtilities.invokeLater(() -> build(client));
+  }
+
+  private static void build(ChatClient client) {
+    JFrame frame = new JFrame("Tandem chat — " + client.user());
+    DefaultListModel<ChatMessage> model = new DefaultListModel<>();
+    JList<ChatMessage> list = new JList<>(model);
+    list.setCellRenderer(new MessageRenderer(client.user()));
+
+    JLabel banner = new JLabel(" ");
+    banner.setOpaque(true);
+    banner.setBackground(new Color(0xB0, 0x20, 0x20));
+    banner.setForeground(Color.WHITE);
+    banner.setBorder(BorderFactory.createEmptyBorder(6, 8, 6, 8));
+    banner.setVisible(false);
+
+    JLabel name = new JLabel("You are " + client.user());
+    name.setFont(name.getFont().deriveFont(Font.BOLD));
+    JToggleButton offline = new JToggleButton("Go offline");
+    offline.addActionListener(
+        e -> {
+          boolean off = offline.isSelected();
+          offline.setText(off ? "Go online" : "Go offline");
+          client.setOnline(!off);
+        });
+    JPanel top = new JPanel(new BorderLayout());
+    top.setBorder(BorderFactory.createEmptyBorder(6, 8, 6, 8));
+    top.add(name, BorderLayout.WEST);
+    top.add(offline, BorderLayout.EAST);
+    JPanel north = new JPanel(new BorderLayout());
+    north.add(banner, BorderLayout.NORTH);
+    north.add(top, BorderLayout.SOUTH);
+
+    JTextField compose = new JTextField();
+    JButton send = new JButton("Send");
+    Runnable sendNow =
+        () -> {
+          String text = compose.getText().strip();
+          if (text.isEmpty()) return;
+          client.send(text);
+          compose.setText("");
+        };
+    compose.addActionListener(e -> sendNow.run());
+    send.addActionListener(e -> sendNow.run());
+    JPanel composer = new JPanel(new BorderLayout(6, 0));
+    composer.add(compose, BorderLayout.CENTER);
+    composer.add(send, BorderLayout.EAST);
+    JLabel status = new JLabel(" ");
+    status.setBorder(BorderFactory.createEmptyBorder(4, 8, 4, 8));
+    JPanel south = new JPanel(new BorderLayout());
+    south.setBorder(BorderFactory.createEmptyBorder(6, 8, 0, 8));
+    south.add(composer, BorderLayout.NORTH);
+    south.add(status, BorderLayout.SOUTH);
+
+    frame.add(north, BorderLayout.NORTH);
+    frame.add(new JScrollPane(list), BorderLayout.CENTER);
+    frame.add(south, BorderLayout.SOUTH);
+    frame.setSize(460, 560);
+    frame.setLocationByPlatform(true);
+
+    CompositeDisposable subscriptions = new CompositeDisposable();
+    subscriptions.add(
+        client
+            .messages()
+            .subscribe(
+                messages ->
+                    SwingUtilities.invokeLater(
+                        () -> {
+                          model.clear();
+                          for (ChatMessage message : messages) model.addElement(message);
+                          if (!messages.isEmpty()) list.ensureIndexIsVisible(messages.size() - 1);
+                        })));
+    subscriptions.add(
+        client
+            .status()
+            .subscribe(
+                s ->
+                    SwingUtilities.invokeLater(
+                        () ->
+                            status.setText(
+                                (s.stopped()
+                                        ? "Sync stopped"
+                                        : s.online() ? "● Online" : "○ Offline")
+                                    + "   ·   "
+                                    + s.pendingCount()
+                                    + " waiting to send"
+                                    + "   ·   last sync "
+                                    + (s.lastSyncMillis() == 0
+                                        ? "never"
+                                        : new SimpleDateFormat("HH:mm:ss").format(new Date()))))));
+    subscriptions.add(
+        client
+            .updateNeeded()
+            .subscribe(
+                u ->
+                    SwingUtilities.invokeLater(
+                        () -> {
+                          banner.setText(
+                              "This app is out of date: the server no longer supports its "
+                                  + (u.versionType() == null
+                                      ? "version"
+                                      : u.versionType() + " version")
+                                  + ". Update to keep syncing; your messages are kept.");
+                          banner.setVisible(true);
+                        })));
+    frame.addWindowListener(
+        new WindowAdapter() {
+          @Override
+          public void windowClosing(WindowEvent e) {
+            subscriptions.dispose();
+            client.close();
+            frame.dispose();
+          }
+        });
+    frame.setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
+    frame.setVisible(true);
+  }
+
+  /** Renders "from: content", pending messages grey and marked. */
+  private static final class MessageRenderer extends DefaultListCellRenderer {
+    private static final long serialVersionUID = 1L;
+    private final String user;
+
+    MessageRenderer(String user) {
+      this.user = user;
+    }
+
+    @Override
+    public Component getListCellRendererComponent(
+        JList<?> list, Object value, int index, boolean selected, boolean focused) {
+      ChatMessage message = (ChatMessage) value;
+      String text =
+          "<html><b>"
+              + escape(message.from())
+              + "</b>: "
+              + escape(message.content())
+              + (message.pending() ? " <i>(sending…)</i>" : "")
+              + "</html>";
+      super.getListCellRendererComponent(list, text, index, selected, focused);
+      setBorder(BorderFactory.createEmptyBorder(4, 8, 4, 8));
+      if (message.pending()) setForeground(Color.GRAY);
+      else if (message.from().equals(user)) setForeground(new Color(0x1A, 0x4C, 0x9A));
+      return this;
+    }
+
+    private static String escape(String text) {
+      return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+  }
+}

@@ -1,2 +1,0 @@
-/** The sample chat app. Not built yet. */
-package dev.tandem.sample.chat;
