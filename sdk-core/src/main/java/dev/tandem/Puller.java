@@ -77,7 +77,7 @@ final class Puller extends SyncLoop {
     try {
       PullApplier.Outcome outcome;
       try (Response response = transport.post(url, json)) {
-        state.update(s -> s.withOnline(true));
+        state.update(s -> s.withOnline(state.networkAvailable()));
         if (response.code() != 200) {
           String message = "pull answered HTTP " + response.code();
           state.update(s -> s.withLastError(message));

@@ -92,7 +92,7 @@ final class Pusher extends SyncLoop {
                     mutations));
     state.update(s -> s.withPushing(true));
     try (Response response = transport.post(config.url, json)) {
-      state.update(s -> s.withOnline(true));
+      state.update(s -> s.withOnline(state.networkAvailable()));
       if (response.code() != 200) {
         sentUpTo = 0;
         String message = "push answered HTTP " + response.code();

@@ -107,7 +107,8 @@ public final class Tandem implements Closeable {
     return new Builder();
   }
 
-  private void start() {
+  private void start(boolean networkAvailable) {
+    if (!networkAvailable) state.setNetworkAvailable(false);
     if (puller != null) puller.schedule(0);
     if (pusher != null && local.pendingCount() > 0) pusher.schedule(0);
     if (pokes != null) pokes.connect();
@@ -318,6 +319,7 @@ public final class Tandem implements Closeable {
     private long maxPushBatchBytes = 512 * 1024;
     private boolean fullSync;
     private Schema schema;
+    private boolean networkAvailable = true;
     private SchemaViolationListener schemaViolations = (table, key, json, problem) -> {};
 
     private Builder() {}
@@ -331,6 +333,14 @@ public final class Tandem implements Closeable {
     public Builder schema(Schema schema) {
       this.schema = schema;
       if (schemaVersion.isEmpty()) schemaVersion = Integer.toString(schema.version());
+      return this;
+    }
+
+    /**
+     * Whether there is a network at start; see {@link Tandem#setNetworkAvailable}. Default true.
+     */
+    public Builder networkAvailable(boolean available) {
+      this.networkAvailable = available;
       return this;
     }
 
@@ -481,7 +491,7 @@ public final class Tandem implements Closeable {
         lock.release();
         throw e;
       }
-      tandem.start();
+      tandem.start(networkAvailable);
       return tandem;
     }
   }

@@ -64,7 +64,7 @@ final class ChatClient implements AutoCloseable {
   private final String user;
   private final AtomicLong lastOrder = new AtomicLong();
 
-  ChatClient(String server, String user, File database, String schemaVersion) {
+  ChatClient(String server, String user, File database, String schemaVersion, boolean offline) {
     this.user = user;
     Tandem.Builder builder =
         Tandem.builder()
@@ -72,6 +72,7 @@ final class ChatClient implements AutoCloseable {
             .serverUrl(server)
             .schema(SCHEMA)
             .auth(AuthProvider.of(user))
+            .networkAvailable(!offline)
             .mutator(
                 "createMessage",
                 CreateMessage.class,

@@ -4,7 +4,7 @@ import java.awt.GraphicsEnvironment;
 import java.io.File;
 
 /**
- * {@code java -jar tandem-chat.jar --server URL --user NAME [--db FILE] [--headless]
+ * {@code java -jar tandem-chat.jar --server URL --user NAME [--db FILE] [--headless] [--offline]
  * [--schema-version N]}: the sample chat, in a window or, with {@code --headless} or without a
  * display, in the terminal.
  */
@@ -13,7 +13,7 @@ public final class ChatMain {
 
   static final String USAGE =
       "usage: java -jar tandem-chat.jar --server URL --user NAME [--db FILE] [--headless]"
-          + " [--schema-version N]\n"
+          + " [--offline] [--schema-version N]\n"
           + "  URL is the server's Replicache base, e.g. http://localhost:8080/api/replicache";
 
   public static void main(String[] args) throws Exception {
@@ -22,10 +22,15 @@ public final class ChatMain {
     String db = null;
     String schemaVersion = null;
     boolean headless = false;
+    boolean offline = false;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--headless")) {
         headless = true;
+        continue;
+      }
+      if (flag.equals("--offline")) {
+        offline = true;
         continue;
       }
       if (i + 1 >= args.length) fail(flag + " needs a value");
@@ -45,7 +50,7 @@ public final class ChatMain {
           "No display: running headless. Type a message and press Enter; /quit ends.");
       headless = true;
     }
-    ChatClient client = new ChatClient(server, user, database, schemaVersion);
+    ChatClient client = new ChatClient(server, user, database, schemaVersion, offline);
     if (headless) {
       try (client) {
         new HeadlessChat(client, System.out).run();

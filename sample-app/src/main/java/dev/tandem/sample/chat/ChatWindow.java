@@ -50,6 +50,16 @@ final class ChatWindow {
     JLabel name = new JLabel("You are " + client.user());
     name.setFont(name.getFont().deriveFont(Font.BOLD));
     JToggleButton offline = new JToggleButton("Go offline");
+    client
+        .status()
+        .firstElement()
+        .subscribe(
+            s ->
+                SwingUtilities.invokeLater(
+                    () -> {
+                      offline.setSelected(!s.online());
+                      offline.setText(s.online() ? "Go offline" : "Go online");
+                    }));
     offline.addActionListener(
         e -> {
           boolean off = offline.isSelected();
@@ -90,6 +100,7 @@ final class ChatWindow {
     frame.add(south, BorderLayout.SOUTH);
     frame.setSize(460, 560);
     frame.setLocationByPlatform(true);
+    if (Boolean.getBoolean("tandem.chat.topLeft")) frame.setLocation(0, 0);
 
     CompositeDisposable subscriptions = new CompositeDisposable();
     subscriptions.add(
