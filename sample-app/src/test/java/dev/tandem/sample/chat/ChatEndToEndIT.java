@@ -98,6 +98,39 @@ class ChatEndToEndIT {
     }
   }
 
+  @Test
+  void anUnsupportedSchemaVersionIsShownNotACrash() throws Exception {
+    try (ChatProcess server =
+        ChatProcess.start(
+            "server",
+            directory,
+            List.of(
+                ChatProcess.JAVA,
+                "-jar",
+                SERVER_JAR.toString(),
+                "--port",
+                "0",
+                "--db",
+                directory.resolve("server.db").toString(),
+                "--schema-versions",
+                "2..5"))) {
+      Matcher port =
+          Pattern.compile("listening on port (\\d+)")
+              .matcher(server.await(l -> l.startsWith("listening on port"), WAIT, "its port"));
+      port.find();
+      try (ChatProcess old = chat("old", "http://127.0.0.1:" + port.group(1) + "/api/replicache")) {
+        old.await(
+            l ->
+                l.startsWith(
+                    "UPDATE NEEDED: the server does not support this app's schema version"),
+            WAIT,
+            "the update notice");
+        old.type("still here");
+        old.awaitLine("MSG old: still here (pending)", WAIT);
+      }
+    }
+  }
+
   /** The lines of {@code output} that show a message whose content starts with {@code prefix}. */
   static List<String> messages(List<String> output, String prefix) {
     List<String> found = new ArrayList<>();
