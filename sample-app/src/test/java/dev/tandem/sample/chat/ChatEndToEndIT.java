@@ -27,6 +27,31 @@ class ChatEndToEndIT {
 
   @TempDir Path directory;
 
+  ChatProcess server(String schemaVersions) throws Exception {
+    return ChatProcess.start(
+        "server",
+        directory,
+        List.of(
+            ChatProcess.JAVA,
+            "-jar",
+            SERVER_JAR.toString(),
+            "--port",
+            "0",
+            "--db",
+            directory.resolve("server.db").toString(),
+            "--schema-versions",
+            schemaVersions));
+  }
+
+  /** The base URL the server printed. */
+  static String url(ChatProcess server) throws InterruptedException {
+    Matcher port =
+        Pattern.compile("listening on port (\\d+)")
+            .matcher(server.await(l -> l.startsWith("listening on port"), WAIT, "its port"));
+    port.find();
+    return "http://127.0.0.1:" + port.group(1) + "/api/replicache";
+  }
+
   ChatProcess chat(String user, String url) throws Exception {
     return ChatProcess.start(
         user,
@@ -46,23 +71,8 @@ class ChatEndToEndIT {
 
   @Test
   void messagesMeetAndOfflineMessagesArriveOnceInOrderAfterARestart() throws Exception {
-    try (ChatProcess server =
-        ChatProcess.start(
-            "server",
-            directory,
-            List.of(
-                ChatProcess.JAVA,
-                "-jar",
-                SERVER_JAR.toString(),
-                "--port",
-                "0",
-                "--db",
-                directory.resolve("server.db").toString()))) {
-      Matcher port =
-          Pattern.compile("listening on port (\\d+)")
-              .matcher(server.await(l -> l.startsWith("listening on port"), WAIT, "its port"));
-      port.find();
-      String url = "http://127.0.0.1:" + port.group(1) + "/api/replicache";
+    try (ChatProcess server = server("1..5")) {
+      String url = url(server);
 
       try (ChatProcess bob = chat("bob", url)) {
         bob.awaitLine("READY bob", WAIT);
@@ -100,25 +110,8 @@ class ChatEndToEndIT {
 
   @Test
   void anUnsupportedSchemaVersionIsShownNotACrash() throws Exception {
-    try (ChatProcess server =
-        ChatProcess.start(
-            "server",
-            directory,
-            List.of(
-                ChatProcess.JAVA,
-                "-jar",
-                SERVER_JAR.toString(),
-                "--port",
-                "0",
-                "--db",
-                directory.resolve("server.db").toString(),
-                "--schema-versions",
-                "2..5"))) {
-      Matcher port =
-          Pattern.compile("listening on port (\\d+)")
-              .matcher(server.await(l -> l.startsWith("listening on port"), WAIT, "its port"));
-      port.find();
-      try (ChatProcess old = chat("old", "http://127.0.0.1:" + port.group(1) + "/api/replicache")) {
+    try (ChatProcess server = server("2..5")) {
+      try (ChatProcess old = chat("old", url(server))) {
         old.await(
             l ->
                 l.startsWith(
