@@ -6,6 +6,8 @@ import dev.tandem.internal.store.SqlCursor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,23 +54,9 @@ final class QueryRunner {
     return table;
   }
 
-  /** Rows under construction: values decoded, related filled in later. */
-  private static final class Partial {
-    final String key;
-    final Map<String, Object> values;
-    final Map<String, Object> related = new LinkedHashMap<>();
-
-    Partial(String key, Map<String, Object> values) {
-      this.key = key;
-      this.values = values;
-    }
-  }
-
-  /** Fills in relationships of {@code rows} (which are rebuilt with them). */
+  /** Fills in relationships of {@code rows}, in place, nested relationships included. */
   private void loadRelated(TableStore table, List<Row> rows, List<Query.Related> related) {
     if (related.isEmpty() || rows.isEmpty()) return;
-    List<Partial> partials = new ArrayList<>(rows.size());
-    for (Row row : rows) partials.add(new Partial(row.key, valuesOf(row, table)));
     for (Query.Related spec : related) {
       Relationship relationship = table.table.relationship(spec.name);
       if (relationship == null) {
@@ -76,62 +64,40 @@ final class QueryRunner {
             "table '" + table.table.name() + "' has no relationship '" + spec.name + "'");
       }
       TableStore dest = table(relationship.destTable());
-      Map<Partial, List<Row>> found;
-      if (relationship.hops().size() == 1 && spec.query.limit < 0) {
-        found = batched(partials, relationship.hops().get(0), dest, spec.query);
-      } else {
-        found = perRow(partials, relationship, dest, spec.query);
-      }
-      List<Row> all = new ArrayList<>();
-      for (List<Row> children : found.values()) all.addAll(children);
-      Map<String, Row> withRelated = new LinkedHashMap<>();
+      Map<Row, List<Row>> found =
+          relationship.hops().size() == 1 && spec.query.limit < 0
+              ? batched(rows, relationship.hops().get(0), dest, spec.query)
+              : perRow(rows, relationship, dest, spec.query);
       if (!spec.query.related.isEmpty()) {
-        List<Row> loaded = new ArrayList<>(all);
-        loadRelated(dest, loaded, spec.query.related);
-        for (Row row : loaded) withRelated.put(row.key, row);
+        List<Row> children = new ArrayList<>();
+        for (List<Row> list : found.values()) children.addAll(list);
+        loadRelated(dest, children, spec.query.related);
       }
-      for (Partial partial : partials) {
-        List<Row> children = found.get(partial);
-        List<Row> complete = new ArrayList<>(children.size());
-        for (Row child : children) {
-          Row full = withRelated.get(child.key);
-          complete.add(full != null ? full : child);
-        }
-        partial.related.put(
+      for (Row row : rows) {
+        List<Row> children = found.get(row);
+        row.setRelated(
             spec.name,
             relationship.isMany()
-                ? java.util.Collections.unmodifiableList(complete)
-                : (complete.isEmpty() ? null : complete.get(0)));
+                ? Collections.unmodifiableList(children)
+                : (children.isEmpty() ? null : children.get(0)));
       }
     }
-    for (int i = 0; i < rows.size(); i++) {
-      Partial partial = partials.get(i);
-      Map<String, Object> related0 = new LinkedHashMap<>(rows.get(i).loadedRelationships());
-      related0.putAll(partial.related);
-      rows.set(i, new Row(partial.key, partial.values, related0, codec));
-    }
-  }
-
-  private Map<String, Object> valuesOf(Row row, TableStore table) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    for (Column column : table.table.columns()) values.put(column.name(), row.get(column.name()));
-    return values;
   }
 
   /** One query for all parents: dest rows whose dest fields are IN the parents' source values. */
-  private Map<Partial, List<Row>> batched(
-      List<Partial> parents, Relationship.Hop hop, TableStore dest, Query sub) {
-    Map<List<Object>, List<Partial>> byValues = new LinkedHashMap<>();
-    for (Partial parent : parents) {
+  private Map<Row, List<Row>> batched(
+      List<Row> parents, Relationship.Hop hop, TableStore dest, Query sub) {
+    Map<List<Object>, List<Row>> byValues = new LinkedHashMap<>();
+    for (Row parent : parents) {
       List<Object> values = new ArrayList<>();
-      for (String field : hop.sourceFields()) values.add(parent.values.get(field));
+      for (String field : hop.sourceFields()) values.add(parent.get(field));
       if (values.contains(null)) continue;
-      List<Partial> same = byValues.get(values);
+      List<Row> same = byValues.get(values);
       if (same == null) byValues.put(values, same = new ArrayList<>());
       same.add(parent);
     }
-    Map<Partial, List<Row>> result = new LinkedHashMap<>();
-    for (Partial parent : parents) result.put(parent, new ArrayList<Row>());
+    Map<Row, List<Row>> result = new IdentityHashMap<>();
+    for (Row parent : parents) result.put(parent, new ArrayList<Row>());
     List<List<Object>> keys = new ArrayList<>(byValues.keySet());
     int perChunk = Math.max(1, MAX_PARAMETERS / hop.destFields().size());
     for (int start = 0; start < keys.size(); start += perChunk) {
@@ -142,22 +108,22 @@ final class QueryRunner {
       for (Row row : select.run(sub.order, -1)) {
         List<Object> values = new ArrayList<>();
         for (String field : hop.destFields()) values.add(row.get(field));
-        List<Partial> owners = byValues.get(values);
+        List<Row> owners = byValues.get(values);
         if (owners == null) continue;
-        for (Partial owner : owners) result.get(owner).add(row);
+        for (Row owner : owners) result.get(owner).add(row);
       }
     }
     return result;
   }
 
   /** One query per parent, with the sub-query's limit; two hops join the junction table. */
-  private Map<Partial, List<Row>> perRow(
-      List<Partial> parents, Relationship relationship, TableStore dest, Query sub) {
-    Map<Partial, List<Row>> result = new LinkedHashMap<>();
+  private Map<Row, List<Row>> perRow(
+      List<Row> parents, Relationship relationship, TableStore dest, Query sub) {
+    Map<Row, List<Row>> result = new IdentityHashMap<>();
     Relationship.Hop first = relationship.hops().get(0);
-    for (Partial parent : parents) {
+    for (Row parent : parents) {
       List<Object> values = new ArrayList<>();
-      for (String field : first.sourceFields()) values.add(parent.values.get(field));
+      for (String field : first.sourceFields()) values.add(parent.get(field));
       if (values.contains(null)) {
         result.put(parent, new ArrayList<Row>());
         continue;

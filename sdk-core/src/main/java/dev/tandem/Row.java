@@ -14,13 +14,23 @@ public final class Row {
   final String key;
   private final Map<String, Object> values;
   private final Map<String, Object> related;
+
+  /** The same map, writable while the query that made this row loads relationships. */
+  private final Map<String, Object> loading;
+
   private final JsonCodec codec;
 
   Row(String key, Map<String, Object> values, Map<String, Object> related, JsonCodec codec) {
     this.key = key;
     this.values = Collections.unmodifiableMap(values);
+    this.loading = related;
     this.related = Collections.unmodifiableMap(related);
     this.codec = codec;
+  }
+
+  /** Sets a loaded relationship; only while the query that made this row is running. */
+  void setRelated(String name, Object rowOrRows) {
+    loading.put(name, rowOrRows);
   }
 
   /** The value of {@code column}, or null. */
@@ -62,11 +72,6 @@ public final class Row {
               + relationship
               + "\") to the query");
     }
-  }
-
-  /** The relationships loaded so far, by name. */
-  Map<String, Object> loadedRelationships() {
-    return related;
   }
 
   /** The key this row syncs under. */
