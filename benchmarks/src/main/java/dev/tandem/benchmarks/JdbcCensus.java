@@ -85,7 +85,10 @@ final class JdbcCensus {
             return statement((Statement) invoke(connection, method, args), null);
           }
           if (!IGNORED.contains(name)) {
-            record(name + (args == null || args.length == 0 ? "()" : "(" + args[0] + ")"));
+            Object arg = args == null || args.length == 0 ? null : args[0];
+            boolean simple =
+                arg instanceof Number || arg instanceof Boolean || arg instanceof String;
+            record(name + (arg == null ? "()" : simple ? "(" + arg + ")" : "(…)"));
           }
           return invoke(connection, method, args);
         });

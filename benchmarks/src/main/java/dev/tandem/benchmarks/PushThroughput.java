@@ -23,7 +23,7 @@ import javax.sql.DataSource;
  * alternating which side goes first, and prints backend and baseline throughput and their ratio.
  *
  * <p>Options: {@code -dialects sqlite,postgres -clients 1,8,32 -batch 20 -warmup 1 -seconds 1.2
- * -pairs 5 -jitwarmup 1.5 -census true}.
+ * -pairs 5 -jitwarmup 4 -census true}.
  */
 public final class PushThroughput {
   private PushThroughput() {}
@@ -36,7 +36,7 @@ public final class PushThroughput {
     double warmupSeconds = 1;
     double roundSeconds = 1.2;
     int pairs = 5;
-    double jitWarmupSeconds = 1.5;
+    double jitWarmupSeconds = 4;
     boolean census = true;
 
     static Options parse(String[] args) {
@@ -81,7 +81,7 @@ public final class PushThroughput {
                 "unknown option "
                     + flag
                     + "; options: -dialects sqlite,postgres -clients 1,8,32 -batch 20 -warmup 1"
-                    + " -seconds 1.2 -pairs 5 -jitwarmup 1.5 -census true");
+                    + " -seconds 1.2 -pairs 5 -jitwarmup 4 -census true");
         }
       }
       return options;
@@ -98,10 +98,12 @@ public final class PushThroughput {
   static final class Round {
     final long ops;
     final long nanos;
+    final long cpuNanos;
 
-    Round(long ops, long nanos) {
+    Round(long ops, long nanos, long cpuNanos) {
       this.ops = ops;
       this.nanos = nanos;
+      this.cpuNanos = cpuNanos;
     }
 
     double perSecond() {
@@ -118,6 +120,8 @@ public final class PushThroughput {
     final double baseline;
     final double minRatio;
     final double maxRatio;
+    final double backendCpuMicros; // CPU µs per op (JVM + database server)
+    final double baselineCpuMicros;
 
     Row(
         String dialect,
@@ -126,7 +130,9 @@ public final class PushThroughput {
         double backend,
         double baseline,
         double minRatio,
-        double maxRatio) {
+        double maxRatio,
+        double backendCpuMicros,
+        double baselineCpuMicros) {
       this.dialect = dialect;
       this.clients = clients;
       this.workload = workload;
@@ -134,6 +140,8 @@ public final class PushThroughput {
       this.baseline = baseline;
       this.minRatio = minRatio;
       this.maxRatio = maxRatio;
+      this.backendCpuMicros = backendCpuMicros;
+      this.baselineCpuMicros = baselineCpuMicros;
     }
 
     double ratio() {
@@ -142,9 +150,11 @@ public final class PushThroughput {
   }
 
   public static void main(String[] args) throws Exception {
-    // Before the first logger exists: keep warnings and errors, drop the per-push INFO lines.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    // Before the first logger exists: keep warnings and errors, drop the per-push INFO lines
+    // (unless the level is set on the command line, to measure logging's cost).
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     Options options = Options.parse(args);
     long started = System.nanoTime();
 
@@ -170,10 +180,12 @@ public final class PushThroughput {
         System.out.println();
         System.out.println(target.describe());
         if (options.census) census(target, options.batch);
-        jitWarmup(target, options);
+        CpuClock cpu = target.cpuClock();
+        jitWarmup(cpu, target, options);
         for (int clients : options.clients) {
-          rows.add(measure(target, clients, 1, "push (1 mutation)", options));
-          rows.add(measure(target, clients, options.batch, "batch of " + options.batch, options));
+          rows.add(measure(cpu, target, clients, 1, "push (1 mutation)", options));
+          rows.add(
+              measure(cpu, target, clients, options.batch, "batch of " + options.batch, options));
         }
       }
     }
@@ -181,16 +193,18 @@ public final class PushThroughput {
     System.out.println();
     System.out.println(
         "push: ops = pushes/s (baseline: transactions/s); batch: ops = mutations/s (baseline:"
-            + " inserted rows/s)");
+            + " inserted rows/s). ratio = backend / baseline over all pairs; ratio range = lowest"
+            + " and highest pair. CPU µs/op = CPU time of this JVM (and, on Postgres, of the"
+            + " server's processes) per op.");
     System.out.println();
     System.out.println(
         "| dialect | clients | workload | backend ops/s | baseline ops/s | ratio | ratio range |"
-            + " ≥ 70 % |");
-    System.out.println("|---|---:|---|---:|---:|---:|---:|:---:|");
+            + " ≥ 70 % | CPU µs/op backend | CPU µs/op baseline |");
+    System.out.println("|---|---:|---|---:|---:|---:|---:|:---:|---:|---:|");
     for (Row row : rows) {
       System.out.printf(
           Locale.ROOT,
-          "| %s | %d | %s | %,.0f | %,.0f | %.0f %% | %.0f–%.0f %% | %s |%n",
+          "| %s | %d | %s | %,.0f | %,.0f | %.0f %% | %.0f–%.0f %% | %s | %.0f | %.0f |%n",
           row.dialect,
           row.clients,
           row.workload,
@@ -199,7 +213,9 @@ public final class PushThroughput {
           100 * row.ratio(),
           100 * row.minRatio,
           100 * row.maxRatio,
-          row.ratio() >= 0.70 ? "yes" : "no");
+          row.ratio() >= 0.70 ? "yes" : "no",
+          row.backendCpuMicros,
+          row.baselineCpuMicros);
     }
     System.out.printf("%ntotal run time %.0f s%n", (System.nanoTime() - started) / 1e9);
   }
@@ -208,18 +224,19 @@ public final class PushThroughput {
    * Before the first measured configuration of a dialect: runs every operation on a throwaway
    * database with two clients, so that the first row does not pay for JIT compilation.
    */
-  private static void jitWarmup(Target target, Options options) throws Exception {
+  private static void jitWarmup(CpuClock cpu, Target target, Options options) throws Exception {
     if (options.jitWarmupSeconds <= 0) return;
     for (int batch : new int[] {1, options.batch}) {
       try (Scenario scenario = new Scenario(target.fresh(2), 2, batch, "jit-" + batch)) {
-        run(scenario.clients, scenario::push, options.jitWarmupSeconds);
-        run(scenario.clients, scenario::baseline, options.jitWarmupSeconds);
+        run(cpu, scenario.clients, scenario::push, options.jitWarmupSeconds);
+        run(cpu, scenario.clients, scenario::baseline, options.jitWarmupSeconds);
       }
     }
   }
 
   private static Row measure(
-      Target target, int clients, int batch, String workload, Options options) throws Exception {
+      CpuClock cpu, Target target, int clients, int batch, String workload, Options options)
+      throws Exception {
     String prefix = target.name().toLowerCase(Locale.ROOT) + "-" + clients + "-" + batch;
     try (Scenario scenario = new Scenario(target.fresh(clients), clients, batch, prefix)) {
       Op backend =
@@ -236,28 +253,32 @@ public final class PushThroughput {
               scenario.baselineTransactions++;
             }
           };
-      run(scenario.clients, backend, options.warmupSeconds);
-      run(scenario.clients, baseline, options.warmupSeconds);
+      run(cpu, scenario.clients, backend, options.warmupSeconds);
+      run(cpu, scenario.clients, baseline, options.warmupSeconds);
       long backendOps = 0;
       long backendNanos = 0;
       long baselineOps = 0;
       long baselineNanos = 0;
+      long backendCpu = 0;
+      long baselineCpu = 0;
       double minRatio = Double.MAX_VALUE;
       double maxRatio = 0;
       for (int pair = 0; pair < options.pairs; pair++) {
         Round a;
         Round b;
         if (pair % 2 == 0) {
-          a = run(scenario.clients, backend, options.roundSeconds);
-          b = run(scenario.clients, baseline, options.roundSeconds);
+          a = run(cpu, scenario.clients, backend, options.roundSeconds);
+          b = run(cpu, scenario.clients, baseline, options.roundSeconds);
         } else {
-          b = run(scenario.clients, baseline, options.roundSeconds);
-          a = run(scenario.clients, backend, options.roundSeconds);
+          b = run(cpu, scenario.clients, baseline, options.roundSeconds);
+          a = run(cpu, scenario.clients, backend, options.roundSeconds);
         }
         backendOps += a.ops;
         backendNanos += a.nanos;
         baselineOps += b.ops;
         baselineNanos += b.nanos;
+        backendCpu += a.cpuNanos;
+        baselineCpu += b.cpuNanos;
         double ratio = a.perSecond() / b.perSecond();
         minRatio = Math.min(minRatio, ratio);
         maxRatio = Math.max(maxRatio, ratio);
@@ -271,11 +292,13 @@ public final class PushThroughput {
               backendOps * 1e9 / backendNanos * batch,
               baselineOps * 1e9 / baselineNanos * batch,
               minRatio,
-              maxRatio);
+              maxRatio,
+              backendCpu / 1e3 / (backendOps * batch),
+              baselineCpu / 1e3 / (baselineOps * batch));
       System.out.printf(
           Locale.ROOT,
           "  %-8s %2d clients  %-17s backend %,9.0f/s  baseline %,9.0f/s  ratio %3.0f %%"
-              + " (pairs %.0f–%.0f %%)%n",
+              + " (pairs %.0f–%.0f %%)  CPU µs/op %.0f / %.0f%n",
           row.dialect,
           clients,
           workload,
@@ -283,7 +306,9 @@ public final class PushThroughput {
           row.baseline,
           100 * row.ratio(),
           100 * minRatio,
-          100 * maxRatio);
+          100 * maxRatio,
+          row.backendCpuMicros,
+          row.baselineCpuMicros);
       return row;
     }
   }
@@ -293,7 +318,8 @@ public final class PushThroughput {
    * operations until the deadline and finishes the one under way. The round lasts until the last
    * thread is done.
    */
-  static Round run(Scenario.Client[] clients, Op op, double seconds) throws Exception {
+  static Round run(CpuClock cpu, Scenario.Client[] clients, Op op, double seconds)
+      throws Exception {
     int n = clients.length;
     long[] counts = new long[n];
     long[] ends = new long[n];
@@ -324,6 +350,7 @@ public final class PushThroughput {
               "client-" + i);
       threads[i].start();
     }
+    long cpuStart = cpu.nanos();
     window[0] = System.nanoTime();
     window[1] = window[0] + (long) (seconds * 1e9);
     go.countDown();
@@ -335,7 +362,7 @@ public final class PushThroughput {
       ops += counts[i];
     }
     if (failure.get() != null) throw new IllegalStateException("a client failed", failure.get());
-    return new Round(ops, end - window[0]);
+    return new Round(ops, end - window[0], cpu.nanos() - cpuStart);
   }
 
   /**

@@ -73,6 +73,17 @@ final class Target implements AutoCloseable {
     return source;
   }
 
+  /** Counts this JVM's CPU time and, on Postgres, the server's (its postmaster and children). */
+  CpuClock cpuClock() throws Exception {
+    if (postgres == null) return new CpuClock(0);
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+      rows.next();
+      return new CpuClock(CpuClock.parentOf(rows.getLong(1)));
+    }
+  }
+
   /** One line about the server: version and the settings that matter for commit cost. */
   String describe() throws Exception {
     if (dialect == Dialect.SQLITE) {
