@@ -104,16 +104,17 @@ public final class Backend {
             HandlerResponse.error(500, "push failed; nothing was applied (see the server log)");
       }
     }
-    log.info(
-        "push group={} user={} mutations={} processed={} failed={} version={} status={} ms={}",
-        push.clientGroupID(),
-        userID,
-        push.mutations().size(),
-        processed,
-        failed,
-        version,
-        response.status(),
-        millisSince(start));
+    if (log.isInfoEnabled())
+      log.info(
+          "push group={} user={} mutations={} processed={} failed={} version={} status={} ms={}",
+          push.clientGroupID(),
+          userID,
+          push.mutations().size(),
+          processed,
+          failed,
+          version,
+          response.status(),
+          millisSince(start));
     return response;
   }
 
@@ -150,15 +151,16 @@ public final class Backend {
         response = HandlerResponse.error(500, "pull failed (see the server log)");
       }
     }
-    log.info(
-        "pull group={} user={} cookie={} version={} ops={} status={} ms={}",
-        pull.clientGroupID(),
-        userID,
-        pull.cookie(),
-        version,
-        ops,
-        response.status(),
-        millisSince(start));
+    if (log.isInfoEnabled())
+      log.info(
+          "pull group={} user={} cookie={} version={} ops={} status={} ms={}",
+          pull.clientGroupID(),
+          userID,
+          pull.cookie(),
+          version,
+          ops,
+          response.status(),
+          millisSince(start));
     return response;
   }
 

@@ -50,10 +50,9 @@ final class Transactor {
     for (int attempt = 1; ; attempt++) {
       try (Connection connection = source.getConnection()) {
         boolean postgres = database.dialect() == Dialect.POSTGRES;
-        if (postgres) connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         connection.setAutoCommit(false);
         try {
-          if (write) lockVersion(connection, postgres);
+          begin(connection, postgres, write);
           T result = work.run(connection);
           connection.commit();
           return result;
@@ -74,12 +73,28 @@ final class Transactor {
     }
   }
 
-  private static void lockVersion(Connection connection, boolean postgres) throws SQLException {
+  /**
+   * The first statement of a transaction. On Postgres it sets the isolation in the same round trip
+   * as the driver's BEGIN (no per-connection {@code setTransactionIsolation}, which costs a round
+   * trip there and another when the pool resets it), and a write takes the lock before its
+   * snapshot.
+   */
+  private static void begin(Connection connection, boolean postgres, boolean write)
+      throws SQLException {
+    String sql;
+    if (postgres) {
+      sql =
+          write
+              ? "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;"
+                  + " LOCK TABLE replicache_server IN EXCLUSIVE MODE"
+              : "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    } else if (write) {
+      sql = "UPDATE replicache_server SET version = version WHERE id = 1";
+    } else {
+      return; // SQLite: the first read takes the WAL snapshot.
+    }
     try (Statement statement = connection.createStatement()) {
-      statement.execute(
-          postgres
-              ? "LOCK TABLE replicache_server IN EXCLUSIVE MODE"
-              : "UPDATE replicache_server SET version = version WHERE id = 1");
+      statement.execute(sql);
     }
   }
 
