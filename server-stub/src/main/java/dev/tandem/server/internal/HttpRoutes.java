@@ -54,10 +54,23 @@ public final class HttpRoutes extends Handler.Abstract {
               "{\"message\":\"request body exceeds " + maxBodyBytes + " bytes\"}");
         }
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        // Read the whole body (up to the cap) before answering, even a 401: an answer sent before
+        // the body is consumed makes Jetty drop the connection, which a client sees as a network
+        // failure instead of the status.
+        byte[] body;
+        try {
+          body = readBody(Content.Source.asInputStream(request));
+        } catch (java.io.IOException e) {
+          response.getHeaders().put(HttpHeader.CONNECTION, "close");
+          return answer(
+              response,
+              callback,
+              413,
+              "{\"message\":\"request body exceeds " + maxBodyBytes + " bytes\"}");
+        }
+        java.io.InputStream in = new java.io.ByteArrayInputStream(body);
         HandlerResponse result =
-            path.equals(PUSH)
-                ? backend.push(authorization, Content.Source.asInputStream(request))
-                : backend.pull(authorization, Content.Source.asInputStream(request));
+            path.equals(PUSH) ? backend.push(authorization, in) : backend.pull(authorization, in);
         return answer(response, callback, result.status(), result.body());
       case POKE:
         if (!method.equals("GET"))
@@ -82,6 +95,17 @@ public final class HttpRoutes extends Handler.Abstract {
         .getHeaders()
         .put("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Replicache-RequestID");
     response.getHeaders().put("Access-Control-Max-Age", "600");
+  }
+
+  /** The request body; IOException if it is larger than the cap (or cannot be read). */
+  private byte[] readBody(java.io.InputStream in) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    byte[] chunk = new byte[8192];
+    for (int n; (n = in.read(chunk)) != -1; ) {
+      if (bytes.size() + n > maxBodyBytes) throw new java.io.IOException("body over the cap");
+      bytes.write(chunk, 0, n);
+    }
+    return bytes.toByteArray();
   }
 
   private void openStream(Response response, Callback callback) {
