@@ -92,10 +92,6 @@ final class SyncState {
     for (CompletableEmitter waiter : waiters) waiter.tryOnError(new SyncStoppedException(because));
   }
 
-  synchronized String stoppedBecause() {
-    return stoppedBecause;
-  }
-
   /** Registers a flush waiting until the server confirmed {@code target}; false if stopped. */
   void addFlush(long target, CompletableEmitter emitter) {
     String stopped;

@@ -1,13 +1,11 @@
 package dev.tandem.internal.sync;
 
-import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Call;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * Posts push and pull bodies with the headers the protocol names: {@code Content-Type}, {@code
@@ -39,21 +37,5 @@ public final class Http {
 
   public OkHttpClient client() {
     return client;
-  }
-
-  /** A non-200 answer; the body is not parsed. */
-  public static final class StatusException extends IOException {
-    private static final long serialVersionUID = 1L;
-    public final int status;
-
-    public StatusException(int status, String what) {
-      super(what + " answered HTTP " + status);
-      this.status = status;
-    }
-  }
-
-  /** Throws {@link StatusException} unless {@code response} is a 200. */
-  public static void requireOk(Response response, String what) throws StatusException {
-    if (response.code() != 200) throw new StatusException(response.code(), what);
   }
 }
