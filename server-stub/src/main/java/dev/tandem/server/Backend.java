@@ -50,7 +50,7 @@ public final class Backend {
         new PushProcessor(transactor, new LinkedHashMap<>(builder.mutators), database.dialect());
     this.pulls = new PullProcessor(transactor, builder.clientView);
     try (Connection connection = database.writes().getConnection()) {
-      Bookkeeping.migrate(connection, builder.ddl);
+      Bookkeeping.migrate(connection, database.dialect(), builder.ddl);
     }
   }
 

@@ -10,23 +10,77 @@ import java.sql.Statement;
 final class Bookkeeping {
   private Bookkeeping() {}
 
-  static final String[] DDL = {
+  /**
+   * The tables, created if missing. {@code replicache_client} is indexed by group alone (a push
+   * changes a client's {@code version}, which must not move an index entry) and on SQLite is a
+   * {@code WITHOUT ROWID} table, looked up and updated by its key in one b-tree. Databases made by
+   * the first schema (a rowid table, an index on {@code (client_group_id, version)}) are upgraded
+   * in place by {@link #migrate}.
+   */
+  private static final String CREATE_CLIENTS =
+      "CREATE TABLE IF NOT EXISTS replicache_client ("
+          + "id TEXT PRIMARY KEY NOT NULL, client_group_id TEXT NOT NULL,"
+          + " last_mutation_id BIGINT NOT NULL, version BIGINT NOT NULL)";
+
+  private static final String[] CREATE = {
     "CREATE TABLE IF NOT EXISTS replicache_server ("
         + "id INTEGER PRIMARY KEY NOT NULL, version BIGINT NOT NULL)",
     "INSERT INTO replicache_server (id, version) VALUES (1, 1) ON CONFLICT (id) DO NOTHING",
     "CREATE TABLE IF NOT EXISTS replicache_client_group ("
         + "id TEXT PRIMARY KEY NOT NULL, user_id TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS replicache_client ("
-        + "id TEXT PRIMARY KEY NOT NULL, client_group_id TEXT NOT NULL,"
-        + " last_mutation_id BIGINT NOT NULL, version BIGINT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS replicache_client_by_group"
-        + " ON replicache_client (client_group_id, version)",
   };
 
-  static void migrate(Connection connection, Iterable<String> domainDdl) throws SQLException {
+  private static final String[] INDEX_CLIENTS = {
+    "DROP INDEX IF EXISTS replicache_client_by_group", // the first schema's
+    "CREATE INDEX IF NOT EXISTS replicache_client_by_group_id ON replicache_client (client_group_id)",
+  };
+
+  /** Creates what is missing, upgrades a database of the first schema, then runs domainDdl. */
+  static void migrate(Connection connection, Dialect dialect, Iterable<String> domainDdl)
+      throws SQLException {
+    boolean sqlite = dialect == Dialect.SQLITE;
     try (Statement statement = connection.createStatement()) {
-      for (String sql : DDL) statement.execute(sql);
+      for (String sql : CREATE) statement.execute(sql);
+      statement.execute(sqlite ? CREATE_CLIENTS + " WITHOUT ROWID" : CREATE_CLIENTS);
+      if (sqlite) rebuildClientsWithoutRowid(statement);
+      for (String sql : INDEX_CLIENTS) statement.execute(sql);
       for (String sql : domainDdl) statement.execute(sql);
+    }
+  }
+
+  /**
+   * SQLite: turns a {@code replicache_client} of the first schema (a rowid table) into a {@code
+   * WITHOUT ROWID} one, rows kept, in one immediate transaction (so two servers starting at once do
+   * it once). Nothing to do on databases created since.
+   */
+  private static void rebuildClientsWithoutRowid(Statement statement) throws SQLException {
+    statement.execute("BEGIN IMMEDIATE");
+    try {
+      boolean rowid;
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT wr FROM pragma_table_list"
+                  + " WHERE schema = 'main' AND name = 'replicache_client'")) {
+        rowid = rows.next() && rows.getInt(1) == 0;
+      }
+      if (rowid) {
+        statement.execute(
+            CREATE_CLIENTS.replace("replicache_client", "replicache_client_new")
+                + " WITHOUT ROWID");
+        statement.execute(
+            "INSERT INTO replicache_client_new (id, client_group_id, last_mutation_id, version)"
+                + " SELECT id, client_group_id, last_mutation_id, version FROM replicache_client");
+        statement.execute("DROP TABLE replicache_client");
+        statement.execute("ALTER TABLE replicache_client_new RENAME TO replicache_client");
+      }
+      statement.execute("COMMIT");
+    } catch (SQLException | RuntimeException e) {
+      try {
+        statement.execute("ROLLBACK");
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
   }
 
@@ -39,6 +93,61 @@ final class Bookkeeping {
     }
   }
 
+  /**
+   * A push's first statement (after {@link Transactor#locking}): moves the global version up by one
+   * and reads, in the same statement, the group's owner and the first client's row.
+   */
+  static final String START_PUSH =
+      "UPDATE replicache_server SET version = version + 1 WHERE id = 1 RETURNING version,"
+          + " (SELECT user_id FROM replicache_client_group WHERE id = ?),"
+          + " (SELECT client_group_id FROM replicache_client WHERE id = ?),"
+          + " (SELECT last_mutation_id FROM replicache_client WHERE id = ?)";
+
+  /** What {@link #startPush} read. */
+  static final class PushStart {
+    /** The version this push commits at, if it commits anything. */
+    final long version;
+
+    /** The group's owner; null if the group is new. */
+    final String owner;
+
+    /** The first client's row; null if the client is new or there was no client. */
+    final ClientRow client;
+
+    PushStart(long version, String owner, ClientRow client) {
+      this.version = version;
+      this.owner = owner;
+      this.client = client;
+    }
+  }
+
+  /**
+   * Runs {@code sql}, {@link #START_PUSH} (preceded by whatever update-count statements {@link
+   * Transactor#locking} adds), for {@code groupID} and {@code clientID} (may be null).
+   */
+  static PushStart startPush(Connection connection, String sql, String groupID, String clientID)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, groupID);
+      statement.setString(2, clientID);
+      statement.setString(3, clientID);
+      boolean rowsNext = statement.execute();
+      while (!rowsNext) { // Past the update counts of the lock's statements, if any.
+        rowsNext = statement.getMoreResults();
+        if (!rowsNext && statement.getUpdateCount() == -1) {
+          throw new SQLException("the push's first statement returned no row");
+        }
+      }
+      try (ResultSet rows = statement.getResultSet()) {
+        if (!rows.next()) throw new SQLException("replicache_server has no version row");
+        String group = rows.getString(3);
+        ClientRow client = group == null ? null : new ClientRow(group, rows.getLong(4));
+        return new PushStart(rows.getLong(1), rows.getString(2), client);
+      }
+    }
+  }
+
+  /** Sets the version row back to {@code version}. The transaction must hold the push lock. */
   static void setVersion(Connection connection, long version) throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement("UPDATE replicache_server SET version = ? WHERE id = 1")) {
@@ -92,19 +201,58 @@ final class Bookkeeping {
     }
   }
 
-  static void saveClient(
-      Connection connection, String clientID, String groupID, long lastMutationID, long version)
+  /**
+   * Records the new last mutation IDs of a push's clients at {@code version}: an {@code UPDATE} by
+   * key for clients that have a row (no conflict check), an {@code INSERT} for new ones. The
+   * transaction must hold the push lock, so no row appears or vanishes in between.
+   */
+  static void saveClients(
+      Connection connection, String groupID, long version, Iterable<ClientChange> changes)
       throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO replicache_client (id, client_group_id, last_mutation_id, version)"
-                + " VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-                + " last_mutation_id = excluded.last_mutation_id, version = excluded.version")) {
-      statement.setString(1, clientID);
-      statement.setString(2, groupID);
-      statement.setLong(3, lastMutationID);
-      statement.setLong(4, version);
-      statement.executeUpdate();
+    PreparedStatement update = null;
+    PreparedStatement insert = null;
+    try {
+      for (ClientChange change : changes) {
+        if (change.exists) {
+          if (update == null) {
+            update =
+                connection.prepareStatement(
+                    "UPDATE replicache_client SET last_mutation_id = ?, version = ? WHERE id = ?");
+          }
+          update.setLong(1, change.lastMutationID);
+          update.setLong(2, version);
+          update.setString(3, change.clientID);
+          update.executeUpdate();
+        } else {
+          if (insert == null) {
+            insert =
+                connection.prepareStatement(
+                    "INSERT INTO replicache_client"
+                        + " (id, client_group_id, last_mutation_id, version) VALUES (?, ?, ?, ?)");
+          }
+          insert.setString(1, change.clientID);
+          insert.setString(2, groupID);
+          insert.setLong(3, change.lastMutationID);
+          insert.setLong(4, version);
+          insert.executeUpdate();
+        }
+      }
+    } finally {
+      if (update != null) update.close();
+      if (insert != null) insert.close();
+    }
+  }
+
+  /** A client's new last mutation ID, and whether it has a row yet. */
+  static final class ClientChange {
+    final String clientID;
+    final boolean exists;
+    final long lastMutationID;
+
+    ClientChange(String clientID, boolean exists, long lastMutationID) {
+      this.clientID = clientID;
+      this.exists = exists;
+      this.lastMutationID = lastMutationID;
     }
   }
 }

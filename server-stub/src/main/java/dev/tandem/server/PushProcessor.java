@@ -6,16 +6,22 @@ import dev.tandem.protocol.PushRequest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies a push (PROTOCOL.md, server rules 1–7) in one transaction at version + 1: duplicates are
- * skipped, each new mutation runs in a savepoint (a mutator that throws is rolled back and its ID
- * still counts), a gap stops processing and commits what came before it, and an unknown client that
- * does not start at 1 gets {@code ClientStateNotFound}.
+ * skipped, a mutator that throws is rolled back and its ID still counts, a gap stops processing and
+ * commits what came before it, and an unknown client that does not start at 1 gets {@code
+ * ClientStateNotFound}.
+ *
+ * <p>The transaction's first statement takes the push lock, moves the version up and reads the
+ * group's owner and the first client's row ({@link Bookkeeping#START_PUSH}); a push that changes
+ * nothing rolls back, so the version moves only when something changed.
  */
 final class PushProcessor {
   private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.push");
@@ -40,11 +46,13 @@ final class PushProcessor {
   private final Transactor transactor;
   private final Map<String, Mutator> mutators;
   private final Dialect dialect;
+  private final String startPush;
 
   PushProcessor(Transactor transactor, Map<String, Mutator> mutators, Dialect dialect) {
     this.transactor = transactor;
     this.mutators = mutators;
     this.dialect = dialect;
+    this.startPush = transactor.locking(Bookkeeping.START_PUSH);
   }
 
   /**
@@ -55,9 +63,9 @@ final class PushProcessor {
    */
   Outcome process(String userID, PushRequest push) throws Exception {
     try {
-      return transactor.write(connection -> apply(connection, userID, push, false));
+      return transactor.writeLocking(connection -> apply(connection, userID, push, false));
     } catch (MutatorFailed e) {
-      return transactor.write(connection -> apply(connection, userID, push, true));
+      return transactor.writeLocking(connection -> apply(connection, userID, push, true));
     }
   }
 
@@ -70,40 +78,57 @@ final class PushProcessor {
     }
   }
 
+  /** A client as this push sees it. */
+  private static final class ClientState {
+    final boolean exists;
+    long lastMutationID;
+    boolean changed;
+
+    ClientState(boolean exists, long lastMutationID) {
+      this.exists = exists;
+      this.lastMutationID = lastMutationID;
+    }
+  }
+
   private Outcome apply(Connection connection, String userID, PushRequest push, boolean savepoints)
       throws Exception {
     String groupID = push.clientGroupID();
-    String owner = Bookkeeping.groupOwner(connection, groupID);
-    if (owner == null) {
+    List<Mutation> mutations = push.mutations();
+    String firstClientID = mutations.isEmpty() ? null : mutations.get(0).clientID();
+    Bookkeeping.PushStart start =
+        Bookkeeping.startPush(connection, startPush, groupID, firstClientID);
+    boolean claimed = start.owner == null;
+    if (claimed) {
       Bookkeeping.claimGroup(connection, groupID, userID);
-    } else if (!owner.equals(userID)) {
+    } else if (!start.owner.equals(userID)) {
       throw new Transactor.Rollback(forbidden());
     }
 
-    long version = Bookkeeping.version(connection) + 1;
-    Map<String, Long> lastMutationIDs = new LinkedHashMap<>();
-    Map<String, Long> changed = new LinkedHashMap<>();
+    long version = start.version;
+    Map<String, ClientState> clients = new LinkedHashMap<>();
     int processed = 0;
     int failed = 0;
     int skipped = 0;
     String gap = null;
-    for (Mutation mutation : push.mutations()) {
+    for (Mutation mutation : mutations) {
       String clientID = mutation.clientID();
-      Long last = lastMutationIDs.get(clientID);
-      if (last == null) {
-        Bookkeeping.ClientRow row = Bookkeeping.client(connection, clientID);
+      ClientState client = clients.get(clientID);
+      if (client == null) {
+        // The first statement read the first client's row.
+        Bookkeeping.ClientRow row =
+            clients.isEmpty() ? start.client : Bookkeeping.client(connection, clientID);
         if (row != null && !row.groupID.equals(groupID)) {
           throw new Transactor.Rollback(forbidden());
         }
-        last = row == null ? 0L : row.lastMutationID;
         if (row == null && mutation.id() > 1) {
           // An unknown client past its first mutation: the server lost its state (rule 7).
           throw new Transactor.Rollback(
               outcome(ok(ErrorResponse.clientStateNotFound()), 0, 0, 0, 0));
         }
-        lastMutationIDs.put(clientID, last);
+        client = new ClientState(row != null, row == null ? 0L : row.lastMutationID);
+        clients.put(clientID, client);
       }
-      long expected = last + 1;
+      long expected = client.lastMutationID + 1;
       if (mutation.id() < expected) {
         skipped++;
         continue;
@@ -121,19 +146,29 @@ final class PushProcessor {
       }
       if (run(connection, mutation, userID, version, savepoints)) processed++;
       else failed++;
-      lastMutationIDs.put(clientID, mutation.id());
-      changed.put(clientID, mutation.id());
+      client.lastMutationID = mutation.id();
+      client.changed = true;
     }
 
-    if (!changed.isEmpty()) {
-      for (Map.Entry<String, Long> client : changed.entrySet()) {
-        Bookkeeping.saveClient(connection, client.getKey(), groupID, client.getValue(), version);
-      }
-      Bookkeeping.setVersion(connection, version);
-    }
     HandlerResponse response =
         gap == null ? HandlerResponse.ok("{}") : HandlerResponse.error(409, gap);
-    return outcome(response, processed, failed, skipped, changed.isEmpty() ? 0 : version);
+    List<Bookkeeping.ClientChange> changes = new ArrayList<>(clients.size());
+    for (Map.Entry<String, ClientState> entry : clients.entrySet()) {
+      ClientState client = entry.getValue();
+      if (client.changed) {
+        changes.add(
+            new Bookkeeping.ClientChange(entry.getKey(), client.exists, client.lastMutationID));
+      }
+    }
+    if (changes.isEmpty()) {
+      // Nothing changed (resends only, or a gap first): the version must not move.
+      Outcome unchanged = outcome(response, 0, 0, skipped, 0);
+      if (!claimed) throw new Transactor.Rollback(unchanged);
+      Bookkeeping.setVersion(connection, version - 1); // Keep the claim, undo the version step.
+      return unchanged;
+    }
+    Bookkeeping.saveClients(connection, groupID, version, changes);
+    return outcome(response, processed, failed, skipped, version);
   }
 
   /** Runs one mutation; false if it failed and was rolled back (to its savepoint). */

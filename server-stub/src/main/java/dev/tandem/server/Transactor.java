@@ -11,10 +11,20 @@ import javax.sql.DataSource;
  * and on SQLITE_BUSY. Write transactions first lock the global version row's table, so pushes run
  * one after another and each reads the version the previous one wrote: on Postgres with {@code LOCK
  * TABLE} before the repeatable-read snapshot is taken, on SQLite by a first write that takes the
- * database's write lock.
+ * database's write lock. {@link #write} takes that lock with a statement of its own; {@link
+ * #writeLocking} leaves it to the work's first statement, built with {@link #locking}.
  */
 final class Transactor {
   static final int MAX_ATTEMPTS = 10;
+
+  /** Postgres: a write's isolation and lock, taken before its snapshot. */
+  private static final String POSTGRES_WRITE =
+      "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;"
+          + " LOCK TABLE replicache_server IN EXCLUSIVE MODE";
+
+  /** SQLite: a write that takes the database's write lock and changes nothing. */
+  private static final String SQLITE_WRITE =
+      "UPDATE replicache_server SET version = version WHERE id = 1";
 
   interface Work<T> {
     T run(Connection connection) throws Exception;
@@ -31,28 +41,56 @@ final class Transactor {
     }
   }
 
+  private enum Begin {
+    READ,
+    WRITE,
+    /** A write whose work's first statement takes the lock ({@link #locking}). */
+    WRITE_BY_WORK
+  }
+
   private final Database database;
 
   Transactor(Database database) {
     this.database = database;
   }
 
+  /** Runs {@code work} in a write transaction, after taking the push lock. */
   <T> T write(Work<T> work) throws Exception {
-    return run(database.writes(), true, work);
+    return run(database.writes(), Begin.WRITE, work);
   }
 
+  /**
+   * Runs {@code work} in a write transaction whose first statement, which {@code work} must send
+   * before any other, is {@link #locking}{@code (sql)}: the lock then costs no statement (SQLite)
+   * or round trip (Postgres) of its own.
+   */
+  <T> T writeLocking(Work<T> work) throws Exception {
+    return run(database.writes(), Begin.WRITE_BY_WORK, work);
+  }
+
+  /** Runs {@code work} in a read-only transaction (one consistent snapshot). */
   <T> T read(Work<T> work) throws Exception {
-    return run(database.reads(), false, work);
+    return run(database.reads(), Begin.READ, work);
+  }
+
+  /**
+   * The first statement of a {@link #writeLocking} transaction: {@code sql}, which must start by
+   * writing (an {@code UPDATE} of {@code replicache_server}, say) so that on SQLite it takes the
+   * write lock before it reads; on Postgres preceded, in the same round trip, by the isolation
+   * level and the lock. The statement then yields update counts before {@code sql}'s results.
+   */
+  String locking(String sql) {
+    return database.dialect() == Dialect.POSTGRES ? POSTGRES_WRITE + "; " + sql : sql;
   }
 
   @SuppressWarnings("unchecked")
-  private <T> T run(DataSource source, boolean write, Work<T> work) throws Exception {
+  private <T> T run(DataSource source, Begin begin, Work<T> work) throws Exception {
     for (int attempt = 1; ; attempt++) {
       try (Connection connection = source.getConnection()) {
         boolean postgres = database.dialect() == Dialect.POSTGRES;
         connection.setAutoCommit(false);
         try {
-          begin(connection, postgres, write);
+          begin(connection, postgres, begin);
           T result = work.run(connection);
           connection.commit();
           return result;
@@ -79,19 +117,19 @@ final class Transactor {
    * trip there and another when the pool resets it), and a write takes the lock before its
    * snapshot.
    */
-  private static void begin(Connection connection, boolean postgres, boolean write)
+  private static void begin(Connection connection, boolean postgres, Begin begin)
       throws SQLException {
     String sql;
-    if (postgres) {
-      sql =
-          write
-              ? "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;"
-                  + " LOCK TABLE replicache_server IN EXCLUSIVE MODE"
-              : "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-    } else if (write) {
-      sql = "UPDATE replicache_server SET version = version WHERE id = 1";
-    } else {
-      return; // SQLite: the first read takes the WAL snapshot.
+    switch (begin) {
+      case WRITE:
+        sql = postgres ? POSTGRES_WRITE : SQLITE_WRITE;
+        break;
+      case READ:
+        if (!postgres) return; // SQLite: the first read takes the WAL snapshot.
+        sql = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+        break;
+      default:
+        return; // WRITE_BY_WORK: the work's first statement locks.
     }
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql);

@@ -357,6 +357,82 @@ abstract class BackendContractTest {
   }
 
   @Test
+  void aPushThatChangesNothingLeavesTheVersion() throws Exception {
+    push(ANN, pushJson("g1", record("c1", 1)));
+    long version = count("SELECT version FROM replicache_server WHERE id = 1");
+
+    push(ANN, pushJson("g1", record("c1", 1))); // A resend.
+    HandlerResponse gap = push(ANN, pushJson("g1", record("c1", 3)));
+
+    assertEquals(409, gap.status());
+    assertEquals(version, count("SELECT version FROM replicache_server WHERE id = 1"));
+    assertEquals(Collections.singletonList(version), pokes);
+  }
+
+  @Test
+  void anEmptyPushClaimsTheGroupWithoutMovingTheVersion() throws Exception {
+    assertEquals(200, push(ANN, pushJson("g1")).status());
+
+    assertEquals(1, count("SELECT version FROM replicache_server WHERE id = 1"));
+    assertEquals(403, push(BOB, pushJson("g1", record("c9", 1))).status());
+    assertEquals(Collections.emptyList(), pokes);
+  }
+
+  @Test
+  void aPushOfTwoClientsRecordsBoth() throws Exception {
+    push(ANN, pushJson("g1", record("c1", 1)));
+
+    push(ANN, pushJson("g1", record("c1", 2), record("c2", 1), record("c1", 3), record("c2", 2)));
+
+    assertEquals(3, lastMutationID("c1"));
+    assertEquals(2, lastMutationID("c2"));
+    PullResponse response = pullResponse(pull(ANN, "g1", Cookie.of(2)));
+    assertEquals(Map.of("c1", 3L, "c2", 2L), response.lastMutationIDChanges());
+  }
+
+  /** The tables as the first schema made them: a rowid client table, a (group, version) index. */
+  static final String[] FIRST_SCHEMA = {
+    "DROP TABLE replicache_client",
+    "CREATE TABLE replicache_client (id TEXT PRIMARY KEY NOT NULL,"
+        + " client_group_id TEXT NOT NULL, last_mutation_id BIGINT NOT NULL,"
+        + " version BIGINT NOT NULL)",
+    "CREATE INDEX replicache_client_by_group ON replicache_client (client_group_id, version)",
+  };
+
+  @Test
+  void aDatabaseOfTheFirstSchemaIsUpgradedInPlace() throws Exception {
+    try (Connection connection = database.writes().getConnection();
+        java.sql.Statement statement = connection.createStatement()) {
+      for (String sql : FIRST_SCHEMA) statement.execute(sql);
+    }
+    push(ANN, pushJson("g1", record("c1", 1), record("c1", 2)));
+
+    Backend upgraded = ChatDomain.install(Backend.builder()).database(database).build();
+    upgraded.push(ANN, body(pushJson("g1", createMessage("c1", 3, "m3", "after"))));
+
+    assertEquals(3, lastMutationID("c1"));
+    assertEquals(Arrays.asList("replicache_client_by_group_id"), clientIndexes());
+    PullResponse response = pullResponse(upgraded.pull(ANN, body(pullJson("g1", Cookie.NULL))));
+    assertEquals(Collections.singletonMap("c1", 3L), response.lastMutationIDChanges());
+  }
+
+  /** The secondary indexes of replicache_client, by name. */
+  List<String> clientIndexes() throws Exception {
+    List<String> names = new ArrayList<>();
+    try (Connection connection = database.reads().getConnection();
+        ResultSet rows =
+            connection.getMetaData().getIndexInfo(null, null, "replicache_client", false, false)) {
+      while (rows.next()) {
+        String name = rows.getString("INDEX_NAME");
+        if (name != null && name.startsWith("replicache_client_by") && !names.contains(name)) {
+          names.add(name);
+        }
+      }
+    }
+    return names;
+  }
+
+  @Test
   void concurrentPushersNeverDuplicateOrLoseAMutation() throws Exception {
     int clients = 8;
     int perClient = 60;
