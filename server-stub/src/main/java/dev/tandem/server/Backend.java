@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import okio.Buffer;
+import okio.Okio;
+import okio.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,12 +182,11 @@ public final class Backend {
   /** Reads at most {@code maxBodyBytes} and parses exactly one JSON document. */
   private <T> T parse(InputStream body, Parser<T> parser) throws IOException {
     Buffer buffer = new Buffer();
-    byte[] chunk = new byte[8192];
-    for (int n; (n = body.read(chunk)) != -1; ) {
-      if (buffer.size() + n > maxBodyBytes) {
+    Source source = Okio.source(body); // Reads straight into the buffer's segments.
+    while (source.read(buffer, 8192) != -1) {
+      if (buffer.size() > maxBodyBytes) {
         throw new BodyTooLarge("request body exceeds " + maxBodyBytes + " bytes");
       }
-      buffer.write(chunk, 0, n);
     }
     JsonReader reader = JsonReader.of(buffer);
     T value = parser.read(reader);

@@ -6,6 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import okio.Buffer;
+import okio.Okio;
+import okio.Source;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -57,7 +60,7 @@ public final class HttpRoutes extends Handler.Abstract {
         // Read the whole body (up to the cap) before answering, even a 401: an answer sent before
         // the body is consumed makes Jetty drop the connection, which a client sees as a network
         // failure instead of the status.
-        byte[] body;
+        Buffer body;
         try {
           body = readBody(Content.Source.asInputStream(request));
         } catch (java.io.IOException e) {
@@ -68,7 +71,7 @@ public final class HttpRoutes extends Handler.Abstract {
               413,
               "{\"message\":\"request body exceeds " + maxBodyBytes + " bytes\"}");
         }
-        java.io.InputStream in = new java.io.ByteArrayInputStream(body);
+        java.io.InputStream in = body.inputStream();
         HandlerResponse result =
             path.equals(PUSH) ? backend.push(authorization, in) : backend.pull(authorization, in);
         return answer(response, callback, result.status(), result.body());
@@ -98,14 +101,13 @@ public final class HttpRoutes extends Handler.Abstract {
   }
 
   /** The request body; IOException if it is larger than the cap (or cannot be read). */
-  private byte[] readBody(java.io.InputStream in) throws java.io.IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    byte[] chunk = new byte[8192];
-    for (int n; (n = in.read(chunk)) != -1; ) {
-      if (bytes.size() + n > maxBodyBytes) throw new java.io.IOException("body over the cap");
-      bytes.write(chunk, 0, n);
+  private Buffer readBody(java.io.InputStream in) throws java.io.IOException {
+    Buffer body = new Buffer();
+    Source source = Okio.source(in); // Reads straight into the buffer's segments.
+    while (source.read(body, 8192) != -1) {
+      if (body.size() > maxBodyBytes) throw new java.io.IOException("body over the cap");
     }
-    return bytes.toByteArray();
+    return body;
   }
 
   private void openStream(Response response, Callback callback) {
