@@ -1,6 +1,7 @@
 package dev.tandem.protocol;
 
 import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import java.io.IOException;
@@ -89,21 +90,69 @@ public final class RawJson {
   }
 
   /**
-   * Reads the next value from {@code reader}, validating it token by token.
+   * Reads the next value from {@code reader}. The value's text is taken as it is when it is already
+   * compact and canonically escaped (what servers send, and what Moshi writes); otherwise it is
+   * parsed token by token and compacted. Either way the result is the same.
    *
    * @throws com.squareup.moshi.JsonEncodingException if the input is not well-formed JSON.
    */
   public static RawJson read(JsonReader reader) throws IOException {
-    if (reader.peek() == JsonReader.Token.NULL) {
+    JsonReader.Token token = reader.peek();
+    if (token == JsonReader.Token.NULL) {
       reader.nextNull();
       return NULL;
     }
+    if (token == JsonReader.Token.NAME
+        || token == JsonReader.Token.END_ARRAY
+        || token == JsonReader.Token.END_OBJECT
+        || token == JsonReader.Token.END_DOCUMENT) {
+      throw new JsonDataException(
+          "Expected a JSON value but was " + token + " at path " + reader.getPath());
+    }
+    String text;
+    try (okio.BufferedSource source = reader.nextSource()) {
+      text = source.readUtf8();
+    }
+    if (CanonicalJson.is(text)) return new RawJson(text);
+    return compact(text, reader);
+  }
+
+  /** The slow path of {@link #read}: {@code text} copied token by token. */
+  private static RawJson compact(String text, JsonReader outer) throws IOException {
+    JsonReader reader = JsonReader.of(new Buffer().writeUtf8(text));
+    reader.setLenient(outer.isLenient());
     Buffer buffer = new Buffer();
     JsonWriter writer = JsonWriter.of(buffer);
     writer.setSerializeNulls(true);
-    copyValue(reader, writer);
+    try {
+      copyValue(reader, writer);
+      if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+        throw new JsonEncodingException("Trailing content in the value");
+      }
+    } catch (JsonEncodingException e) {
+      throw new JsonEncodingException(
+          e.getMessage() + " (in the value at " + valuePath(outer) + ")");
+    } catch (JsonDataException e) {
+      throw new JsonDataException(e.getMessage() + " (in the value at " + valuePath(outer) + ")");
+    }
     writer.close();
     return new RawJson(buffer.readUtf8());
+  }
+
+  /**
+   * The path of the value just consumed: in an object it ends with the value's name; in an array
+   * the reader has already moved its index past the value, so step it back.
+   */
+  private static String valuePath(JsonReader reader) {
+    String path = reader.getPath();
+    if (!path.endsWith("]")) return path;
+    int open = path.lastIndexOf('[');
+    try {
+      int index = Integer.parseInt(path.substring(open + 1, path.length() - 1));
+      return path.substring(0, open + 1) + Math.max(0, index - 1) + "]";
+    } catch (NumberFormatException e) {
+      return path;
+    }
   }
 
   /** Writes this value to {@code writer} as it is. */
