@@ -5,6 +5,7 @@ import com.squareup.moshi.JsonReader;
 import dev.tandem.internal.live.KeySet;
 import dev.tandem.internal.store.SqlConnection;
 import dev.tandem.internal.store.Store;
+import dev.tandem.internal.sync.PatchPipeline;
 import dev.tandem.protocol.Cookie;
 import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.PatchOperation;
@@ -76,6 +77,14 @@ final class PullApplier {
    *     {@link JsonDataException} if it has the wrong shape; either way nothing changed.
    */
   Outcome apply(BufferedSource body, Cookie baseCookie) throws IOException {
+    return apply(body, baseCookie, false);
+  }
+
+  /**
+   * Applies {@code body} like {@link #apply(BufferedSource, Cookie)}; with {@code parallel} the
+   * body is parsed on a second thread while this one writes (for large responses).
+   */
+  Outcome apply(BufferedSource body, Cookie baseCookie, boolean parallel) throws IOException {
     KeySet changes = new KeySet();
     List<String[]> violations;
     local.lock.lock();
@@ -84,7 +93,7 @@ final class PullApplier {
       db.begin();
       boolean committed = false;
       try {
-        applyIn(db, JsonReader.of(body), baseCookie, changes);
+        applyIn(db, body, parallel, baseCookie, changes);
         db.commit();
         committed = true;
         local.recountPending(db);
@@ -105,7 +114,8 @@ final class PullApplier {
     return new Outcome(Outcome.Kind.APPLIED, null, null, changes);
   }
 
-  private void applyIn(SqlConnection db, JsonReader reader, Cookie baseCookie, KeySet changes)
+  private void applyIn(
+      SqlConnection db, BufferedSource body, boolean parallel, Cookie baseCookie, KeySet changes)
       throws IOException, Abort {
     if (!Store.cookie(db).equals(baseCookie)) {
       throw new Abort(Outcome.of(Outcome.Kind.DISCARDED, "the cookie changed during the pull"));
@@ -113,11 +123,17 @@ final class PullApplier {
     for (String key : local.data.revertOptimistic(db)) changes.addKey(key);
 
     PatchBuffer patch = new PatchBuffer(db, local.data, changes);
-    PullResult result = PullResult.read(reader, patch::apply);
-    patch.flush();
-    if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
-      throw new JsonDataException("trailing content after the pull response");
+    PullResult result;
+    if (parallel) {
+      result = PatchPipeline.read(body, patch::apply);
+    } else {
+      JsonReader reader = JsonReader.of(body);
+      result = PullResult.read(reader, patch::apply);
+      if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+        throw new JsonDataException("trailing content after the pull response");
+      }
     }
+    patch.flush();
     if (result.error() != null) {
       throw new Abort(
           new Outcome(Outcome.Kind.ERROR, result.error().toString(), result.error(), null));

@@ -18,7 +18,8 @@ import okio.Source;
 /**
  * The pull loop (client rules 4 and 5): on start, every {@code pullInterval}, on a poke and on
  * demand, one request in flight. The response is spooled (to memory when small, to a temp file when
- * large) before the write lock is taken, then applied as a stream by {@link PullApplier}.
+ * large) before the write lock is taken, then applied as a stream by {@link PullApplier}; a large
+ * one is parsed on a second thread while the first writes it.
  */
 final class Puller extends SyncLoop {
   private static final long MEMORY_SPOOL_BYTES = 1L << 20;
@@ -89,7 +90,8 @@ final class Puller extends SyncLoop {
           // Small responses stay in memory.
         }
         BufferedSource body;
-        if (source.exhausted()) {
+        boolean large = !source.exhausted();
+        if (!large) {
           body = memory;
         } else {
           spill = File.createTempFile("tandem-pull", ".json");
@@ -101,7 +103,7 @@ final class Puller extends SyncLoop {
           body = Okio.buffer(file);
         }
         try {
-          outcome = applier.apply(body, base);
+          outcome = applier.apply(body, base, large);
         } catch (IOException e) {
           // The body is already here in full: failing to read it means it is not JSON.
           throw new JsonDataException(e.getMessage(), e);
