@@ -76,17 +76,27 @@ public final class ClientBenchmarks {
               + " cores, "
               + System.getProperty("java.version")
               + ")");
-      mutateLatency(work);
-      firstPull(work, 100_000, false); // JIT warm-up of the pull path: not reported.
-      for (int rows : new int[] {100_000, 1_000_000}) firstPull(work, rows, true);
-      rebase(work, 100_000);
-      rebase(work, 1_000_000);
-      indexedQuery(work, 1_000_000);
-      relatedPage(work, 100_000);
-      reactiveLoop(work);
+      List<String> only = Arrays.asList(args);
+      if (selected(only, "mutate")) mutateLatency(work);
+      if (selected(only, "pull")) {
+        firstPull(work, 100_000, 1, false); // JIT warm-up of the pull path: not reported.
+        for (int rows : new int[] {100_000, 1_000_000}) firstPull(work, rows, 3, true);
+      }
+      if (selected(only, "rebase")) {
+        rebase(work, 100_000, 5);
+        rebase(work, 1_000_000, 5);
+      }
+      if (selected(only, "query")) indexedQuery(work, 1_000_000);
+      if (selected(only, "page")) relatedPage(work, 100_000);
+      if (selected(only, "reactive")) reactiveLoop(work);
     } finally {
       deleteRecursively(work);
     }
+  }
+
+  /** With no arguments every benchmark runs; otherwise the named ones. */
+  static boolean selected(List<String> only, String name) {
+    return only.isEmpty() || only.contains(name);
   }
 
   // --- 1. mutate latency ---
@@ -148,33 +158,70 @@ public final class ClientBenchmarks {
 
   // --- 2. first pull ---
 
-  static void firstPull(Path work, int rows, boolean report) throws Exception {
+  /**
+   * {@code rounds} pairs of (Tandem first pull, raw batched insert), alternating; reports the
+   * median of each side and the range of the per-pair ratios.
+   */
+  static void firstPull(Path work, int rows, int rounds, boolean report) throws Exception {
     Path body = work.resolve("pull-" + rows + ".json");
     if (!Files.exists(body)) writePullResponse(body, rows);
     long bodyBytes = Files.size(body);
     HttpServer server = serve(body);
     try {
-      File file = Files.createTempFile(work, "first-pull-" + rows + "-", ".db").toFile();
-      Files.delete(file.toPath());
-      System.gc();
-      HeapSampler heap = new HeapSampler();
-      heap.start();
-      long start = System.nanoTime();
-      try (Tandem tandem = syncingClient(file, server)) {
-        tandem.pull().blockingAwait(); // The start-up pull, or the next one.
+      long[] tandemNanos = new long[rounds];
+      long[] rawNanos = new long[rounds];
+      double[] ratios = new double[rounds];
+      long peakHeap = 0;
+      long peakLive = 0;
+      for (int round = 0; round < rounds; round++) {
+        File file = Files.createTempFile(work, "first-pull-" + rows + "-", ".db").toFile();
+        Files.delete(file.toPath());
+        System.gc();
+        HeapSampler heap = new HeapSampler();
+        heap.start();
+        long start = System.nanoTime();
+        try (Tandem tandem = syncingClient(file, server)) {
+          tandem.pull().blockingAwait(); // The start-up pull, or the next one.
+        }
+        tandemNanos[round] = System.nanoTime() - start;
+        heap.stop();
+        peakHeap = Math.max(peakHeap, heap.peak());
+        peakLive = Math.max(peakLive, heap.peakAfterGc());
+        deleteDatabase(file);
+        if (!report) continue;
+        Path raw = work.resolve("raw-pull-" + rows + "-" + round + ".db");
+        rawNanos[round] = rawBatchedInsert(raw, rows);
+        deleteDatabase(raw.toFile());
+        ratios[round] = (double) rawNanos[round] / tandemNanos[round];
       }
-      long nanos = System.nanoTime() - start;
-      long peakHeap = heap.stop();
-
       if (!report) return;
-      long rawNanos = rawBatchedInsert(work.resolve("raw-pull-" + rows + ".db"), rows);
-      double tandemRate = rows / (nanos / 1e9);
-      double rawRate = rows / (rawNanos / 1e9);
+      double tandemRate = rows / (median(tandemNanos) / 1e9);
+      double rawRate = rows / (median(rawNanos) / 1e9);
+      Arrays.sort(ratios);
       System.out.printf(
-          "first pull %,d rows (%,d MB body over loopback HTTP): tandem %,.0f rows/s | raw batched insert %,.0f rows/s | ratio %.2f | peak heap during pull %,d MB%n",
-          rows, bodyBytes >> 20, tandemRate, rawRate, tandemRate / rawRate, peakHeap >> 20);
+          "first pull %,d rows (%,d MB body over loopback HTTP), median of %d: tandem %,.0f rows/s | raw batched insert %,.0f rows/s | ratio %.2f (per pair %.2f-%.2f) | heap during pull: peak in use %,d MB, peak after GC %,d MB%n",
+          rows,
+          bodyBytes >> 20,
+          rounds,
+          tandemRate,
+          rawRate,
+          tandemRate / rawRate,
+          ratios[0],
+          ratios[rounds - 1],
+          peakHeap >> 20,
+          peakLive >> 20);
     } finally {
       server.stop(0);
+    }
+  }
+
+  static long median(long[] values) {
+    return percentile(values, 50);
+  }
+
+  static void deleteDatabase(File file) throws IOException {
+    for (String suffix : new String[] {"", "-wal", "-shm", "-journal", ".lock"}) {
+      Files.deleteIfExists(new File(file.getPath() + suffix).toPath());
     }
   }
 
@@ -203,7 +250,11 @@ public final class ClientBenchmarks {
 
   // --- 3. pull + rebase ---
 
-  static void rebase(Path work, int rows) throws Exception {
+  /**
+   * Pull plus rebase of 1 000 pending mutations into a {@code rows}-row database, {@code rounds}
+   * times from copies of the same prepared file; reports the median and the range.
+   */
+  static void rebase(Path work, int rows, int rounds) throws Exception {
     Path body = work.resolve("pull-" + rows + ".json");
     if (!Files.exists(body)) writePullResponse(body, rows);
     HttpServer server = serve(body);
@@ -220,6 +271,7 @@ public final class ClientBenchmarks {
         for (int i = 0; i < pending; i++)
           tandem.mutate("putItem", new Item(Integer.toString(i * 97 % rows), "edited", i));
       }
+      // Closed: the WAL is checkpointed into the file, which is now the prepared state.
       // The server confirms half of them and changes 100 other rows.
       StringBuilder next =
           new StringBuilder("{\"cookie\":2,\"lastMutationIDChanges\":{\"")
@@ -241,18 +293,27 @@ public final class ClientBenchmarks {
           next.toString().getBytes(StandardCharsets.UTF_8));
       server.stop(0);
       server = serve(body.resolveSibling("next-" + rows + ".json"));
-      long best = Long.MAX_VALUE;
-      try (Tandem tandem = syncingClient(file, server)) {
-        long start = System.nanoTime();
-        tandem.pull().blockingAwait();
-        best = System.nanoTime() - start;
-        if (tandem.status().blockingFirst().pendingCount() != pending / 2) {
-          throw new AssertionError("expected " + pending / 2 + " pending after the rebase");
+      long[] nanos = new long[rounds];
+      for (int round = 0; round < rounds; round++) {
+        File copy = work.resolve("rebase-" + rows + "-" + round + ".db").toFile();
+        Files.copy(file.toPath(), copy.toPath());
+        Path wal = new File(file.getPath() + "-wal").toPath();
+        if (Files.exists(wal)) Files.copy(wal, new File(copy.getPath() + "-wal").toPath());
+        try (Tandem tandem = syncingClient(copy, server)) {
+          long start = System.nanoTime();
+          tandem.pull().blockingAwait();
+          nanos[round] = System.nanoTime() - start;
+          if (tandem.status().blockingFirst().pendingCount() != pending / 2) {
+            throw new AssertionError("expected " + pending / 2 + " pending after the rebase");
+          }
         }
+        deleteDatabase(copy);
       }
+      long[] sorted = nanos.clone();
+      Arrays.sort(sorted);
       System.out.printf(
-          "pull + rebase of %,d pending into %,d rows: %.1f ms (HTTP round trip included)%n",
-          pending, rows, best / 1e6);
+          "pull + rebase of %,d pending into %,d rows, median of %d: %.1f ms (range %.1f-%.1f ms; HTTP round trip included)%n",
+          pending, rows, rounds, median(nanos) / 1e6, sorted[0] / 1e6, sorted[rounds - 1] / 1e6);
     } finally {
       server.stop(0);
     }
@@ -582,9 +643,16 @@ public final class ClientBenchmarks {
   }
 
   /** Samples used heap every 5 ms and keeps the peak. */
+  /**
+   * Samples the heap every 5 ms: the peak in use (garbage included, so it depends on when the
+   * collector ran) and the peak left after a collection (what the pull really holds on to).
+   */
   static final class HeapSampler {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final List<java.lang.management.MemoryPoolMXBean> pools =
+        ManagementFactory.getMemoryPoolMXBeans();
     private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong peakAfterGc = new AtomicLong();
     private final AtomicReference<Thread> thread = new AtomicReference<>();
 
     void start() {
@@ -593,6 +661,7 @@ public final class ClientBenchmarks {
               () -> {
                 while (!Thread.currentThread().isInterrupted()) {
                   peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                  peakAfterGc.accumulateAndGet(afterLastGc(), Math::max);
                   try {
                     TimeUnit.MILLISECONDS.sleep(5);
                   } catch (InterruptedException e) {
@@ -606,11 +675,29 @@ public final class ClientBenchmarks {
       sampler.start();
     }
 
-    long stop() throws InterruptedException {
+    private long afterLastGc() {
+      long used = 0;
+      for (java.lang.management.MemoryPoolMXBean pool : pools) {
+        if (pool.getType() != java.lang.management.MemoryType.HEAP) continue;
+        java.lang.management.MemoryUsage usage = pool.getCollectionUsage();
+        if (usage != null) used += usage.getUsed();
+      }
+      return used;
+    }
+
+    /** Stops sampling. */
+    void stop() throws InterruptedException {
       Thread sampler = thread.get();
       sampler.interrupt();
       sampler.join();
+    }
+
+    long peak() {
       return peak.get();
+    }
+
+    long peakAfterGc() {
+      return peakAfterGc.get();
     }
   }
 
