@@ -54,52 +54,43 @@ public final class ChatDomain {
     require(args.from, "from");
     require(args.content, "content");
     require(args.order, "order");
-    try (PreparedStatement statement =
-        context
-            .connection()
-            .prepareStatement(
-                "INSERT INTO message (id, sender, content, ord, deleted, version)"
-                    + " VALUES (?, ?, ?, ?, ?, ?)")) {
-      statement.setString(1, args.id);
-      statement.setString(2, args.from);
-      statement.setString(3, args.content);
-      statement.setLong(4, args.order);
-      statement.setBoolean(5, false);
-      statement.setLong(6, context.version());
-      statement.executeUpdate();
-    }
+    PreparedStatement statement =
+        context.statement(
+            "INSERT INTO message (id, sender, content, ord, deleted, version)"
+                + " VALUES (?, ?, ?, ?, ?, ?)");
+    statement.setString(1, args.id);
+    statement.setString(2, args.from);
+    statement.setString(3, args.content);
+    statement.setLong(4, args.order);
+    statement.setBoolean(5, false);
+    statement.setLong(6, context.version());
+    statement.executeUpdate();
   }
 
   static void update(MutationContext context, UpdateMessage args) throws SQLException {
     require(args.id, "id");
     require(args.content, "content");
-    try (PreparedStatement statement =
-        context
-            .connection()
-            .prepareStatement(
-                "UPDATE message SET content = ?, version = ? WHERE id = ? AND NOT deleted")) {
-      statement.setString(1, args.content);
-      statement.setLong(2, context.version());
-      statement.setString(3, args.id);
-      if (statement.executeUpdate() == 0) {
-        throw new IllegalArgumentException("no message '" + args.id + "' to update");
-      }
+    PreparedStatement statement =
+        context.statement(
+            "UPDATE message SET content = ?, version = ? WHERE id = ? AND NOT deleted");
+    statement.setString(1, args.content);
+    statement.setLong(2, context.version());
+    statement.setString(3, args.id);
+    if (statement.executeUpdate() == 0) {
+      throw new IllegalArgumentException("no message '" + args.id + "' to update");
     }
   }
 
   static void delete(MutationContext context, DeleteMessage args) throws SQLException {
     require(args.id, "id");
-    try (PreparedStatement statement =
-        context
-            .connection()
-            .prepareStatement(
-                "UPDATE message SET deleted = ?, version = ? WHERE id = ? AND NOT deleted")) {
-      statement.setBoolean(1, true);
-      statement.setLong(2, context.version());
-      statement.setString(3, args.id);
-      if (statement.executeUpdate() == 0) {
-        throw new IllegalArgumentException("no message '" + args.id + "' to delete");
-      }
+    PreparedStatement statement =
+        context.statement(
+            "UPDATE message SET deleted = ?, version = ? WHERE id = ? AND NOT deleted");
+    statement.setBoolean(1, true);
+    statement.setLong(2, context.version());
+    statement.setString(3, args.id);
+    if (statement.executeUpdate() == 0) {
+      throw new IllegalArgumentException("no message '" + args.id + "' to delete");
     }
   }
 

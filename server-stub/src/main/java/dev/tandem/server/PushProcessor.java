@@ -4,6 +4,7 @@ import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PushRequest;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
@@ -69,6 +70,13 @@ final class PushProcessor {
     }
   }
 
+  private Outcome apply(Connection connection, String userID, PushRequest push, boolean savepoints)
+      throws Exception {
+    try (StatementCache statements = new StatementCache(connection)) {
+      return apply(connection, statements, userID, push, savepoints);
+    }
+  }
+
   /** A mutator threw in a run without savepoints. */
   private static final class MutatorFailed extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -90,7 +98,12 @@ final class PushProcessor {
     }
   }
 
-  private Outcome apply(Connection connection, String userID, PushRequest push, boolean savepoints)
+  private Outcome apply(
+      Connection connection,
+      StatementCache statements,
+      String userID,
+      PushRequest push,
+      boolean savepoints)
       throws Exception {
     String groupID = push.clientGroupID();
     List<Mutation> mutations = push.mutations();
@@ -144,7 +157,7 @@ final class PushProcessor {
                 + "; it and every mutation after it were not applied";
         break;
       }
-      if (run(connection, mutation, userID, version, savepoints)) processed++;
+      if (run(connection, statements, mutation, userID, version, savepoints)) processed++;
       else failed++;
       client.lastMutationID = mutation.id();
       client.changed = true;
@@ -173,7 +186,12 @@ final class PushProcessor {
 
   /** Runs one mutation; false if it failed and was rolled back (to its savepoint). */
   private boolean run(
-      Connection connection, Mutation mutation, String userID, long version, boolean savepoints)
+      Connection connection,
+      StatementCache statements,
+      Mutation mutation,
+      String userID,
+      long version,
+      boolean savepoints)
       throws SQLException {
     Mutator mutator = mutators.get(mutation.name());
     if (mutator == null) {
@@ -184,7 +202,8 @@ final class PushProcessor {
           mutation.name());
       return false;
     }
-    Context context = new Context(connection, version, userID, mutation.clientID(), dialect);
+    Context context =
+        new Context(connection, statements, version, userID, mutation.clientID(), dialect);
     if (!savepoints) {
       try {
         mutator.apply(context, mutation.args());
@@ -238,13 +257,21 @@ final class PushProcessor {
 
   private static final class Context implements MutationContext {
     private final Connection connection;
+    private final StatementCache statements;
     private final long version;
     private final String userID;
     private final String clientID;
     private final Dialect dialect;
 
-    Context(Connection connection, long version, String userID, String clientID, Dialect dialect) {
+    Context(
+        Connection connection,
+        StatementCache statements,
+        long version,
+        String userID,
+        String clientID,
+        Dialect dialect) {
       this.connection = connection;
+      this.statements = statements;
       this.version = version;
       this.userID = userID;
       this.clientID = clientID;
@@ -254,6 +281,11 @@ final class PushProcessor {
     @Override
     public Connection connection() {
       return connection;
+    }
+
+    @Override
+    public PreparedStatement statement(String sql) throws SQLException {
+      return statements.get(sql);
     }
 
     @Override

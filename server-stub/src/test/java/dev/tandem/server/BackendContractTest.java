@@ -219,6 +219,23 @@ abstract class BackendContractTest {
   }
 
   @Test
+  void aStatementSharedByThePushsMutationsOutlivesAFailedOne() throws Exception {
+    HandlerResponse response =
+        push(
+            ANN,
+            pushJson(
+                "g1",
+                createMessage("c1", 1, "m1", "one"),
+                createMessage("c1", 2, "m1", "the same id again"),
+                createMessage("c1", 3, "m3", "three")));
+
+    assertEquals(200, response.status());
+    assertEquals(3, lastMutationID("c1"));
+    assertEquals(1, count("SELECT COUNT(*) FROM message WHERE id = 'm1' AND content = 'one'"));
+    assertEquals(2, count("SELECT COUNT(*) FROM message"));
+  }
+
+  @Test
   void anUnknownMutatorAdvancesTheLastMutationID() throws Exception {
     assertEquals(200, push(ANN, pushJson("g1", mutation("c1", 1, "noSuchMutator", "{}"))).status());
     assertEquals(1, lastMutationID("c1"));
