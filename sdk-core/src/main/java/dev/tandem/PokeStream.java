@@ -41,7 +41,13 @@ final class PokeStream extends EventSourceListener {
   }
 
   synchronized void connect() {
-    if (closed || state.stopped() || !state.networkAvailable() || source != null) return;
+    if (closed
+        || state.stopped()
+        || !state.networkAvailable()
+        || !state.foreground()
+        || source != null) {
+      return;
+    }
     Request request = new Request.Builder().url(url).header("Accept", "text/event-stream").build();
     source = EventSources.createFactory(transport.http().client()).newEventSource(request, this);
   }
@@ -79,7 +85,7 @@ final class PokeStream extends EventSourceListener {
 
   private synchronized void scheduleReconnect() {
     source = null;
-    if (closed || !state.networkAvailable()) return;
+    if (closed || !state.networkAvailable() || !state.foreground()) return;
     long delay = backoff.failure();
     reconnect = worker.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
   }

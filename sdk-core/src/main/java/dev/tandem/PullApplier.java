@@ -181,7 +181,7 @@ final class PullApplier {
       for (Store.Pending pending : batch) {
         after = pending.seq;
         if (!local.mutators.has(pending.name)) continue; // Still pushed; the server decides.
-        db.execute("SAVEPOINT replay");
+        db.savepoint("replay");
         try {
           local.mutators.run(
               pending.name,
@@ -194,12 +194,12 @@ final class PullApplier {
                   WriteTransaction.Reason.REBASE,
                   changes),
               pending.args);
-          db.execute("RELEASE replay");
+          db.releaseSavepoint("replay");
         } catch (Exception e) {
           // It ran once without throwing; on the new state it may not apply. Its local effects
           // are dropped and the server's answer decides.
-          db.execute("ROLLBACK TO replay");
-          db.execute("RELEASE replay");
+          db.rollbackToSavepoint("replay");
+          db.releaseSavepoint("replay");
         }
       }
     }

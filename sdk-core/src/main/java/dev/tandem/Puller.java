@@ -56,7 +56,7 @@ final class Puller extends SyncLoop {
 
   @Override
   void afterSuccess() {
-    if (intervalMillis > 0) schedule(intervalMillis);
+    if (intervalMillis > 0 && state.foreground()) schedule(intervalMillis);
   }
 
   @Override

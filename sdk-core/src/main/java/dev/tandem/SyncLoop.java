@@ -93,6 +93,14 @@ abstract class SyncLoop {
     schedule(0);
   }
 
+  /** Drops a scheduled run (a run in progress finishes); {@link #schedule} asks again. */
+  void cancelScheduled() {
+    synchronized (this) {
+      if (scheduled != null) scheduled.dispose();
+      scheduled = null;
+    }
+  }
+
   void close() {
     synchronized (this) {
       closed = true;

@@ -24,6 +24,7 @@ final class SyncState {
   private final List<CompletableEmitter> pullWaiters = new ArrayList<>();
   private String stoppedBecause;
   private volatile boolean networkAvailable = true;
+  private volatile boolean foreground = true;
 
   SyncState(LocalStore local) {
     this.local = local;
@@ -64,6 +65,18 @@ final class SyncState {
   void setNetworkAvailable(boolean available) {
     networkAvailable = available;
     update(s -> s.withOnline(available));
+  }
+
+  /** False while the app is in the background: no interval pulls, no poke stream. */
+  boolean foreground() {
+    return foreground;
+  }
+
+  /** True if this changed it. */
+  synchronized boolean setForeground(boolean foreground) {
+    if (this.foreground == foreground) return false;
+    this.foreground = foreground;
+    return true;
   }
 
   synchronized boolean stopped() {

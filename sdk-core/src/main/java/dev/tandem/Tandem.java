@@ -2,9 +2,11 @@ package dev.tandem;
 
 import com.squareup.moshi.Moshi;
 import dev.tandem.internal.Ids;
+import dev.tandem.internal.Internal;
 import dev.tandem.internal.store.DatabaseLock;
 import dev.tandem.internal.store.JdbcSqlDriver;
 import dev.tandem.internal.store.SqlDriver;
+import dev.tandem.internal.store.SqlDriverFactory;
 import dev.tandem.internal.sync.Backoff;
 import dev.tandem.internal.sync.Http;
 import io.reactivex.rxjava3.core.Completable;
@@ -39,6 +41,21 @@ import okhttp3.OkHttpClient;
  * another) has open fails with {@link IllegalStateException}. Thread-safe. Close it when done.
  */
 public final class Tandem implements Closeable {
+  static {
+    Internal.install(
+        new Internal() {
+          @Override
+          public void driverFactory(Builder builder, SqlDriverFactory factory) {
+            builder.driverFactory = factory;
+          }
+
+          @Override
+          public void attach(Builder builder, Internal.Attachment attachment) {
+            builder.attachments.add(attachment);
+          }
+        });
+  }
+
   private final LocalStore local;
   private final DatabaseLock fileLock;
   private final SyncState state;
@@ -49,6 +66,8 @@ public final class Tandem implements Closeable {
   private final Puller puller;
   private final PokeStream pokes;
   private final long pushDelayMillis;
+  private final Scheduler resultScheduler;
+  private final List<Closeable> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private Tandem(Builder builder, LocalStore local, DatabaseLock fileLock) {
@@ -56,6 +75,7 @@ public final class Tandem implements Closeable {
     this.fileLock = fileLock;
     this.scheduler = builder.scheduler;
     this.pushDelayMillis = builder.pushDelayMillis;
+    this.resultScheduler = builder.resultScheduler;
     this.state = new SyncState(local);
     this.live = new LiveQueries(local, builder.queryScheduler);
     local.setListener(live);
@@ -176,12 +196,17 @@ public final class Tandem implements Closeable {
    */
   public <T> Flowable<T> watch(ReadQuery<T> query) {
     checkOpen();
-    return live.watch(query);
+    Flowable<T> results = live.watch(query);
+    return resultScheduler == null ? results : results.observeOn(resultScheduler);
+  }
+
+  private <T> Observable<T> deliver(Observable<T> events) {
+    return resultScheduler == null ? events.hide() : events.observeOn(resultScheduler);
   }
 
   /** The sync status; emits the current value first, then every change. */
   public Observable<SyncStatus> status() {
-    return state.status().hide();
+    return deliver(state.status());
   }
 
   /**
@@ -190,12 +215,12 @@ public final class Tandem implements Closeable {
    * subscribers.
    */
   public Observable<UpdateNeeded> updateNeeded() {
-    return state.updateNeeded.hide();
+    return deliver(state.updateNeeded);
   }
 
   /** Listener form of {@link #updateNeeded()}; dispose the result to stop listening. */
   public Disposable onUpdateNeeded(final Listener<UpdateNeeded> listener) {
-    return state.updateNeeded.subscribe(listener::on);
+    return deliver(state.updateNeeded).subscribe(listener::on);
   }
 
   /**
@@ -203,12 +228,12 @@ public final class Tandem implements Closeable {
    * database. Replays to late subscribers.
    */
   public Observable<Boolean> clientStateNotFound() {
-    return state.clientStateNotFound.hide();
+    return deliver(state.clientStateNotFound);
   }
 
   /** Listener form of {@link #clientStateNotFound()}. */
   public Disposable onClientStateNotFound(final Listener<Boolean> listener) {
-    return state.clientStateNotFound.subscribe(listener::on);
+    return deliver(state.clientStateNotFound).subscribe(listener::on);
   }
 
   /** A callback for the listener forms of the event streams. */
@@ -264,6 +289,23 @@ public final class Tandem implements Closeable {
     if (pokes != null) pokes.connect();
   }
 
+  /**
+   * Tells Tandem whether the app is in the foreground (sdk-android calls this from the app's
+   * lifecycle). While false, interval pulls and the poke stream pause; mutations are still pushed,
+   * and {@link #pull()} still pulls. Back to true, Tandem pulls at once and resumes both.
+   */
+  public void setForeground(boolean foreground) {
+    checkOpen();
+    if (!state.setForeground(foreground)) return;
+    if (!foreground) {
+      if (pokes != null) pokes.disconnect();
+      if (puller != null) puller.cancelScheduled();
+      return;
+    }
+    if (puller != null) puller.retryNow();
+    if (pokes != null) pokes.connect();
+  }
+
   /** The mutations the server has not confirmed yet, oldest first. */
   public List<PendingMutation> pendingMutations() {
     checkOpen();
@@ -280,6 +322,13 @@ public final class Tandem implements Closeable {
   public void close() {
     if (closed) return;
     closed = true;
+    for (Closeable attachment : attached) {
+      try {
+        attachment.close();
+      } catch (java.io.IOException | RuntimeException e) {
+        // Closing goes on: the database must be released whatever a callback does.
+      }
+    }
     state.stop("closed", null);
     if (pokes != null) pokes.close();
     if (pusher != null) pusher.close();
@@ -311,6 +360,9 @@ public final class Tandem implements Closeable {
     private final Mutators.Builder mutators = new Mutators.Builder();
     private Scheduler scheduler = Schedulers.io();
     private Scheduler queryScheduler = Schedulers.io();
+    private Scheduler resultScheduler;
+    private SqlDriverFactory driverFactory;
+    private final List<Internal.Attachment> attachments = new java.util.ArrayList<>();
     private long pushDelayMillis = 10;
     private long pullIntervalMillis = 60_000;
     private long minBackoffMillis = 30;
@@ -417,6 +469,17 @@ public final class Tandem implements Closeable {
       return this;
     }
 
+    /**
+     * Where results are delivered: live queries ({@code watch}), {@code status()}, {@code
+     * updateNeeded()}, {@code clientStateNotFound()} and their listener forms. Default: where they
+     * are produced (the query scheduler for live queries, sync threads for the rest). On Android,
+     * the main thread.
+     */
+    public Builder resultScheduler(Scheduler scheduler) {
+      this.resultScheduler = scheduler;
+      return this;
+    }
+
     /** Runs live queries. Default {@code Schedulers.io()}. */
     public Builder queryScheduler(Scheduler scheduler) {
       this.queryScheduler = scheduler;
@@ -475,7 +538,10 @@ public final class Tandem implements Closeable {
       DatabaseLock lock = DatabaseLock.acquire(databaseFile);
       Tandem tandem;
       try {
-        SqlDriver driver = new JdbcSqlDriver(databaseFile, fullSync);
+        SqlDriver driver =
+            driverFactory == null
+                ? new JdbcSqlDriver(databaseFile, fullSync)
+                : driverFactory.open(databaseFile, fullSync);
         LocalStore local;
         try {
           JsonCodec codec = new JsonCodec(moshi);
@@ -492,6 +558,14 @@ public final class Tandem implements Closeable {
         throw e;
       }
       tandem.start(networkAvailable);
+      try {
+        for (Internal.Attachment attachment : attachments) {
+          tandem.attached.add(attachment.attach(tandem));
+        }
+      } catch (RuntimeException e) {
+        tandem.close();
+        throw e;
+      }
       return tandem;
     }
   }

@@ -578,4 +578,53 @@ class SyncProtocolTest {
     advance(1);
     assertEquals(2, server.getRequestCount());
   }
+
+  @Test
+  void inTheBackgroundIntervalPullsPauseAndTheForegroundPullsAtOnce() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem = builder().pullInterval(60_000).build();
+    scheduler.triggerActions();
+    assertEquals(1, server.getRequestCount());
+
+    tandem.setForeground(false);
+    advance(10 * 60_000);
+    assertEquals(1, server.getRequestCount(), "no interval pulls in the background");
+
+    // Mutations made in the background are still pushed.
+    enqueuePush("{}");
+    tandem.mutate("increment", new Increment("a", 1));
+    advance(100);
+    takeRequest(); // the start-up pull
+    assertEquals(Arrays.asList(1L), ids(push(takeRequest())));
+
+    enqueue(pullResponse(2, confirmed(1), "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":1}"));
+    enqueue(EMPTY_PULL);
+    tandem.setForeground(true);
+    scheduler.triggerActions();
+    pull(takeRequest()); // at once, not after the interval
+    assertEquals(Arrays.asList(), pendingIDs());
+
+    int before = server.getRequestCount();
+    advance(60_000);
+    assertEquals(before + 1, server.getRequestCount(), "interval pulls resume");
+  }
+
+  @Test
+  void resultsAreDeliveredOnTheResultScheduler() throws Exception {
+    TestScheduler results = new TestScheduler();
+    enqueue(EMPTY_PULL);
+    tandem = builder().resultScheduler(results).build();
+    scheduler.triggerActions();
+
+    List<Object> seen = new ArrayList<>();
+    List<SyncStatus> statuses = new ArrayList<>();
+    tandem.watch(tx -> tx.has("counter/a")).subscribe(seen::add);
+    tandem.status().subscribe(statuses::add);
+    assertEquals(Arrays.asList(), seen, "nothing until the result scheduler runs");
+    assertEquals(Arrays.asList(), statuses);
+
+    results.triggerActions();
+    assertEquals(Arrays.asList(false), seen);
+    assertEquals(1, statuses.size());
+  }
 }

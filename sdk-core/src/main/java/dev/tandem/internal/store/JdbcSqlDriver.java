@@ -187,6 +187,21 @@ public final class JdbcSqlDriver implements SqlDriver {
     }
 
     @Override
+    public void savepoint(String name) {
+      execute("SAVEPOINT " + name);
+    }
+
+    @Override
+    public void releaseSavepoint(String name) {
+      execute("RELEASE " + name);
+    }
+
+    @Override
+    public void rollbackToSavepoint(String name) {
+      execute("ROLLBACK TO " + name);
+    }
+
+    @Override
     public void rollback() {
       inTransaction = false;
       execute("ROLLBACK");

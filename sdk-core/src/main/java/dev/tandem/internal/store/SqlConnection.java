@@ -24,4 +24,13 @@ public interface SqlConnection {
   void rollback();
 
   boolean inTransaction();
+
+  /** Opens a savepoint inside the current transaction. */
+  void savepoint(String name);
+
+  /** Keeps what happened since the savepoint and forgets the savepoint. */
+  void releaseSavepoint(String name);
+
+  /** Undoes what happened since the savepoint, which stays open. */
+  void rollbackToSavepoint(String name);
 }
