@@ -125,25 +125,25 @@ final class Bookkeeping {
    * Runs {@code sql}, {@link #START_PUSH} (preceded by whatever update-count statements {@link
    * Transactor#locking} adds), for {@code groupID} and {@code clientID} (may be null).
    */
-  static PushStart startPush(Connection connection, String sql, String groupID, String clientID)
+  static PushStart startPush(
+      KeptStatements kept, Connection connection, String sql, String groupID, String clientID)
       throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, groupID);
-      statement.setString(2, clientID);
-      statement.setString(3, clientID);
-      boolean rowsNext = statement.execute();
-      while (!rowsNext) { // Past the update counts of the lock's statements, if any.
-        rowsNext = statement.getMoreResults();
-        if (!rowsNext && statement.getUpdateCount() == -1) {
-          throw new SQLException("the push's first statement returned no row");
-        }
+    PreparedStatement statement = kept.get(connection, sql);
+    statement.setString(1, groupID);
+    statement.setString(2, clientID);
+    statement.setString(3, clientID);
+    boolean rowsNext = statement.execute();
+    while (!rowsNext) { // Past the update counts of the lock's statements, if any.
+      rowsNext = statement.getMoreResults();
+      if (!rowsNext && statement.getUpdateCount() == -1) {
+        throw new SQLException("the push's first statement returned no row");
       }
-      try (ResultSet rows = statement.getResultSet()) {
-        if (!rows.next()) throw new SQLException("replicache_server has no version row");
-        String group = rows.getString(3);
-        ClientRow client = group == null ? null : new ClientRow(group, rows.getLong(4));
-        return new PushStart(rows.getLong(1), rows.getString(2), client);
-      }
+    }
+    try (ResultSet rows = statement.getResultSet()) {
+      if (!rows.next()) throw new SQLException("replicache_server has no version row");
+      String group = rows.getString(3);
+      ClientRow client = group == null ? null : new ClientRow(group, rows.getLong(4));
+      return new PushStart(rows.getLong(1), rows.getString(2), client);
     }
   }
 
@@ -207,39 +207,34 @@ final class Bookkeeping {
    * transaction must hold the push lock, so no row appears or vanishes in between.
    */
   static void saveClients(
-      Connection connection, String groupID, long version, Iterable<ClientChange> changes)
+      KeptStatements kept,
+      Connection connection,
+      String groupID,
+      long version,
+      Iterable<ClientChange> changes)
       throws SQLException {
-    PreparedStatement update = null;
-    PreparedStatement insert = null;
-    try {
-      for (ClientChange change : changes) {
-        if (change.exists) {
-          if (update == null) {
-            update =
-                connection.prepareStatement(
-                    "UPDATE replicache_client SET last_mutation_id = ?, version = ? WHERE id = ?");
-          }
-          update.setLong(1, change.lastMutationID);
-          update.setLong(2, version);
-          update.setString(3, change.clientID);
-          update.executeUpdate();
-        } else {
-          if (insert == null) {
-            insert =
-                connection.prepareStatement(
-                    "INSERT INTO replicache_client"
-                        + " (id, client_group_id, last_mutation_id, version) VALUES (?, ?, ?, ?)");
-          }
-          insert.setString(1, change.clientID);
-          insert.setString(2, groupID);
-          insert.setLong(3, change.lastMutationID);
-          insert.setLong(4, version);
-          insert.executeUpdate();
-        }
+    for (ClientChange change : changes) {
+      if (change.exists) {
+        PreparedStatement update =
+            kept.get(
+                connection,
+                "UPDATE replicache_client SET last_mutation_id = ?, version = ? WHERE id = ?");
+        update.setLong(1, change.lastMutationID);
+        update.setLong(2, version);
+        update.setString(3, change.clientID);
+        update.executeUpdate();
+      } else {
+        PreparedStatement insert =
+            kept.get(
+                connection,
+                "INSERT INTO replicache_client (id, client_group_id, last_mutation_id, version)"
+                    + " VALUES (?, ?, ?, ?)");
+        insert.setString(1, change.clientID);
+        insert.setString(2, groupID);
+        insert.setLong(3, change.lastMutationID);
+        insert.setLong(4, version);
+        insert.executeUpdate();
       }
-    } finally {
-      if (update != null) update.close();
-      if (insert != null) insert.close();
     }
   }
 

@@ -48,6 +48,7 @@ final class PushProcessor {
   private final Map<String, Mutator> mutators;
   private final Dialect dialect;
   private final String startPush;
+  private final KeptStatements kept = new KeptStatements();
 
   PushProcessor(Transactor transactor, Map<String, Mutator> mutators, Dialect dialect) {
     this.transactor = transactor;
@@ -109,7 +110,7 @@ final class PushProcessor {
     List<Mutation> mutations = push.mutations();
     String firstClientID = mutations.isEmpty() ? null : mutations.get(0).clientID();
     Bookkeeping.PushStart start =
-        Bookkeeping.startPush(connection, startPush, groupID, firstClientID);
+        Bookkeeping.startPush(kept, connection, startPush, groupID, firstClientID);
     boolean claimed = start.owner == null;
     if (claimed) {
       Bookkeeping.claimGroup(connection, groupID, userID);
@@ -180,7 +181,7 @@ final class PushProcessor {
       Bookkeeping.setVersion(connection, version - 1); // Keep the claim, undo the version step.
       return unchanged;
     }
-    Bookkeeping.saveClients(connection, groupID, version, changes);
+    Bookkeeping.saveClients(kept, connection, groupID, version, changes);
     return outcome(response, processed, failed, skipped, version);
   }
 
