@@ -131,7 +131,7 @@ final class Scenario implements AutoCloseable {
    *       replicache_server IN EXCLUSIVE MODE} in one statement (the driver prepends BEGIN; one
    *       round trip), as the backend's Transactor locks before its snapshot;
    *   <li>SQLite: nothing (sqlite-jdbc's deferred BEGIN); the UPDATE below takes the write lock, as
-   *       the backend's {@code UPDATE … SET version = version} does;
+   *       the backend's first statement (its {@code UPDATE replicache_server … RETURNING}) does;
    * </ul>
    *
    * then {@code UPDATE replicache_server SET version = version + 1 WHERE id = 1 RETURNING version},

@@ -203,6 +203,19 @@ abstract class BackendContractTest {
   }
 
   @Test
+  void aThrowingMutatorOfAKnownClientIsRolledBackAndItsIdStillCounts() throws Exception {
+    push(ANN, pushJson("g1", record("c1", 1)));
+
+    push(ANN, pushJson("g1", mutation("c1", 2, "recordThenFail", "2"), record("c1", 3)));
+
+    assertEquals(2, count("SELECT COUNT(*) FROM applied"));
+    assertEquals(0, count("SELECT COUNT(*) FROM applied WHERE mutation_id = 2"));
+    assertEquals(3, lastMutationID("c1"));
+    PullResponse response = pullResponse(pull(ANN, "g1", Cookie.of(2)));
+    assertEquals(Collections.singletonMap("c1", 3L), response.lastMutationIDChanges());
+  }
+
+  @Test
   void badArgsAreAFailedMutationNotAFailedPush() throws Exception {
     HandlerResponse response =
         push(
