@@ -1,2 +1,6 @@
-/** Tandem on Android. Not built yet: the store on android.database.sqlite arrives later. */
+/**
+ * Tandem on Android: {@link dev.tandem.android.TandemAndroid} builds a {@link dev.tandem.Tandem} on
+ * the platform's SQLite that follows connectivity and the app's lifecycle and delivers results on
+ * the main thread.
+ */
 package dev.tandem.android;

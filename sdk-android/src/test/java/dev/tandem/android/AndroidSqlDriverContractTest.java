@@ -1,0 +1,19 @@
+package dev.tandem.android;
+
+import dev.tandem.android.internal.AndroidSqlDriver;
+import dev.tandem.internal.store.SqlDriver;
+import dev.tandem.internal.store.SqlDriverContract;
+import java.io.File;
+import org.junit.runner.RunWith;
+import org.robolectric.RobolectricTestRunner;
+import org.robolectric.annotation.Config;
+
+/** sdk-core's store contract on android.database.sqlite (Robolectric's native SQLite mode). */
+@RunWith(RobolectricTestRunner.class)
+@Config(sdk = 34)
+public class AndroidSqlDriverContractTest extends SqlDriverContract {
+  @Override
+  protected SqlDriver open(File file, boolean fullSync) {
+    return new AndroidSqlDriver(file, fullSync);
+  }
+}
