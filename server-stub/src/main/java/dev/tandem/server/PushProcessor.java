@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * ClientStateNotFound}.
  *
  * <p>The transaction's first statement takes the push lock, moves the version up and reads the
- * group's owner and the first client's row ({@link Bookkeeping#START_PUSH}); a push that changes
+ * group's owner and the first client's row ({@link Bookkeeping#startPushSql}); a push that changes
  * nothing rolls back, so the version moves only when something changed.
  */
 final class PushProcessor {
@@ -54,7 +54,7 @@ final class PushProcessor {
     this.transactor = transactor;
     this.mutators = mutators;
     this.dialect = dialect;
-    this.startPush = transactor.locking(Bookkeeping.START_PUSH);
+    this.startPush = transactor.locking(Bookkeeping.startPushSql(dialect));
   }
 
   /**
