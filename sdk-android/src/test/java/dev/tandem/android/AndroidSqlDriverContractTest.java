@@ -8,9 +8,13 @@ import org.junit.runner.RunWith;
 import org.robolectric.RobolectricTestRunner;
 import org.robolectric.annotation.Config;
 
-/** sdk-core's store contract on android.database.sqlite (Robolectric's native SQLite mode). */
+/**
+ * sdk-core's store contract on android.database.sqlite (Robolectric's native SQLite mode), on
+ * Android 14 (read transactions serialized with the writer) and Android 15 (read-only transactions
+ * beside it).
+ */
 @RunWith(RobolectricTestRunner.class)
-@Config(sdk = 34)
+@Config(sdk = {34, 35})
 public class AndroidSqlDriverContractTest extends SqlDriverContract {
   @Override
   protected SqlDriver open(File file, boolean fullSync) {
