@@ -79,7 +79,7 @@ public final class ClientBenchmarks {
       List<String> only = Arrays.asList(args);
       if (selected(only, "mutate")) mutateLatency(work);
       if (selected(only, "pull")) {
-        firstPull(work, 100_000, 1, false); // JIT warm-up of the pull path: not reported.
+        firstPull(work, 100_000, 3, false); // JIT warm-up of both sides: not reported.
         for (int rows : new int[] {100_000, 1_000_000}) firstPull(work, rows, 3, true);
       }
       if (selected(only, "rebase")) {
@@ -188,7 +188,6 @@ public final class ClientBenchmarks {
         peakHeap = Math.max(peakHeap, heap.peak());
         peakLive = Math.max(peakLive, heap.peakAfterGc());
         deleteDatabase(file);
-        if (!report) continue;
         Path raw = work.resolve("raw-pull-" + rows + "-" + round + ".db");
         rawNanos[round] = rawBatchedInsert(raw, rows);
         deleteDatabase(raw.toFile());
