@@ -151,6 +151,11 @@ final class SyncState {
     if (stopped != null) emitter.tryOnError(new SyncStoppedException(stopped));
   }
 
+  /** True while a {@code pull()} or {@code flush()} caller waits for a pull. */
+  synchronized boolean someoneWaits() {
+    return !pullWaiters.isEmpty() || !flushWaiters.isEmpty();
+  }
+
   /** Completes everyone waiting for a pull. */
   void pulled() {
     List<CompletableEmitter> done;

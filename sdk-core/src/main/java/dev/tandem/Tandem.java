@@ -299,7 +299,8 @@ public final class Tandem implements Closeable {
     if (!state.setForeground(foreground)) return;
     if (!foreground) {
       if (pokes != null) pokes.disconnect();
-      if (puller != null) puller.cancelScheduled();
+      // A pull someone waits for (pull(), flush()) still runs; only polling stops.
+      if (puller != null && !state.someoneWaits()) puller.cancelScheduled();
       return;
     }
     if (puller != null) puller.retryNow();

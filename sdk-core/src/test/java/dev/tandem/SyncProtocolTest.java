@@ -627,4 +627,17 @@ class SyncProtocolTest {
     assertEquals(Arrays.asList(false), seen);
     assertEquals(1, statuses.size());
   }
+
+  @Test
+  void aPullAskedForJustBeforeTheBackgroundStillRuns() throws Exception {
+    start(EMPTY_PULL);
+    enqueue(pullResponse(2, "{}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":5}"));
+    io.reactivex.rxjava3.observers.TestObserver<Void> pulled = tandem.pull().test();
+    tandem.setForeground(false); // Before the scheduler ran the pull.
+    scheduler.triggerActions();
+
+    pull(takeRequest());
+    pulled.assertComplete();
+    assertEquals(5L, ((Number) value("counter/a")).longValue());
+  }
 }
