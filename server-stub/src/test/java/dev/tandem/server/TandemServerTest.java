@@ -4,6 +4,7 @@ import static dev.tandem.server.Requests.createMessage;
 import static dev.tandem.server.Requests.pullJson;
 import static dev.tandem.server.Requests.pushJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -190,5 +191,22 @@ class TandemServerTest {
           assertEquals("data: poke", line);
         });
     stream.body().close();
+  }
+
+  @Test
+  void closingWithARequestInProgressStopsTheServerAndFreesThePort() throws Exception {
+    try (java.net.Socket slow = new java.net.Socket("127.0.0.1", server.port())) {
+      // A push whose body never finishes arriving: the request stays in progress.
+      java.io.OutputStream out = slow.getOutputStream();
+      out.write(
+          ("POST /api/replicache/push HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 100\r\n\r\n{\"push")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.flush();
+      get("/health"); // The server has taken the slow request in by now.
+
+      server.close(); // Waits up to the 2 s grace for it, then stops anyway.
+    }
+    assertThrows(java.io.IOException.class, () -> get("/health"), "the port is closed");
   }
 }
