@@ -248,7 +248,7 @@ public final class RawJson {
    * A number kept as its JSON literal, so that copying it writes the same characters. Moshi's
    * writer emits {@code Number.toString()} verbatim.
    */
-  private static final class NumberLiteral extends Number {
+  static final class NumberLiteral extends Number {
     private static final long serialVersionUID = 1L;
     private final String literal;
 

@@ -127,7 +127,7 @@ class RawJsonReadTest {
           break;
         case 1:
           String number = randomNumber();
-          if (writer != null) writer.jsonValue(new LiteralNumber(number));
+          if (writer != null) writer.jsonValue(new RawJson.NumberLiteral(number));
           else text(number);
           break;
         case 2:
@@ -209,41 +209,6 @@ class RawJsonReadTest {
         default:
           return Integer.toString(random.nextInt(10));
       }
-    }
-  }
-
-  /** A number written as its literal. */
-  private static final class LiteralNumber extends Number {
-    private static final long serialVersionUID = 1L;
-    private final String literal;
-
-    LiteralNumber(String literal) {
-      this.literal = literal;
-    }
-
-    @Override
-    public int intValue() {
-      return (int) doubleValue();
-    }
-
-    @Override
-    public long longValue() {
-      return (long) doubleValue();
-    }
-
-    @Override
-    public float floatValue() {
-      return (float) doubleValue();
-    }
-
-    @Override
-    public double doubleValue() {
-      return Double.parseDouble(literal);
-    }
-
-    @Override
-    public String toString() {
-      return literal;
     }
   }
 }

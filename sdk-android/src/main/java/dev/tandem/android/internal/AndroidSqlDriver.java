@@ -305,16 +305,6 @@ public final class AndroidSqlDriver implements SqlDriver {
     }
 
     @Override
-    public Double getDoubleOrNull(int column) {
-      return cursor.isNull(column) ? null : cursor.getDouble(column);
-    }
-
-    @Override
-    public Long getLongOrNull(int column) {
-      return cursor.isNull(column) ? null : cursor.getLong(column);
-    }
-
-    @Override
     public void close() {
       cursor.close();
     }

@@ -15,10 +15,14 @@ public interface SqlCursor extends Closeable {
   boolean isNull(int column);
 
   /** The column as a double, or null if it is NULL. */
-  Double getDoubleOrNull(int column);
+  default Double getDoubleOrNull(int column) {
+    return isNull(column) ? null : getDouble(column);
+  }
 
   /** The column as a long, or null if it is NULL. */
-  Long getLongOrNull(int column);
+  default Long getLongOrNull(int column) {
+    return isNull(column) ? null : getLong(column);
+  }
 
   @Override
   void close();
