@@ -1,0 +1,235 @@
+package dev.tandem.benchmarks;
+
+import static dev.tandem.benchmarks.ClientBenchmarks.*;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tandem.Tandem;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.Arrays;
+
+/**
+ * Issue 4's figures: {@code mutate} latency beside a raw upsert plus queue insert in one
+ * transaction; first-pull apply (100 k and 1 M rows over loopback HTTP) beside a raw batched
+ * insert, with the heap during the pull; pull plus rebase of 1 000 pending mutations into 100 k and
+ * 1 M rows. Same pragmas on both sides (WAL, synchronous=NORMAL).
+ */
+final class SyncBenchmarks {
+  private SyncBenchmarks() {}
+
+  // --- 1. mutate latency ---
+
+  static void mutateLatency(Path work) throws Exception {
+    int warmup = 5_000;
+    int count = 20_000;
+    long[] tandemNanos = new long[count];
+    try (Tandem tandem = localClient(work.resolve("mutate.db").toFile())) {
+      for (int i = 0; i < warmup; i++) tandem.mutate("putItem", new Item("w" + i, TEXT, i));
+      for (int i = 0; i < count; i++) {
+        Item item = new Item("i" + i, TEXT, i);
+        long start = System.nanoTime();
+        tandem.mutate("putItem", item);
+        tandemNanos[i] = System.nanoTime() - start;
+      }
+    }
+    long[] rawNanos = new long[count];
+    try (Connection db = sqlite(work.resolve("raw-mutate.db"))) {
+      try (Statement statement = db.createStatement()) {
+        statement.execute(
+            "CREATE TABLE kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID");
+        statement.execute(
+            "CREATE TABLE pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT,"
+                + " id INTEGER, name TEXT, args TEXT, timestamp REAL)");
+      }
+      PreparedStatement upsert =
+          db.prepareStatement(
+              "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      PreparedStatement queue =
+          db.prepareStatement(
+              "INSERT INTO pending (client_id, id, name, args, timestamp) VALUES (?, ?, ?, ?, ?)");
+      Statement control = db.createStatement();
+      for (int i = 0; i < warmup + count; i++) {
+        String json = "{\"id\":\"i" + i + "\",\"n\":" + i + ",\"text\":\"" + TEXT + "\"}";
+        long start = System.nanoTime();
+        control.execute("BEGIN IMMEDIATE");
+        upsert.setString(1, "item/i" + i);
+        upsert.setString(2, json);
+        upsert.executeUpdate();
+        queue.setString(1, "client");
+        queue.setLong(2, i + 1);
+        queue.setString(3, "putItem");
+        queue.setString(4, json);
+        queue.setDouble(5, i);
+        queue.executeUpdate();
+        control.execute("COMMIT");
+        if (i >= warmup) rawNanos[i - warmup] = System.nanoTime() - start;
+      }
+    }
+    double tandemP50 = percentile(tandemNanos, 50) / 1e3;
+    double tandemP99 = percentile(tandemNanos, 99) / 1e3;
+    double rawP50 = percentile(rawNanos, 50) / 1e3;
+    double rawP99 = percentile(rawNanos, 99) / 1e3;
+    System.out.printf(
+        "mutate latency (%d mutations): tandem p50 %.1f us p99 %.1f us | raw upsert+queue tx p50 %.1f us p99 %.1f us | ratio p50 %.2fx p99 %.2fx%n",
+        count, tandemP50, tandemP99, rawP50, rawP99, tandemP50 / rawP50, tandemP99 / rawP99);
+  }
+
+  // --- 2. first pull ---
+
+  /**
+   * {@code rounds} pairs of (Tandem first pull, raw batched insert), alternating; reports the
+   * median of each side and the range of the per-pair ratios.
+   */
+  static void firstPull(Path work, int rows, int rounds, boolean report) throws Exception {
+    Path body = work.resolve("pull-" + rows + ".json");
+    if (!Files.exists(body)) writePullResponse(body, rows);
+    long bodyBytes = Files.size(body);
+    HttpServer server = serve(body);
+    try {
+      long[] tandemNanos = new long[rounds];
+      long[] rawNanos = new long[rounds];
+      double[] ratios = new double[rounds];
+      long peakHeap = 0;
+      long peakLive = 0;
+      for (int round = 0; round < rounds; round++) {
+        File file = Files.createTempFile(work, "first-pull-" + rows + "-", ".db").toFile();
+        Files.delete(file.toPath());
+        System.gc();
+        HeapSampler heap = new HeapSampler();
+        heap.start();
+        long start = System.nanoTime();
+        try (Tandem tandem = syncingClient(file, server)) {
+          tandem.pull().blockingAwait(); // The start-up pull, or the next one.
+        }
+        tandemNanos[round] = System.nanoTime() - start;
+        heap.stop();
+        peakHeap = Math.max(peakHeap, heap.peak());
+        peakLive = Math.max(peakLive, heap.peakAfterGc());
+        deleteDatabase(file);
+        Path raw = work.resolve("raw-pull-" + rows + "-" + round + ".db");
+        rawNanos[round] = rawBatchedInsert(raw, rows);
+        deleteDatabase(raw.toFile());
+        ratios[round] = (double) rawNanos[round] / tandemNanos[round];
+      }
+      if (!report) return;
+      double tandemRate = rows / (median(tandemNanos) / 1e9);
+      double rawRate = rows / (median(rawNanos) / 1e9);
+      Arrays.sort(ratios);
+      System.out.printf(
+          "first pull %,d rows (%,d MB body over loopback HTTP), median of %d: tandem %,.0f rows/s | raw batched insert %,.0f rows/s | ratio %.2f (per pair %.2f-%.2f) | heap during pull: peak in use %,d MB, peak after GC %,d MB%n",
+          rows,
+          bodyBytes >> 20,
+          rounds,
+          tandemRate,
+          rawRate,
+          tandemRate / rawRate,
+          ratios[0],
+          ratios[rounds - 1],
+          peakHeap >> 20,
+          peakLive >> 20);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  static long rawBatchedInsert(Path file, int rows) throws Exception {
+    try (Connection db = sqlite(file)) {
+      try (Statement statement = db.createStatement()) {
+        statement.execute(
+            "CREATE TABLE kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID");
+      }
+      long start = System.nanoTime();
+      db.setAutoCommit(false);
+      try (PreparedStatement insert =
+          db.prepareStatement("INSERT INTO kv (key, value) VALUES (?, ?)")) {
+        for (int i = 0; i < rows; i++) {
+          insert.setString(1, key(i));
+          insert.setString(2, value(i));
+          insert.addBatch();
+          if (i % 1000 == 999) insert.executeBatch();
+        }
+        insert.executeBatch();
+      }
+      db.commit();
+      return System.nanoTime() - start;
+    }
+  }
+
+  // --- 3. pull + rebase ---
+
+  /**
+   * Pull plus rebase of 1 000 pending mutations into a {@code rows}-row database, {@code rounds}
+   * times (after two unreported warm-up rounds) from copies of the same prepared file; reports the
+   * median and the range.
+   */
+  static void rebase(Path work, int rows, int rounds) throws Exception {
+    Path body = work.resolve("pull-" + rows + ".json");
+    if (!Files.exists(body)) writePullResponse(body, rows);
+    HttpServer server = serve(body);
+    int pending = 1_000;
+    try {
+      File file = work.resolve("rebase-" + rows + ".db").toFile();
+      String clientID;
+      try (Tandem tandem = syncingClient(file, server)) {
+        tandem.pull().blockingAwait();
+        clientID = tandem.clientID();
+      }
+      // 1 000 pending mutations, each changing a row the server has.
+      try (Tandem tandem = localClient(file)) {
+        for (int i = 0; i < pending; i++)
+          tandem.mutate("putItem", new Item(Integer.toString(i * 97 % rows), "edited", i));
+      }
+      // Closed: the WAL is checkpointed into the file, which is now the prepared state.
+      // The server confirms half of them and changes 100 other rows.
+      StringBuilder next =
+          new StringBuilder("{\"cookie\":2,\"lastMutationIDChanges\":{\"")
+              .append(clientID)
+              .append("\":")
+              .append(pending / 2)
+              .append("},\"patch\":[");
+      for (int i = 0; i < 100; i++) {
+        if (i > 0) next.append(',');
+        next.append("{\"op\":\"put\",\"key\":\"")
+            .append(key(rows - 1 - i))
+            .append("\",\"value\":")
+            .append(value(i))
+            .append('}');
+      }
+      next.append("]}");
+      Files.write(
+          body.resolveSibling("next-" + rows + ".json"),
+          next.toString().getBytes(StandardCharsets.UTF_8));
+      server.stop(0);
+      server = serve(body.resolveSibling("next-" + rows + ".json"));
+      long[] nanos = new long[rounds];
+      int warmups = 2; // JIT warm-up of the rebase path: not reported.
+      for (int round = -warmups; round < rounds; round++) {
+        File copy = work.resolve("rebase-" + rows + "-" + (round + warmups) + ".db").toFile();
+        Files.copy(file.toPath(), copy.toPath());
+        Path wal = new File(file.getPath() + "-wal").toPath();
+        if (Files.exists(wal)) Files.copy(wal, new File(copy.getPath() + "-wal").toPath());
+        try (Tandem tandem = syncingClient(copy, server)) {
+          long start = System.nanoTime();
+          tandem.pull().blockingAwait();
+          if (round >= 0) nanos[round] = System.nanoTime() - start;
+          if (tandem.status().blockingFirst().pendingCount() != pending / 2) {
+            throw new AssertionError("expected " + pending / 2 + " pending after the rebase");
+          }
+        }
+        deleteDatabase(copy);
+      }
+      long[] sorted = nanos.clone();
+      Arrays.sort(sorted);
+      System.out.printf(
+          "pull + rebase of %,d pending into %,d rows, median of %d: %.1f ms (range %.1f-%.1f ms; HTTP round trip included)%n",
+          pending, rows, rounds, median(nanos) / 1e6, sorted[0] / 1e6, sorted[rounds - 1] / 1e6);
+    } finally {
+      server.stop(0);
+    }
+  }
+}
