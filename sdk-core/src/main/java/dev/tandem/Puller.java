@@ -54,6 +54,12 @@ final class Puller extends SyncLoop {
     this.pusher = pusher;
   }
 
+  /** In the background nothing polls: only a pull someone waits for is retried. */
+  @Override
+  boolean retryWanted() {
+    return state.foreground() || state.someoneWaits();
+  }
+
   @Override
   void afterSuccess() {
     if (intervalMillis > 0 && state.foreground()) schedule(intervalMillis);

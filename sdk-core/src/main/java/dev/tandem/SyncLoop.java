@@ -75,7 +75,7 @@ abstract class SyncLoop {
       again = false;
     }
     if (retry != DONE) {
-      schedule(retry);
+      if (retryWanted()) schedule(retry);
     } else if (runAgain) {
       schedule(0);
     } else {
@@ -93,9 +93,19 @@ abstract class SyncLoop {
     schedule(0);
   }
 
-  /** Drops a scheduled run (a run in progress finishes); {@link #schedule} asks again. */
-  void cancelScheduled() {
+  /** Whether a failed attempt should be retried after its backoff. */
+  boolean retryWanted() {
+    return true;
+  }
+
+  /**
+   * Drops a scheduled run (a run in progress finishes) unless {@link #retryWanted} says it is still
+   * wanted; decided under the loop's lock, so a run asked for meanwhile is never lost: its caller
+   * registers first, then schedules.
+   */
+  final void pauseIfUnwanted() {
     synchronized (this) {
+      if (retryWanted()) return;
       if (scheduled != null) scheduled.dispose();
       scheduled = null;
     }

@@ -127,8 +127,7 @@ public final class Tandem implements Closeable {
     return new Builder();
   }
 
-  private void start(boolean networkAvailable) {
-    if (!networkAvailable) state.setNetworkAvailable(false);
+  private void start() {
     if (puller != null) puller.schedule(0);
     if (pusher != null && local.pendingCount() > 0) pusher.schedule(0);
     if (pokes != null) pokes.connect();
@@ -197,7 +196,8 @@ public final class Tandem implements Closeable {
   public <T> Flowable<T> watch(ReadQuery<T> query) {
     checkOpen();
     Flowable<T> results = live.watch(query);
-    return resultScheduler == null ? results : results.observeOn(resultScheduler);
+    // A buffer of one: a busy main thread gets the latest result, not a queue of stale ones.
+    return resultScheduler == null ? results : results.observeOn(resultScheduler, false, 1);
   }
 
   private <T> Observable<T> deliver(Observable<T> events) {
@@ -273,12 +273,12 @@ public final class Tandem implements Closeable {
 
   /**
    * Tells Tandem whether the device has a network (from a connectivity callback, or an app's
-   * offline switch). While false, nothing is sent and {@link SyncStatus#online()} is false;
-   * mutations queue as always. Back to true, Tandem pushes and pulls at once instead of waiting out
-   * a backoff.
+   * offline switch). Does nothing once closed. While false, nothing is sent and {@link
+   * SyncStatus#online()} is false; mutations queue as always. Back to true, Tandem pushes and pulls
+   * at once instead of waiting out a backoff.
    */
   public void setNetworkAvailable(boolean available) {
-    checkOpen();
+    if (closed) return; // A platform callback racing close(): nothing left to tell.
     state.setNetworkAvailable(available);
     if (!available) {
       if (pokes != null) pokes.disconnect();
@@ -292,15 +292,15 @@ public final class Tandem implements Closeable {
   /**
    * Tells Tandem whether the app is in the foreground (sdk-android calls this from the app's
    * lifecycle). While false, interval pulls and the poke stream pause; mutations are still pushed,
-   * and {@link #pull()} still pulls. Back to true, Tandem pulls at once and resumes both.
+   * and {@link #pull()} still pulls; a failed pull is not retried until then (unless someone waits
+   * for it). Back to true, Tandem pulls at once and resumes both. Does nothing once closed.
    */
   public void setForeground(boolean foreground) {
-    checkOpen();
+    if (closed) return; // A platform callback racing close(): nothing left to tell.
     if (!state.setForeground(foreground)) return;
     if (!foreground) {
       if (pokes != null) pokes.disconnect();
-      // A pull someone waits for (pull(), flush()) still runs; only polling stops.
-      if (puller != null && !state.someoneWaits()) puller.cancelScheduled();
+      if (puller != null) puller.pauseIfUnwanted();
       return;
     }
     if (puller != null) puller.retryNow();
@@ -322,14 +322,14 @@ public final class Tandem implements Closeable {
   @Override
   public void close() {
     if (closed) return;
-    closed = true;
     for (Closeable attachment : attached) {
       try {
-        attachment.close();
+        attachment.close(); // First, so platform callbacks stop before the rest shuts down.
       } catch (java.io.IOException | RuntimeException e) {
         // Closing goes on: the database must be released whatever a callback does.
       }
     }
+    closed = true;
     state.stop("closed", null);
     if (pokes != null) pokes.close();
     if (pusher != null) pusher.close();
@@ -558,8 +558,10 @@ public final class Tandem implements Closeable {
         lock.release();
         throw e;
       }
-      tandem.start(networkAvailable);
+      if (!networkAvailable) tandem.state.setNetworkAvailable(false);
       try {
+        // Before start(): a platform that reports the network or the background first keeps the
+        // start-up from opening a poke stream it would close at once.
         for (Internal.Attachment attachment : attachments) {
           tandem.attached.add(attachment.attach(tandem));
         }
@@ -567,6 +569,7 @@ public final class Tandem implements Closeable {
         tandem.close();
         throw e;
       }
+      tandem.start();
       return tandem;
     }
   }

@@ -640,4 +640,36 @@ class SyncProtocolTest {
     pulled.assertComplete();
     assertEquals(5L, ((Number) value("counter/a")).longValue());
   }
+
+  @Test
+  void inTheBackgroundAFailedPullIsNotRetriedUnlessSomeoneWaits() throws Exception {
+    tandem = builder().pullInterval(60_000).build(); // The start-up pull gets a 503 ...
+    scheduler.triggerActions();
+    assertEquals(1, server.getRequestCount());
+    tandem.setForeground(false); // ... and its retry is dropped with the background.
+    advance(10 * 60_000);
+    assertEquals(1, server.getRequestCount(), "nothing polls in the background");
+
+    // Someone waits: a failing pull is retried with backoff until it lands.
+    io.reactivex.rxjava3.observers.TestObserver<Void> pulled = tandem.pull().test();
+    scheduler.triggerActions();
+    assertEquals(2, server.getRequestCount());
+    enqueue(EMPTY_PULL);
+    advance(100);
+    assertEquals(3, server.getRequestCount());
+    pulled.assertComplete();
+    advance(10 * 60_000);
+    assertEquals(3, server.getRequestCount());
+  }
+
+  @Test
+  void platformCallbacksAfterCloseDoNothing() throws Exception {
+    start(EMPTY_PULL);
+    tandem.close();
+    tandem.setForeground(false);
+    tandem.setNetworkAvailable(false);
+    tandem.setNetworkAvailable(true);
+    advance(60_000);
+    assertEquals(1, server.getRequestCount());
+  }
 }

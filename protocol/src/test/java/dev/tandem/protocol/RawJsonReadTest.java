@@ -1,6 +1,7 @@
 package dev.tandem.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,12 +42,16 @@ class RawJsonReadTest {
           "{}",
           "[[],{},\"\"]",
         }) {
+      assertTrue(CanonicalJson.is(json), "takes the fast path: " + json);
       assertEquals(json, read(json), json);
     }
   }
 
   @Test
   void otherSpellingsOfTheSameValueAreCompacted() throws IOException {
+    for (String json : new String[] {"{ \"a\" : 1 }", "\"\\u0041\"", "\"\\/\"", "\"\\u001F\""}) {
+      assertFalse(CanonicalJson.is(json), "takes the slow path: " + json);
+    }
     assertEquals("{\"a\":1}", read("{ \"a\" : 1 }"));
     assertEquals("[1,2]", read("[1,\n 2]"));
     assertEquals("\"A/\"", read("\"\\u0041\\/\""));
@@ -98,6 +103,7 @@ class RawJsonReadTest {
       new Generator(new Random(seed), null).value(writer, 0);
       writer.close();
       String expected = canonical.readUtf8();
+      assertTrue(CanonicalJson.is(expected), "Moshi's own text takes the fast path: " + expected);
       assertEquals(expected, read(expected), "canonical, seed " + seed);
 
       StringBuilder noisy = new StringBuilder();

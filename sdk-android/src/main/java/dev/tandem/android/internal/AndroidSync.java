@@ -40,6 +40,7 @@ public final class AndroidSync implements Closeable {
         }
       };
   private int startedActivities;
+  private boolean lifecycleSeen;
   private boolean closed;
 
   private final ConnectivityManager.NetworkCallback networkCallback =
@@ -69,15 +70,12 @@ public final class AndroidSync implements Closeable {
       new Application.ActivityLifecycleCallbacks() {
         @Override
         public void onActivityStarted(Activity activity) {
-          main.removeCallbacks(toBackground);
-          if (startedActivities++ == 0) setForeground(true);
+          started();
         }
 
         @Override
         public void onActivityStopped(Activity activity) {
-          if (startedActivities > 0 && --startedActivities == 0) {
-            main.postDelayed(toBackground, BACKGROUND_DELAY_MILLIS);
-          }
+          stopped();
         }
 
         @Override
@@ -118,7 +116,26 @@ public final class AndroidSync implements Closeable {
             .build();
     connectivity.registerNetworkCallback(request, networkCallback);
     application.registerActivityLifecycleCallbacks(lifecycle);
-    tandem.setForeground(appIsInForeground());
+    synchronized (this) {
+      // Unless a lifecycle callback already said (attach may run off the main thread).
+      if (!lifecycleSeen) setForeground(appIsInForeground());
+    }
+  }
+
+  private synchronized void started() {
+    lifecycleSeen = true;
+    main.removeCallbacks(toBackground);
+    if (startedActivities++ == 0) setForeground(true);
+  }
+
+  /**
+   * The last started activity stopped. Activities started before this instance attached were not
+   * counted, so a stop that finds none counted is taken as the last one too.
+   */
+  private synchronized void stopped() {
+    lifecycleSeen = true;
+    if (startedActivities > 0) startedActivities--;
+    if (startedActivities == 0) main.postDelayed(toBackground, BACKGROUND_DELAY_MILLIS);
   }
 
   /** What the connectivity manager says now; the callback keeps it current from here. */
