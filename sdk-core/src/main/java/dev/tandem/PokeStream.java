@@ -52,10 +52,17 @@ final class PokeStream extends EventSourceListener {
     source = EventSources.createFactory(transport.http().client()).newEventSource(request, this);
   }
 
+  // OkHttp calls these on its own threads, possibly before connect() has stored the new source:
+  // checking under the lock makes them wait for it.
+
+  private synchronized boolean current(EventSource eventSource) {
+    return eventSource == source;
+  }
+
   @Override
   public void onOpen(EventSource eventSource, Response response) {
-    if (eventSource != source) return;
     synchronized (this) {
+      if (eventSource != source) return;
       backoff.success();
     }
     puller.schedule(0); // Anything poked while we were away.
@@ -63,16 +70,17 @@ final class PokeStream extends EventSourceListener {
 
   @Override
   public void onEvent(EventSource eventSource, String id, String type, String data) {
-    puller.schedule(0);
+    if (current(eventSource)) puller.schedule(0);
   }
 
   @Override
-  public void onClosed(EventSource eventSource) {
+  public synchronized void onClosed(EventSource eventSource) {
     if (eventSource == source) scheduleReconnect();
   }
 
   @Override
-  public void onFailure(EventSource eventSource, Throwable failure, Response response) {
+  public synchronized void onFailure(
+      EventSource eventSource, Throwable failure, Response response) {
     if (eventSource == source) scheduleReconnect();
   }
 
