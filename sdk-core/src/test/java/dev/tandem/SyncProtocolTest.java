@@ -5,154 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.ChatMutators.Increment;
-import dev.tandem.protocol.ProtocolJson;
 import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PushRequest;
 import io.reactivex.rxjava3.observers.TestObserver;
-import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.reactivex.rxjava3.schedulers.TestScheduler;
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.TimeUnit;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One protocol behaviour per test, against MockWebServer, with time on a {@link TestScheduler}: no
  * sleeps. HTTP calls run synchronously inside {@code triggerActions}/{@code advanceTimeBy}.
  */
-class SyncProtocolTest {
-  static final String EMPTY_PULL = "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":[]}";
-
-  @TempDir Path directory;
-  final MockWebServer server = new MockWebServer();
-  final TestScheduler scheduler = new TestScheduler();
-  final List<Boolean> authRefreshes = new ArrayList<>();
-  Tandem tandem;
-
-  /** Pushes and pulls answered from separate queues; an empty queue answers 503. */
-  final Deque<MockResponse> pushes = new ConcurrentLinkedDeque<>();
-
-  final Deque<MockResponse> pulls = new ConcurrentLinkedDeque<>();
-
-  @BeforeEach
-  void startServer() throws IOException {
-    server.setDispatcher(
-        new Dispatcher() {
-          @Override
-          public MockResponse dispatch(RecordedRequest request) {
-            Deque<MockResponse> queue =
-                request.getUrl().encodedPath().endsWith("/push") ? pushes : pulls;
-            MockResponse response = queue.poll();
-            return response != null
-                ? response
-                : new MockResponse.Builder().code(503).body("{}").build();
-          }
-        });
-    server.start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (tandem != null) tandem.close();
-    server.close();
-  }
-
-  Tandem.Builder builder() {
-    return ChatMutators.register(Tandem.builder())
-        .databaseFile(new File(directory.toFile(), "client.db"))
-        .serverUrl(server.url("/api").toString())
-        .pokeUrl(null)
-        .schemaVersion("3")
-        .pullInterval(0)
-        .scheduler(scheduler)
-        .queryScheduler(Schedulers.trampoline())
-        .auth(
-            refresh -> {
-              authRefreshes.add(refresh);
-              return refresh ? "token-2" : "token-1";
-            });
-  }
-
-  /** Opens the client and answers its first pull with {@code firstPull}. */
-  Tandem start(String firstPull) throws Exception {
-    enqueue(firstPull);
-    tandem = builder().build();
-    scheduler.triggerActions();
-    takeRequest(); // The start-up pull.
-    return tandem;
-  }
-
-  /** Queues the answer to the next pull. */
-  void enqueue(String json) {
-    pulls.add(new MockResponse.Builder().body(json).build());
-  }
-
-  /** Queues the answer to the next push. */
-  void enqueuePush(String json) {
-    pushes.add(new MockResponse.Builder().body(json).build());
-  }
-
-  void enqueuePush(int code) {
-    pushes.add(new MockResponse.Builder().code(code).body("{}").build());
-  }
-
-  RecordedRequest takeRequest() throws InterruptedException {
-    RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
-    if (request == null) throw new AssertionError("no request was made");
-    return request;
-  }
-
-  static PushRequest push(RecordedRequest request) throws IOException {
-    assertTrue(request.getUrl().encodedPath().endsWith("/push"), request.getUrl().toString());
-    return ProtocolJson.moshi().adapter(PushRequest.class).fromJson(request.getBody().utf8());
-  }
-
-  static PullRequest pull(RecordedRequest request) throws IOException {
-    assertTrue(request.getUrl().encodedPath().endsWith("/pull"), request.getUrl().toString());
-    return ProtocolJson.moshi().adapter(PullRequest.class).fromJson(request.getBody().utf8());
-  }
-
-  Object value(String key) throws Exception {
-    return tandem.query(tx -> tx.get(key));
-  }
-
-  SyncStatus status() {
-    return tandem.status().blockingFirst();
-  }
-
-  void advance(long millis) {
-    scheduler.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-  }
-
-  static String pullResponse(int cookie, String lastMutationIDs, String... ops) {
-    return "{\"cookie\":"
-        + cookie
-        + ",\"lastMutationIDChanges\":"
-        + lastMutationIDs
-        + ",\"patch\":["
-        + String.join(",", ops)
-        + "]}";
-  }
-
-  String confirmed(long id) {
-    return "{\"" + tandem.clientID() + "\":" + id + "}";
-  }
-
+class SyncProtocolTest extends SyncFixture {
   @Test
   void theFirstPullSendsANullCookieAndAppliesThePatch() throws Exception {
     enqueue(pullResponse(1, "{}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":7}"));
@@ -250,12 +121,6 @@ class SyncProtocolTest {
 
     assertEquals(Arrays.asList(1L, 2L), ids(push(takeRequest())));
     assertEquals(Arrays.asList(3L), ids(push(takeRequest())));
-  }
-
-  static List<Long> ids(PushRequest push) {
-    List<Long> ids = new ArrayList<>();
-    for (dev.tandem.protocol.Mutation mutation : push.mutations()) ids.add(mutation.id());
-    return ids;
   }
 
   @Test
@@ -560,12 +425,6 @@ class SyncProtocolTest {
     assertEquals(Arrays.asList(), pendingIDs());
   }
 
-  List<Long> pendingIDs() {
-    List<Long> ids = new ArrayList<>();
-    for (PendingMutation mutation : tandem.pendingMutations()) ids.add(mutation.id());
-    return ids;
-  }
-
   @Test
   void anIntervalPullHappensEveryPullInterval() throws Exception {
     enqueue(EMPTY_PULL);
@@ -577,99 +436,5 @@ class SyncProtocolTest {
     assertEquals(1, server.getRequestCount());
     advance(1);
     assertEquals(2, server.getRequestCount());
-  }
-
-  @Test
-  void inTheBackgroundIntervalPullsPauseAndTheForegroundPullsAtOnce() throws Exception {
-    enqueue(EMPTY_PULL);
-    tandem = builder().pullInterval(60_000).build();
-    scheduler.triggerActions();
-    assertEquals(1, server.getRequestCount());
-
-    tandem.setForeground(false);
-    advance(10 * 60_000);
-    assertEquals(1, server.getRequestCount(), "no interval pulls in the background");
-
-    // Mutations made in the background are still pushed.
-    enqueuePush("{}");
-    tandem.mutate("increment", new Increment("a", 1));
-    advance(100);
-    takeRequest(); // the start-up pull
-    assertEquals(Arrays.asList(1L), ids(push(takeRequest())));
-
-    enqueue(pullResponse(2, confirmed(1), "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":1}"));
-    enqueue(EMPTY_PULL);
-    tandem.setForeground(true);
-    scheduler.triggerActions();
-    pull(takeRequest()); // at once, not after the interval
-    assertEquals(Arrays.asList(), pendingIDs());
-
-    int before = server.getRequestCount();
-    advance(60_000);
-    assertEquals(before + 1, server.getRequestCount(), "interval pulls resume");
-  }
-
-  @Test
-  void resultsAreDeliveredOnTheResultScheduler() throws Exception {
-    TestScheduler results = new TestScheduler();
-    enqueue(EMPTY_PULL);
-    tandem = builder().resultScheduler(results).build();
-    scheduler.triggerActions();
-
-    List<Object> seen = new ArrayList<>();
-    List<SyncStatus> statuses = new ArrayList<>();
-    tandem.watch(tx -> tx.has("counter/a")).subscribe(seen::add);
-    tandem.status().subscribe(statuses::add);
-    assertEquals(Arrays.asList(), seen, "nothing until the result scheduler runs");
-    assertEquals(Arrays.asList(), statuses);
-
-    results.triggerActions();
-    assertEquals(Arrays.asList(false), seen);
-    assertEquals(1, statuses.size());
-  }
-
-  @Test
-  void aPullAskedForJustBeforeTheBackgroundStillRuns() throws Exception {
-    start(EMPTY_PULL);
-    enqueue(pullResponse(2, "{}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":5}"));
-    io.reactivex.rxjava3.observers.TestObserver<Void> pulled = tandem.pull().test();
-    tandem.setForeground(false); // Before the scheduler ran the pull.
-    scheduler.triggerActions();
-
-    pull(takeRequest());
-    pulled.assertComplete();
-    assertEquals(5L, ((Number) value("counter/a")).longValue());
-  }
-
-  @Test
-  void inTheBackgroundAFailedPullIsNotRetriedUnlessSomeoneWaits() throws Exception {
-    tandem = builder().pullInterval(60_000).build(); // The start-up pull gets a 503 ...
-    scheduler.triggerActions();
-    assertEquals(1, server.getRequestCount());
-    tandem.setForeground(false); // ... and its retry is dropped with the background.
-    advance(10 * 60_000);
-    assertEquals(1, server.getRequestCount(), "nothing polls in the background");
-
-    // Someone waits: a failing pull is retried with backoff until it lands.
-    io.reactivex.rxjava3.observers.TestObserver<Void> pulled = tandem.pull().test();
-    scheduler.triggerActions();
-    assertEquals(2, server.getRequestCount());
-    enqueue(EMPTY_PULL);
-    advance(100);
-    assertEquals(3, server.getRequestCount());
-    pulled.assertComplete();
-    advance(10 * 60_000);
-    assertEquals(3, server.getRequestCount());
-  }
-
-  @Test
-  void platformCallbacksAfterCloseDoNothing() throws Exception {
-    start(EMPTY_PULL);
-    tandem.close();
-    tandem.setForeground(false);
-    tandem.setNetworkAvailable(false);
-    tandem.setNetworkAvailable(true);
-    advance(60_000);
-    assertEquals(1, server.getRequestCount());
   }
 }
