@@ -69,6 +69,9 @@ public final class ClientBenchmarks {
         for (int rows : new int[] {100_000, 1_000_000})
           SyncBenchmarks.firstPull(work, rows, 3, true);
       }
+      if (selected(only, "parse")) SyncBenchmarks.parse(work, 1_000_000);
+      if (only.contains("smallheap"))
+        SyncBenchmarks.smallHeapPull(work, 1_000_000); // By name only.
       if (selected(only, "rebase")) {
         SyncBenchmarks.rebase(work, 100_000, 5);
         SyncBenchmarks.rebase(work, 1_000_000, 5);
