@@ -1,7 +1,6 @@
 package dev.tandem;
 
 import com.squareup.moshi.JsonDataException;
-import com.squareup.moshi.JsonReader;
 import dev.tandem.internal.live.KeySet;
 import dev.tandem.internal.store.SqlConnection;
 import dev.tandem.internal.store.Store;
@@ -123,16 +122,8 @@ final class PullApplier {
     for (String key : local.data.revertOptimistic(db)) changes.addKey(key);
 
     PatchBuffer patch = new PatchBuffer(db, local.data, changes);
-    PullResult result;
-    if (parallel) {
-      result = PatchPipeline.read(body, patch::apply);
-    } else {
-      JsonReader reader = JsonReader.of(body);
-      result = PullResult.read(reader, patch::apply);
-      if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
-        throw new JsonDataException("trailing content after the pull response");
-      }
-    }
+    PullResult result =
+        parallel ? PatchPipeline.read(body, patch::apply) : PullResult.readBody(body, patch::apply);
     patch.flush();
     if (result.error() != null) {
       throw new Abort(

@@ -117,6 +117,22 @@ public final class PullResult {
             cookie, lastMutationIDChanges, java.util.Collections.<PatchOperation>emptyList()));
   }
 
+  /**
+   * Reads a whole pull response body with {@link #read(JsonReader, PatchHandler)} and checks that
+   * nothing follows it.
+   *
+   * @throws com.squareup.moshi.JsonDataException for trailing content, or as {@code read} does.
+   */
+  public static PullResult readBody(okio.BufferedSource body, PatchHandler handler)
+      throws IOException {
+    JsonReader reader = JsonReader.of(body);
+    PullResult result = read(reader, handler);
+    if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+      throw new com.squareup.moshi.JsonDataException("trailing content after the pull response");
+    }
+    return result;
+  }
+
   public void write(JsonWriter writer) throws IOException {
     if (response != null) {
       response.write(writer);

@@ -1,7 +1,5 @@
 package dev.tandem.internal.sync;
 
-import com.squareup.moshi.JsonDataException;
-import com.squareup.moshi.JsonReader;
 import dev.tandem.protocol.PatchOperation;
 import dev.tandem.protocol.PullResult;
 import java.io.IOException;
@@ -26,8 +24,7 @@ public final class PatchPipeline {
   private PatchPipeline() {}
 
   /**
-   * Like {@link PullResult#read(JsonReader, PullResult.PatchHandler)} followed by a check that
-   * nothing trails the response, with the reading on another thread. The handler runs on the
+   * Like {@link PullResult#readBody}, with the reading on another thread. The handler runs on the
    * calling thread.
    */
   public static PullResult read(okio.BufferedSource body, PullResult.PatchHandler handler)
@@ -115,10 +112,9 @@ public final class PatchPipeline {
     @Override
     public void run() {
       try {
-        JsonReader reader = JsonReader.of(body);
         PullResult result =
-            PullResult.read(
-                reader,
+            PullResult.readBody(
+                body,
                 op -> {
                   batch.add(op);
                   if (batch.size() == BATCH) {
@@ -126,9 +122,6 @@ public final class PatchPipeline {
                     batch = new ArrayList<>(BATCH);
                   }
                 });
-        if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
-          throw new JsonDataException("trailing content after the pull response");
-        }
         if (!batch.isEmpty()) hand(batch);
         hand(new Done(result));
       } catch (Cancelled e) {
