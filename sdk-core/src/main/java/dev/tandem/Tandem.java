@@ -114,7 +114,13 @@ public final class Tandem implements Closeable {
           builder.pokeUrl == null || puller == null
               ? null
               : new PokeStream(
-                  transport, builder.pokeUrl, puller, scheduler, builder.backoff(), state);
+                  transport,
+                  builder.pokeUrl,
+                  local.clientGroupID,
+                  puller,
+                  scheduler,
+                  builder.backoff(),
+                  state);
     } else {
       this.transport = null;
       this.pusher = null;

@@ -48,6 +48,11 @@ final class Transport {
     }
   }
 
+  /** The {@code Authorization} value from the app's provider (may block). */
+  String authorization(boolean refresh) throws IOException {
+    return auth.authorization(refresh);
+  }
+
   Http http() {
     return http;
   }
