@@ -13,7 +13,8 @@ import java.util.List;
  * against the schema. As in SQL, comparisons with a null column are false. Immutable.
  */
 public final class Condition {
-  enum Kind {
+  /** What a condition tests. */
+  public enum Kind {
     COMPARE,
     IS_NULL,
     IS_NOT_NULL,
@@ -25,12 +26,12 @@ public final class Condition {
   private static final List<String> OPERATORS =
       Arrays.asList("=", "!=", "<", "<=", ">", ">=", "LIKE");
 
-  final Kind kind;
-  final String column;
-  final String operator;
-  final Object value;
-  final List<Object> values;
-  final List<Condition> parts;
+  private final Kind kind;
+  private final String column;
+  private final String operator;
+  private final Object value;
+  private final List<Object> values;
+  private final List<Condition> parts;
 
   private Condition(
       Kind kind,
@@ -100,5 +101,35 @@ public final class Condition {
 
   public static Condition or(Condition... parts) {
     return new Condition(Kind.OR, null, null, null, null, Arrays.asList(parts.clone()));
+  }
+
+  /** What this condition tests. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The column compared, or null for {@link Kind#AND} and {@link Kind#OR}. */
+  public String column() {
+    return column;
+  }
+
+  /** For {@link Kind#COMPARE}: one of = != < <= > >= LIKE; otherwise null. */
+  public String operator() {
+    return operator;
+  }
+
+  /** For {@link Kind#COMPARE}: the value compared with; otherwise null. */
+  public Object value() {
+    return value;
+  }
+
+  /** For {@link Kind#IN}: the values; otherwise null. */
+  public List<Object> values() {
+    return values;
+  }
+
+  /** For {@link Kind#AND} and {@link Kind#OR}: the conditions combined; otherwise null. */
+  public List<Condition> parts() {
+    return parts;
   }
 }

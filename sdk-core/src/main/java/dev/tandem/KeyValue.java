@@ -1,5 +1,7 @@
 package dev.tandem;
 
+import dev.tandem.internal.store.JsonCodec;
+
 /** One entry of a {@link ReadTransaction#scan}. Immutable. */
 public final class KeyValue {
   private final String key;

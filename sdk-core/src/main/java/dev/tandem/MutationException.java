@@ -4,7 +4,8 @@ package dev.tandem;
 public final class MutationException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  MutationException(String message, Throwable cause) {
+  /** A mutation that failed with {@code message} because of {@code cause}. */
+  public MutationException(String message, Throwable cause) {
     super(message, cause);
   }
 }

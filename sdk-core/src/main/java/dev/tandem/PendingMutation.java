@@ -7,7 +7,8 @@ public final class PendingMutation {
   private final String name;
   private final String argsJson;
 
-  PendingMutation(String clientID, long id, String name, String argsJson) {
+  /** A pending mutation of client {@code clientID}, with its args as JSON text. */
+  public PendingMutation(String clientID, long id, String name, String argsJson) {
     this.clientID = clientID;
     this.id = id;
     this.name = name;

@@ -29,32 +29,54 @@ public final class Query {
     Query refine(Query query);
   }
 
-  static final class Order {
-    final String column;
-    final Direction direction;
+  /** One term of the sort order. Immutable. */
+  public static final class Order {
+    private final String column;
+    private final Direction direction;
 
     Order(String column, Direction direction) {
       this.column = column;
       this.direction = direction;
     }
+
+    /** The column sorted on. */
+    public String column() {
+      return column;
+    }
+
+    /** Ascending or descending. */
+    public Direction direction() {
+      return direction;
+    }
   }
 
-  static final class Related {
-    final String name;
-    final Query query;
+  /** A relationship loaded with each row, and the query refining it. Immutable. */
+  public static final class Related {
+    private final String name;
+    private final Query query;
 
     Related(String name, Query query) {
       this.name = name;
       this.query = query;
     }
+
+    /** The relationship's name in the schema. */
+    public String name() {
+      return name;
+    }
+
+    /** The query the related rows are read with (its table is the relationship's destination). */
+    public Query query() {
+      return query;
+    }
   }
 
-  final String table;
-  final List<Condition> conditions;
-  final List<Order> order;
-  final int limit;
-  final Row startAfter;
-  final List<Related> related;
+  private final String table;
+  private final List<Condition> conditions;
+  private final List<Order> order;
+  private final int limit;
+  private final Row startAfter;
+  private final List<Related> related;
 
   private Query(
       String table,
@@ -125,5 +147,35 @@ public final class Query {
     List<Related> all = new ArrayList<>(related);
     all.add(new Related(name, refinement.refine(from(""))));
     return new Query(table, conditions, order, limit, startAfter, all);
+  }
+
+  /** The table this query reads. */
+  public String table() {
+    return table;
+  }
+
+  /** The filters, all of which a row must pass. */
+  public List<Condition> conditions() {
+    return conditions;
+  }
+
+  /** The sort order, first term first; empty for primary key order. */
+  public List<Order> order() {
+    return order;
+  }
+
+  /** The maximum number of rows, or -1 for no limit. */
+  public int limit() {
+    return limit;
+  }
+
+  /** The row the results start after, or null. */
+  public Row startAfter() {
+    return startAfter;
+  }
+
+  /** The relationships loaded with each row. */
+  public List<Related> related() {
+    return related;
   }
 }

@@ -1,5 +1,6 @@
 package dev.tandem;
 
+import dev.tandem.internal.store.JsonCodec;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.Map;
  * rows. Immutable.
  */
 public final class Row {
-  final String key;
+  private final String key;
   private final Map<String, Object> values;
   private final Map<String, Object> related;
 

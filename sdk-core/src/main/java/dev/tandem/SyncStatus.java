@@ -8,7 +8,8 @@ package dev.tandem;
  *   <li>{@code pushing}, {@code pulling}: a request is in flight.
  *   <li>{@code pendingCount}: mutations the server has not confirmed yet.
  *   <li>{@code lastSyncMillis}: the injected clock's time of the last applied pull; 0 if none.
- *   <li>{@code lastError}: what the last failed request said, or null after a success.
+ *   <li>{@code lastError}: why the last request failed ({@link SyncError}), or null after a
+ *       success.
  *   <li>{@code stopped}: syncing stopped (update needed, client state lost, or closed).
  * </ul>
  */
@@ -18,16 +19,16 @@ public final class SyncStatus {
   private final boolean pulling;
   private final long pendingCount;
   private final long lastSyncMillis;
-  private final String lastError;
+  private final SyncError lastError;
   private final boolean stopped;
 
-  SyncStatus(
+  private SyncStatus(
       boolean online,
       boolean pushing,
       boolean pulling,
       long pendingCount,
       long lastSyncMillis,
-      String lastError,
+      SyncError lastError,
       boolean stopped) {
     this.online = online;
     this.pushing = pushing;
@@ -38,60 +39,82 @@ public final class SyncStatus {
     this.stopped = stopped;
   }
 
+  /**
+   * The status of a client that has not synced yet: online, idle, with {@code pendingCount}
+   * mutations waiting.
+   */
+  public static SyncStatus initial(long pendingCount) {
+    return new SyncStatus(true, false, false, pendingCount, 0, null, false);
+  }
+
+  /** False after a network failure or while the app says there is no network. */
   public boolean online() {
     return online;
   }
 
+  /** A push request is in flight. */
   public boolean pushing() {
     return pushing;
   }
 
+  /** A pull request is in flight. */
   public boolean pulling() {
     return pulling;
   }
 
+  /** Mutations the server has not confirmed yet. */
   public long pendingCount() {
     return pendingCount;
   }
 
+  /** The injected clock's time (ms) of the last applied pull; 0 if none. */
   public long lastSyncMillis() {
     return lastSyncMillis;
   }
 
-  public String lastError() {
+  /** Why the last request failed, or null after a success. */
+  public SyncError lastError() {
     return lastError;
   }
 
+  /** Syncing has stopped: update needed, client state lost, or closed. */
   public boolean stopped() {
     return stopped;
   }
 
-  SyncStatus withOnline(boolean value) {
+  /** A copy with {@code online} replaced (for the engine, and for an app's UI tests). */
+  public SyncStatus withOnline(boolean value) {
     return new SyncStatus(
         value, pushing, pulling, pendingCount, lastSyncMillis, lastError, stopped);
   }
 
-  SyncStatus withPushing(boolean value) {
+  /** A copy with {@code pushing} replaced (for the engine, and for an app's UI tests). */
+  public SyncStatus withPushing(boolean value) {
     return new SyncStatus(online, value, pulling, pendingCount, lastSyncMillis, lastError, stopped);
   }
 
-  SyncStatus withPulling(boolean value) {
+  /** A copy with {@code pulling} replaced (for the engine, and for an app's UI tests). */
+  public SyncStatus withPulling(boolean value) {
     return new SyncStatus(online, pushing, value, pendingCount, lastSyncMillis, lastError, stopped);
   }
 
-  SyncStatus withPendingCount(long value) {
+  /** A copy with {@code pendingCount} replaced (for the engine, and for an app's UI tests). */
+  public SyncStatus withPendingCount(long value) {
     return new SyncStatus(online, pushing, pulling, value, lastSyncMillis, lastError, stopped);
   }
 
-  SyncStatus withLastSync(long value) {
+  /** A copy with {@code lastSyncMillis} replaced (for the engine, and for an app's UI tests). */
+  public SyncStatus withLastSync(long value) {
     return new SyncStatus(online, pushing, pulling, pendingCount, value, lastError, stopped);
   }
 
-  SyncStatus withLastError(String value) {
+  /** A copy with {@code lastError} replaced (for the engine, and for an app's UI tests). */
+  public SyncStatus withLastError(SyncError value) {
     return new SyncStatus(online, pushing, pulling, pendingCount, lastSyncMillis, value, stopped);
   }
 
-  SyncStatus withStopped(boolean value) {
+  /** A copy with {@code stopped} replaced (for the engine, and for an app's UI tests). */
+  public SyncStatus withStopped(boolean value) {
     return new SyncStatus(online, pushing, pulling, pendingCount, lastSyncMillis, lastError, value);
   }
 

@@ -8,7 +8,8 @@ package dev.tandem;
 public final class SyncStoppedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  SyncStoppedException(String message) {
+  /** Syncing stopped for the reason {@code message}. */
+  public SyncStoppedException(String message) {
     super(message);
   }
 }

@@ -1,14 +1,24 @@
 package dev.tandem;
 
 import com.squareup.moshi.Moshi;
-import dev.tandem.internal.Ids;
 import dev.tandem.internal.Internal;
-import dev.tandem.internal.store.DatabaseLock;
-import dev.tandem.internal.store.JdbcSqlDriver;
-import dev.tandem.internal.store.SqlDriver;
-import dev.tandem.internal.store.SqlDriverFactory;
-import dev.tandem.internal.sync.Backoff;
-import dev.tandem.internal.sync.Http;
+import dev.tandem.internal.db.DatabaseLock;
+import dev.tandem.internal.db.JdbcSqlDriver;
+import dev.tandem.internal.db.SqlDriver;
+import dev.tandem.internal.db.SqlDriverFactory;
+import dev.tandem.internal.mutation.Mutations;
+import dev.tandem.internal.mutation.Mutators;
+import dev.tandem.internal.mutation.RealReadTransaction;
+import dev.tandem.internal.query.LiveQueries;
+import dev.tandem.internal.rebase.PullApplier;
+import dev.tandem.internal.store.JsonCodec;
+import dev.tandem.internal.store.KeySet;
+import dev.tandem.internal.store.LocalStore;
+import dev.tandem.internal.store.Pending;
+import dev.tandem.internal.sync.RealSyncEngine;
+import dev.tandem.internal.sync.SyncConfig;
+import dev.tandem.internal.sync.SyncEngine;
+import dev.tandem.internal.sync.SyncState;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
@@ -17,7 +27,11 @@ import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import java.io.Closeable;
 import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 
@@ -53,100 +67,76 @@ public final class Tandem implements Closeable {
           public void attach(Builder builder, Internal.Attachment attachment) {
             builder.attachments.add(attachment);
           }
+
+          @Override
+          public KeyValue keyValue(String key, String json, JsonCodec codec) {
+            return new KeyValue(key, json, codec);
+          }
+
+          @Override
+          public Row row(
+              String key,
+              Map<String, Object> values,
+              Map<String, Object> related,
+              JsonCodec codec) {
+            return new Row(key, values, related, codec);
+          }
+
+          @Override
+          public void setRelated(Row row, String name, Object rowOrRows) {
+            row.setRelated(name, rowOrRows);
+          }
         });
   }
 
   private final LocalStore local;
   private final DatabaseLock fileLock;
-  private final SyncState state;
+  private final Mutations mutations;
   private final LiveQueries live;
+  private final SyncEngine sync;
   private final Scheduler scheduler;
-  private final Transport transport;
-  private final Pusher pusher;
-  private final Puller puller;
-  private final PokeStream pokes;
-  private final long pushDelayMillis;
   private final Scheduler resultScheduler;
-  private final List<Closeable> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Closeable> attached = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private Tandem(Builder builder, LocalStore local, DatabaseLock fileLock) {
     this.local = local;
     this.fileLock = fileLock;
     this.scheduler = builder.scheduler;
-    this.pushDelayMillis = builder.pushDelayMillis;
     this.resultScheduler = builder.resultScheduler;
-    this.state = new SyncState(local);
-    this.live = new LiveQueries(local, builder.queryScheduler);
+    this.mutations =
+        new Mutations(local, builder.mutators.build(builder.moshi), builder.maxMutationBytes);
+    this.live =
+        new LiveQueries(
+            new LiveQueries.Reader() {
+              @Override
+              public <T> T read(ReadQuery<T> query, KeySet reads) throws Exception {
+                return RealReadTransaction.run(Tandem.this.local, query, reads);
+              }
+            },
+            builder.queryScheduler);
     local.setListener(live);
-    if (builder.pushUrl != null || builder.pullUrl != null) {
-      this.transport =
-          new Transport(new Http(builder.httpClient, local.clientID, Ids.newId(8)), builder.auth);
-      this.pusher =
-          builder.pushUrl == null
-              ? null
-              : new Pusher(
-                  scheduler,
-                  builder.backoff(),
-                  state,
-                  local,
-                  transport,
-                  new Pusher.Config(
-                      builder.pushUrl,
-                      builder.schemaVersion,
-                      builder.maxPushBatchCount,
-                      builder.maxPushBatchBytes));
-      this.puller =
-          builder.pullUrl == null
-              ? null
-              : new Puller(
-                  scheduler,
-                  builder.backoff(),
-                  state,
-                  local,
-                  transport,
-                  builder.pullUrl,
-                  builder.schemaVersion,
-                  builder.pullIntervalMillis,
-                  pusher);
-      if (pusher != null) pusher.setPuller(puller);
-      this.pokes =
-          builder.pokeUrl == null || puller == null
-              ? null
-              : new PokeStream(
-                  transport,
-                  builder.pokeUrl,
-                  local.clientGroupID,
-                  puller,
-                  scheduler,
-                  builder.backoff(),
-                  state);
-    } else {
-      this.transport = null;
-      this.pusher = null;
-      this.puller = null;
-      this.pokes = null;
-    }
+    SyncState state = new SyncState(local);
+    this.sync =
+        builder.pushUrl == null && builder.pullUrl == null
+            ? SyncEngine.localOnly(state)
+            : new RealSyncEngine(
+                state, local, new PullApplier(local, mutations), builder.syncConfig());
   }
 
+  /** A builder with every option at its default; {@link Builder#databaseFile} is required. */
   public static Builder builder() {
     return new Builder();
   }
 
-  private void start() {
-    if (puller != null) puller.schedule(0);
-    if (pusher != null && local.pendingCount() > 0) pusher.schedule(0);
-    if (pokes != null) pokes.connect();
-  }
-
   /** This instance's client ID; it survives restarts. */
   public String clientID() {
-    return local.clientID;
+    return local.clientID();
   }
 
   /** The client group: this database. */
   public String clientGroupID() {
-    return local.clientGroupID;
+    return local.clientGroupID();
   }
 
   /**
@@ -154,35 +144,61 @@ public final class Tandem implements Closeable {
    * local transaction. Blocks only for the local write (typically well under a millisecond).
    *
    * @return the mutation's ID (1, 2, 3 … for this client).
-   * @throws IllegalArgumentException if no mutator {@code name} is registered, or {@code args} is
-   *     not of its args type.
+   * @throws IllegalArgumentException if no mutator {@code name} is registered, {@code args} is not
+   *     of its args type (or null for one that takes args), or its JSON is larger than {@link
+   *     Builder#maxMutationBytes}.
    * @throws MutationException if the mutator threw; nothing was written.
    * @throws IllegalStateException if this instance is closed.
+   * @throws RuntimeException ({@code SqlException}) if the local database failed, for instance at
+   *     commit; nothing was written.
    */
   public long mutate(String name, Object args) {
     checkOpen();
     double timestamp = scheduler.now(TimeUnit.MICROSECONDS) / 1000.0;
-    long id = local.mutate(name, args, timestamp);
-    long pending = local.pendingCount();
-    state.update(s -> s.withPendingCount(pending));
-    if (pusher != null) pusher.schedule(pushDelayMillis);
+    long id = mutations.mutate(name, args, timestamp);
+    sync.mutated(local.pendingCount());
     return id;
   }
 
-  /** Runs {@code query} once on the current state, on the calling thread. */
+  /**
+   * Runs {@code query} once on the current state, on the calling thread, in a read transaction that
+   * does not wait for writes.
+   *
+   * @throws Exception whatever {@code query} throws.
+   * @throws IllegalStateException if this instance is closed.
+   */
   public <T> T query(ReadQuery<T> query) throws Exception {
     checkOpen();
-    return local.read(query, null);
+    return RealReadTransaction.run(local, query, null);
   }
 
-  /** Runs a table query once on the current state. */
-  public List<Row> query(final Query query) throws Exception {
-    return query(tx -> tx.query(query));
+  /**
+   * Runs a table query once on the current state.
+   *
+   * @throws IllegalArgumentException if the query names a table, column or relationship the schema
+   *     does not have.
+   */
+  public List<Row> query(final Query query) {
+    return queryUnchecked(tx -> tx.query(query));
   }
 
-  /** Runs a table query once and maps each row to {@code type} through Moshi. */
-  public <T> List<T> query(final Query query, final Class<T> type) throws Exception {
-    return query(tx -> tx.query(query, type));
+  /**
+   * Runs a table query once and maps each row to {@code type} through Moshi.
+   *
+   * @throws IllegalArgumentException if the query does not fit the schema, or a row does not map.
+   */
+  public <T> List<T> query(final Query query, final Class<T> type) {
+    return queryUnchecked(tx -> tx.query(query, type));
+  }
+
+  private <T> T queryUnchecked(ReadQuery<T> query) {
+    try {
+      return query(query);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e); // Table queries throw no checked exception.
+    }
   }
 
   /** A live table query; see {@link #watch(ReadQuery)}. */
@@ -210,9 +226,13 @@ public final class Tandem implements Closeable {
     return resultScheduler == null ? events.hide() : events.observeOn(resultScheduler);
   }
 
-  /** The sync status; emits the current value first, then every change. */
+  /**
+   * The sync status; emits the current value first, then every change, on the result scheduler if
+   * one is set. Never emits while Tandem holds an internal lock: a subscriber may call back into
+   * Tandem.
+   */
   public Observable<SyncStatus> status() {
-    return deliver(state.status());
+    return deliver(sync.status());
   }
 
   /**
@@ -221,12 +241,12 @@ public final class Tandem implements Closeable {
    * subscribers.
    */
   public Observable<UpdateNeeded> updateNeeded() {
-    return deliver(state.updateNeeded);
+    return deliver(sync.updateNeeded());
   }
 
   /** Listener form of {@link #updateNeeded()}; dispose the result to stop listening. */
   public Disposable onUpdateNeeded(final Listener<UpdateNeeded> listener) {
-    return deliver(state.updateNeeded).subscribe(listener::on);
+    return updateNeeded().subscribe(listener::on);
   }
 
   /**
@@ -234,47 +254,67 @@ public final class Tandem implements Closeable {
    * database. Replays to late subscribers.
    */
   public Observable<Boolean> clientStateNotFound() {
-    return deliver(state.clientStateNotFound);
+    return deliver(sync.clientStateNotFound());
   }
 
-  /** Listener form of {@link #clientStateNotFound()}. */
+  /** Listener form of {@link #clientStateNotFound()}; dispose the result to stop listening. */
   public Disposable onClientStateNotFound(final Listener<Boolean> listener) {
-    return deliver(state.clientStateNotFound).subscribe(listener::on);
+    return clientStateNotFound().subscribe(listener::on);
   }
 
   /** A callback for the listener forms of the event streams. */
   public interface Listener<T> {
+    /** Called with each event; what it throws goes to RxJava's error handler. */
     void on(T event) throws Exception;
   }
 
   /**
    * Pushes now and completes when the server has confirmed every mutation made before the call.
-   * Fails with {@link SyncStoppedException} if syncing stops first. Never times out by itself.
+   * Fails with {@link SyncStoppedException} if syncing stops first (or this instance has no server,
+   * or closes). Never times out by itself; disposing it stops waiting (and stops retries in the
+   * background that only it wanted).
    */
   public Completable flush() {
-    return Completable.create(
-        emitter -> {
-          if (pusher == null || puller == null) {
-            emitter.onError(
-                new SyncStoppedException("no push and pull URLs: this instance is local only"));
-            return;
-          }
-          state.addFlush(local.lastMutationID(), emitter);
-          pusher.schedule(0);
-        });
+    return sync.flush();
   }
 
-  /** Pulls now; completes after the next pull has been applied. */
+  /**
+   * Blocking form of {@link #flush()}.
+   *
+   * @return true if everything was confirmed, false if {@code timeout} passed first.
+   * @throws SyncStoppedException if syncing stopped first.
+   */
+  public boolean flush(long timeout, TimeUnit unit) {
+    return await(flush(), timeout, unit);
+  }
+
+  /**
+   * Pulls now; completes after the next pull has been applied. Fails with {@link
+   * SyncStoppedException} if syncing stops first; disposing it stops waiting.
+   */
   public Completable pull() {
-    return Completable.create(
-        emitter -> {
-          if (puller == null) {
-            emitter.onError(new SyncStoppedException("no pull URL: this instance is local only"));
-            return;
-          }
-          state.addPullWaiter(emitter);
-          puller.schedule(0);
-        });
+    return sync.pull();
+  }
+
+  /**
+   * Blocking form of {@link #pull()}.
+   *
+   * @return true once a pull was applied, false if {@code timeout} passed first.
+   * @throws SyncStoppedException if syncing stopped first.
+   */
+  public boolean pull(long timeout, TimeUnit unit) {
+    return await(pull(), timeout, unit);
+  }
+
+  private static boolean await(Completable completable, long timeout, TimeUnit unit) {
+    try {
+      return completable.blockingAwait(timeout, unit);
+    } catch (RuntimeException e) {
+      Throwable cause =
+          e.getCause() != null && e instanceof IllegalStateException ? e.getCause() : e;
+      if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+      throw e;
+    }
   }
 
   /**
@@ -285,14 +325,7 @@ public final class Tandem implements Closeable {
    */
   public void setNetworkAvailable(boolean available) {
     if (closed) return; // A platform callback racing close(): nothing left to tell.
-    state.setNetworkAvailable(available);
-    if (!available) {
-      if (pokes != null) pokes.disconnect();
-      return;
-    }
-    if (pusher != null) pusher.retryNow();
-    if (puller != null) puller.retryNow();
-    if (pokes != null) pokes.connect();
+    sync.setNetworkAvailable(available);
   }
 
   /**
@@ -303,50 +336,46 @@ public final class Tandem implements Closeable {
    */
   public void setForeground(boolean foreground) {
     if (closed) return; // A platform callback racing close(): nothing left to tell.
-    if (!state.setForeground(foreground)) return;
-    if (!foreground) {
-      if (pokes != null) pokes.disconnect();
-      if (puller != null) puller.pauseIfUnwanted();
-      return;
-    }
-    if (puller != null) puller.retryNow();
-    if (pokes != null) pokes.connect();
+    sync.setForeground(foreground);
   }
 
-  /** The mutations the server has not confirmed yet, oldest first. */
+  /**
+   * The mutations the server has not confirmed yet, oldest first.
+   *
+   * @throws IllegalStateException if this instance is closed.
+   */
   public List<PendingMutation> pendingMutations() {
     checkOpen();
-    List<PendingMutation> result = new java.util.ArrayList<>();
-    for (dev.tandem.internal.store.Store.Pending pending : local.pending(0, Integer.MAX_VALUE)) {
+    List<PendingMutation> result = new ArrayList<>();
+    for (Pending pending : local.pending(0, Integer.MAX_VALUE)) {
       result.add(
           new PendingMutation(pending.clientID, pending.id, pending.name, pending.args.toString()));
     }
     return result;
   }
 
-  /** Stops syncing and closes the database. Pending mutations stay in it for next time. */
+  /**
+   * Stops syncing and closes the database; pending mutations stay in it for next time. Safe at any
+   * moment and from any thread, and idempotent: requests in flight are cancelled without reaching
+   * RxJava's global error handler, a write in progress finishes first, a live query running on
+   * another thread finishes on its own connection, and waiters of {@link #flush()} and {@link
+   * #pull()} fail with {@link SyncStoppedException}.
+   */
   @Override
   public void close() {
-    if (closed) return;
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+    }
     for (Closeable attachment : attached) {
       try {
         attachment.close(); // First, so platform callbacks stop before the rest shuts down.
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         // Closing goes on: the database must be released whatever a callback does.
       }
     }
-    closed = true;
-    state.stop("closed", null);
-    if (pokes != null) pokes.close();
-    if (pusher != null) pusher.close();
-    if (puller != null) puller.close();
-    if (transport != null) transport.close();
-    local.lock.lock();
-    try {
-      local.driver.close();
-    } finally {
-      local.lock.unlock();
-    }
+    sync.close();
+    local.close();
     fileLock.release();
   }
 
@@ -376,6 +405,7 @@ public final class Tandem implements Closeable {
     private long maxBackoffMillis = 60_000;
     private int maxPushBatchCount = 100;
     private long maxPushBatchBytes = 512 * 1024;
+    private long maxMutationBytes = 1024 * 1024;
     private boolean fullSync;
     private Schema schema;
     private boolean networkAvailable = true;
@@ -424,11 +454,13 @@ public final class Tandem implements Closeable {
       return pushUrl(trimmed + "/push").pullUrl(trimmed + "/pull").pokeUrl(trimmed + "/poke");
     }
 
+    /** The push URL (POST); null for a client that does not push. */
     public Builder pushUrl(String url) {
       this.pushUrl = url;
       return this;
     }
 
+    /** The pull URL (POST); null for a client that does not pull. */
     public Builder pullUrl(String url) {
       this.pullUrl = url;
       return this;
@@ -446,25 +478,46 @@ public final class Tandem implements Closeable {
       return this;
     }
 
+    /** Supplies the {@code Authorization} header of push, pull and poke requests. Default empty. */
     public Builder auth(AuthProvider auth) {
       this.auth = auth;
       return this;
     }
 
+    /** The OkHttp client requests go through (share the app's). Default a new one. */
     public Builder httpClient(OkHttpClient client) {
       this.httpClient = client;
       return this;
     }
 
-    /** The Moshi that maps values and mutator args; add your adapters to it. */
+    /**
+     * The Moshi that maps values and mutator args; add your adapters to it. Adapters are resolved
+     * at {@link #build()}, so this may come before or after {@link #mutator}.
+     */
     public Builder moshi(Moshi moshi) {
       this.moshi = moshi;
       return this;
     }
 
-    /** Registers a mutator; its args travel as JSON through Moshi. */
+    /**
+     * Registers a mutator; its args travel as JSON through Moshi. Use {@code Void.class} for a
+     * mutator that takes no args ({@code mutate(name, null)}).
+     *
+     * @throws IllegalArgumentException if {@code name} is already registered.
+     */
     public <A> Builder mutator(String name, Class<A> argsType, Mutator<A> mutator) {
-      mutators.add(name, argsType, mutator, moshi);
+      mutators.add(name, argsType, mutator);
+      return this;
+    }
+
+    /**
+     * The largest mutation {@link Tandem#mutate} accepts: its args as JSON, in UTF-8 bytes. Keep it
+     * under the server's request limit (the Tandem server's default is 4 MiB), so that no single
+     * mutation can be refused by the server and hold up the queue behind it. Default 1 MiB.
+     */
+    public Builder maxMutationBytes(long bytes) {
+      if (bytes < 1) throw new IllegalArgumentException("maxMutationBytes must be positive");
+      this.maxMutationBytes = bytes;
       return this;
     }
 
@@ -507,7 +560,9 @@ public final class Tandem implements Closeable {
 
     /** Retry delays: from {@code min} doubling up to {@code max}. Default 30 ms to 60 s. */
     public Builder backoff(long minMillis, long maxMillis) {
-      new Backoff(minMillis, maxMillis); // Validates.
+      if (minMillis < 1 || maxMillis < minMillis) {
+        throw new IllegalArgumentException("backoff needs 1 <= min <= max");
+      }
       this.minBackoffMillis = minMillis;
       this.maxBackoffMillis = maxMillis;
       return this;
@@ -530,8 +585,21 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    Backoff backoff() {
-      return new Backoff(minBackoffMillis, maxBackoffMillis);
+    SyncConfig syncConfig() {
+      return new SyncConfig(
+          pushUrl,
+          pullUrl,
+          pokeUrl,
+          schemaVersion,
+          auth,
+          httpClient,
+          scheduler,
+          pushDelayMillis,
+          pullIntervalMillis,
+          minBackoffMillis,
+          maxBackoffMillis,
+          maxPushBatchCount,
+          maxPushBatchBytes);
     }
 
     /**
@@ -549,22 +617,19 @@ public final class Tandem implements Closeable {
             driverFactory == null
                 ? new JdbcSqlDriver(databaseFile, fullSync)
                 : driverFactory.open(databaseFile, fullSync);
-        LocalStore local;
         try {
-          JsonCodec codec = new JsonCodec(moshi);
-          local =
-              LocalStore.open(
-                  driver, new DataStore(schema, codec, schemaViolations), codec, mutators.build());
+          LocalStore local =
+              LocalStore.open(driver, schema, new JsonCodec(moshi), schemaViolations);
+          tandem = new Tandem(this, local, lock);
         } catch (RuntimeException e) {
           driver.close();
           throw e;
         }
-        tandem = new Tandem(this, local, lock);
       } catch (RuntimeException e) {
         lock.release();
         throw e;
       }
-      if (!networkAvailable) tandem.state.setNetworkAvailable(false);
+      if (!networkAvailable) tandem.sync.setNetworkAvailable(false);
       try {
         // Before start(): a platform that reports the network or the background first keeps the
         // start-up from opening a poke stream it would close at once.
@@ -575,7 +640,7 @@ public final class Tandem implements Closeable {
         tandem.close();
         throw e;
       }
-      tandem.start();
+      tandem.sync.start();
       return tandem;
     }
   }

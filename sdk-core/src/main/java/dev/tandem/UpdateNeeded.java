@@ -8,7 +8,10 @@ package dev.tandem;
 public final class UpdateNeeded {
   private final String versionType;
 
-  UpdateNeeded(String versionType) {
+  /**
+   * @param versionType {@code "push"}, {@code "pull"}, {@code "schema"}, or null.
+   */
+  public UpdateNeeded(String versionType) {
     this.versionType = versionType;
   }
 

@@ -5,7 +5,10 @@ import static dev.tandem.Column.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.squareup.moshi.Moshi;
-import dev.tandem.internal.store.JdbcSqlDriver;
+import dev.tandem.internal.Engine;
+import dev.tandem.internal.db.JdbcSqlDriver;
+import dev.tandem.internal.mutation.Mutators;
+import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.protocol.Cookie;
 import java.io.File;
 import java.nio.file.Path;
@@ -36,30 +39,27 @@ class SchemaMigrationTest {
         .build();
   }
 
-  LocalStore open(JdbcSqlDriver driver, Schema schema, Mutators mutators) {
-    JsonCodec codec = new JsonCodec(new Moshi.Builder().build());
-    return LocalStore.open(
-        driver, new DataStore(schema, codec, (t, k, j, p) -> {}), codec, mutators);
+  Engine open(JdbcSqlDriver driver, Schema schema, Mutators.Builder mutators) {
+    return Engine.open(driver, schema, mutators);
   }
 
   @Test
   void aNewerSchemaFillsNewColumnsAndTablesFromWhatWasSynced() throws Exception {
     File file = new File(directory.toFile(), "app.db");
     JdbcSqlDriver first = new JdbcSqlDriver(file, false);
-    LocalStore local = open(first, v1(), new Mutators.Builder().build());
-    new PullApplier(local)
-        .apply(
-            new Buffer()
-                .writeUtf8(
-                    "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":["
-                        + "{\"op\":\"put\",\"key\":\"task/t1\",\"value\":{\"id\":\"t1\",\"title\":\"a\",\"priority\":2}},"
-                        + "{\"op\":\"put\",\"key\":\"note/n1\",\"value\":{\"id\":\"n1\",\"text\":\"kept\"}}]}"),
-            Cookie.NULL);
+    Engine local = open(first, v1(), new Mutators.Builder());
+    local.applier.apply(
+        new Buffer()
+            .writeUtf8(
+                "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":["
+                    + "{\"op\":\"put\",\"key\":\"task/t1\",\"value\":{\"id\":\"t1\",\"title\":\"a\",\"priority\":2}},"
+                    + "{\"op\":\"put\",\"key\":\"note/n1\",\"value\":{\"id\":\"n1\",\"text\":\"kept\"}}]}"),
+        Cookie.NULL);
     first.close();
 
     JdbcSqlDriver second = new JdbcSqlDriver(file, false);
     try {
-      LocalStore upgraded = open(second, v2(), new Mutators.Builder().build());
+      Engine upgraded = open(second, v2(), new Mutators.Builder());
       List<Row> tasks =
           upgraded.read(tx -> tx.query(Query.from("task").where("priority", "=", 2)), null);
       assertEquals("t1", tasks.get(0).getString("id"));
@@ -80,10 +80,9 @@ class SchemaMigrationTest {
       mutators.add(
           "rename",
           String.class,
-          (tx, title) -> tx.table("task").update(SchemaFixture.row("id", "t1", "title", title)),
-          moshi);
-      LocalStore local = open(driver, v1(), mutators.build());
-      PullApplier applier = new PullApplier(local);
+          (tx, title) -> tx.table("task").update(SchemaFixture.row("id", "t1", "title", title)));
+      Engine local = open(driver, v1(), mutators);
+      PullApplier applier = local.applier;
       applier.apply(
           new Buffer()
               .writeUtf8(
@@ -122,17 +121,16 @@ class SchemaMigrationTest {
   void aKeyPutTwiceInOnePatchEndsWithTheLaterValue() throws Exception {
     JdbcSqlDriver driver = new JdbcSqlDriver(new File(directory.toFile(), "twice.db"), false);
     try {
-      LocalStore local = open(driver, v1(), new Mutators.Builder().build());
-      new PullApplier(local)
-          .apply(
-              new Buffer()
-                  .writeUtf8(
-                      "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":["
-                          + "{\"op\":\"put\",\"key\":\"task/a\",\"value\":{\"id\":\"a\",\"title\":\"ok\"}},"
-                          + "{\"op\":\"put\",\"key\":\"task/a\",\"value\":{\"id\":\"a\"}},"
-                          + "{\"op\":\"put\",\"key\":\"task/b\",\"value\":{\"id\":\"b\"}},"
-                          + "{\"op\":\"put\",\"key\":\"task/b\",\"value\":{\"id\":\"b\",\"title\":\"fixed\"}}]}"),
-              Cookie.NULL);
+      Engine local = open(driver, v1(), new Mutators.Builder());
+      local.applier.apply(
+          new Buffer()
+              .writeUtf8(
+                  "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":["
+                      + "{\"op\":\"put\",\"key\":\"task/a\",\"value\":{\"id\":\"a\",\"title\":\"ok\"}},"
+                      + "{\"op\":\"put\",\"key\":\"task/a\",\"value\":{\"id\":\"a\"}},"
+                      + "{\"op\":\"put\",\"key\":\"task/b\",\"value\":{\"id\":\"b\"}},"
+                      + "{\"op\":\"put\",\"key\":\"task/b\",\"value\":{\"id\":\"b\",\"title\":\"fixed\"}}]}"),
+          Cookie.NULL);
 
       assertEquals("{\"id\":\"a\"}", local.read(tx -> tx.getJson("task/a"), null));
       List<Row> tasks = local.read(tx -> tx.query(Query.from("task")), null);
@@ -144,7 +142,7 @@ class SchemaMigrationTest {
     }
   }
 
-  static String title(LocalStore local) throws Exception {
+  static String title(Engine local) throws Exception {
     return local.read(tx -> tx.query(Query.from("task")), null).get(0).getString("title");
   }
 }

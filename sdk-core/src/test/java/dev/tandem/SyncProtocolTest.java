@@ -133,7 +133,10 @@ class SyncProtocolTest extends SyncFixture {
 
     advance(10);
     assertEquals(2, server.getRequestCount());
-    assertEquals("push answered HTTP 503", status().lastError());
+    assertEquals("push answered HTTP 503", status().lastError().message());
+    assertEquals(SyncError.Kind.HTTP, status().lastError().kind());
+    assertEquals(503, status().lastError().httpStatus());
+    assertEquals("{}", status().lastError().serverMessage());
     assertTrue(status().online(), "an HTTP error is not offline");
     advance(29);
     assertEquals(2, server.getRequestCount());
@@ -180,7 +183,10 @@ class SyncProtocolTest extends SyncFixture {
 
     advance(10);
     assertEquals(false, status().online());
-    assertTrue(status().lastError().startsWith("push failed"), status().lastError());
+    assertTrue(
+        status().lastError().message().startsWith("push failed"),
+        String.valueOf(status().lastError()));
+    assertEquals(SyncError.Kind.NETWORK, status().lastError().kind());
 
     enqueuePush("{}");
     advance(30);
@@ -227,7 +233,8 @@ class SyncProtocolTest extends SyncFixture {
     scheduler.triggerActions();
 
     assertEquals(1.0, value("counter/a"));
-    assertTrue(status().lastError().contains("older"), status().lastError());
+    assertTrue(
+        status().lastError().message().contains("older"), String.valueOf(status().lastError()));
     enqueue(pullResponse(6, "{}"));
     advance(30);
     assertEquals(3, server.getRequestCount(), "retried after the first backoff");
@@ -248,7 +255,9 @@ class SyncProtocolTest extends SyncFixture {
     scheduler.triggerActions();
 
     assertEquals(2.0, value("counter/a"));
-    assertTrue(status().lastError().contains("lastMutationID"), status().lastError());
+    assertTrue(
+        status().lastError().message().contains("lastMutationID"),
+        String.valueOf(status().lastError()));
   }
 
   @Test
@@ -273,7 +282,10 @@ class SyncProtocolTest extends SyncFixture {
       scheduler.triggerActions();
       assertEquals(1.0, value("counter/a"), body);
       assertEquals(1.0, value("counter/b"), body);
-      assertTrue(status().lastError().startsWith("malformed pull response"), status().lastError());
+      assertTrue(
+          status().lastError().message().startsWith("malformed pull response"),
+          String.valueOf(status().lastError()));
+      assertEquals(SyncError.Kind.PROTOCOL, status().lastError().kind());
     }
     assertEquals(1, status().pendingCount());
   }
@@ -333,7 +345,8 @@ class SyncProtocolTest extends SyncFixture {
     enqueue(pullResponse(1, "{}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":3}"));
     tandem = builder().build();
     scheduler.triggerActions();
-    assertEquals("pull answered HTTP 500", status().lastError());
+    assertEquals("pull answered HTTP 500", status().lastError().message());
+    assertEquals(SyncError.Kind.HTTP, status().lastError().kind());
     assertNull(value("counter/a"));
 
     advance(30);

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.squareup.moshi.Moshi;
 import dev.tandem.SchemaFixture.Insert;
-import dev.tandem.internal.store.JdbcSqlDriver;
+import dev.tandem.internal.Engine;
+import dev.tandem.internal.db.JdbcSqlDriver;
+import dev.tandem.internal.mutation.Mutators;
+import dev.tandem.internal.store.JsonCodec;
 import dev.tandem.protocol.Cookie;
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
@@ -364,26 +367,22 @@ class TableQueryTest {
     try {
       Moshi moshi = new Moshi.Builder().build();
       JsonCodec codec = new JsonCodec(moshi);
-      LocalStore local =
-          LocalStore.open(
+      Engine local =
+          Engine.open(
               driver,
-              new DataStore(
-                  SchemaFixture.schema(),
-                  codec,
-                  (table, key, json, problem) -> violations.add(key + ": " + problem)),
-              codec,
-              new Mutators.Builder().build());
-      new PullApplier(local)
-          .apply(
-              new Buffer()
-                  .writeUtf8(
-                      "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":["
-                          + "{\"op\":\"put\",\"key\":\"user_pref/p1\",\"value\":{\"id\":\"p1\",\"org_id\":\"o7\"}},"
-                          + "{\"op\":\"put\",\"key\":\"analytics.event/e1\",\"value\":{\"id\":\"e1\",\"kind\":\"click\"}},"
-                          + "{\"op\":\"put\",\"key\":\"user/bad\",\"value\":{\"id\":\"bad\",\"partner\":\"yes\"}},"
-                          + "{\"op\":\"put\",\"key\":\"label/l9\",\"value\":{\"name\":\"from the key\"}},"
-                          + "{\"op\":\"put\",\"key\":\"settings/theme\",\"value\":\"dark\"}]}"),
-              Cookie.NULL);
+              SchemaFixture.schema(),
+              new Mutators.Builder(),
+              (table, key, json, problem) -> violations.add(key + ": " + problem));
+      local.applier.apply(
+          new Buffer()
+              .writeUtf8(
+                  "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":["
+                      + "{\"op\":\"put\",\"key\":\"user_pref/p1\",\"value\":{\"id\":\"p1\",\"org_id\":\"o7\"}},"
+                      + "{\"op\":\"put\",\"key\":\"analytics.event/e1\",\"value\":{\"id\":\"e1\",\"kind\":\"click\"}},"
+                      + "{\"op\":\"put\",\"key\":\"user/bad\",\"value\":{\"id\":\"bad\",\"partner\":\"yes\"}},"
+                      + "{\"op\":\"put\",\"key\":\"label/l9\",\"value\":{\"name\":\"from the key\"}},"
+                      + "{\"op\":\"put\",\"key\":\"settings/theme\",\"value\":\"dark\"}]}"),
+          Cookie.NULL);
 
       assertEquals(
           "o7", local.read(tx -> tx.query(Query.from("userPref")), null).get(0).getString("orgID"));

@@ -1,8 +1,8 @@
 package dev.tandem.android;
 
 import dev.tandem.android.internal.AndroidSqlDriver;
-import dev.tandem.internal.store.SqlDriver;
-import dev.tandem.internal.store.SqlDriverContract;
+import dev.tandem.internal.db.SqlDriver;
+import dev.tandem.internal.db.SqlDriverContract;
 import java.io.File;
 import org.junit.runner.RunWith;
 import org.robolectric.RobolectricTestRunner;

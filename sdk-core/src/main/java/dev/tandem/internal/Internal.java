@@ -1,12 +1,17 @@
 package dev.tandem.internal;
 
+import dev.tandem.KeyValue;
+import dev.tandem.Row;
 import dev.tandem.Tandem;
-import dev.tandem.internal.store.SqlDriverFactory;
+import dev.tandem.internal.db.SqlDriverFactory;
+import dev.tandem.internal.store.JsonCodec;
 import java.io.Closeable;
+import java.util.Map;
 
 /**
- * Hooks that Tandem's platform modules (sdk-android) use to configure a {@link Tandem.Builder}
- * beyond its public options. Not an API: it may change in any release.
+ * What the engine reaches in the public package beyond the API, and the hooks that Tandem's
+ * platform modules (sdk-android) use to configure a {@link Tandem.Builder} beyond its public
+ * options (OkHttp 3's {@code okhttp3.internal.Internal}). Not an API: it may change in any release.
  */
 public abstract class Internal {
   private static volatile Internal instance;
@@ -22,6 +27,7 @@ public abstract class Internal {
     instance = internal;
   }
 
+  /** The installed instance (loading {@link Tandem} installs it). */
   public static Internal get() {
     if (instance == null) {
       try {
@@ -38,4 +44,14 @@ public abstract class Internal {
 
   /** Attaches {@code attachment} to the instance {@code builder} builds. */
   public abstract void attach(Tandem.Builder builder, Attachment attachment);
+
+  /** A scan entry whose value {@code codec} maps on demand. */
+  public abstract KeyValue keyValue(String key, String json, JsonCodec codec);
+
+  /** A query result row; {@code related} stays writable through {@link #setRelated}. */
+  public abstract Row row(
+      String key, Map<String, Object> values, Map<String, Object> related, JsonCodec codec);
+
+  /** Sets a loaded relationship on {@code row}, while the query that made it runs. */
+  public abstract void setRelated(Row row, String name, Object rowOrRows);
 }

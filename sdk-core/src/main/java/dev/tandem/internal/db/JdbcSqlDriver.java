@@ -1,0 +1,318 @@
+package dev.tandem.internal.db;
+
+import java.io.File;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.sqlite.SQLiteErrorCode;
+
+/**
+ * {@link SqlDriver} on xerial sqlite-jdbc: WAL mode, {@code synchronous} as asked, a busy timeout,
+ * prepared statements cached per connection, and a small pool of readers.
+ */
+public final class JdbcSqlDriver implements SqlDriver {
+  private final String url;
+  private final Properties properties;
+  private final Jdbc writer;
+  private final Deque<Jdbc> idleReaders = new ArrayDeque<>();
+  private boolean closed;
+
+  /**
+   * Opens (creating if needed) the database in {@code file}.
+   *
+   * @param fullSync {@code synchronous=FULL} (survives power loss) instead of {@code NORMAL}
+   *     (survives a process kill).
+   */
+  public JdbcSqlDriver(File file, boolean fullSync) {
+    this.url = "jdbc:sqlite:" + file.getAbsolutePath();
+    this.properties = new Properties();
+    properties.setProperty("journal_mode", "WAL");
+    properties.setProperty("synchronous", fullSync ? "FULL" : "NORMAL");
+    properties.setProperty("busy_timeout", "10000");
+    this.writer = open();
+  }
+
+  private Jdbc open() {
+    try {
+      return new Jdbc(DriverManager.getConnection(url, properties), true);
+    } catch (SQLException e) {
+      throw wrap("open " + url, e);
+    }
+  }
+
+  @Override
+  public SqlConnection writer() {
+    return writer;
+  }
+
+  @Override
+  public synchronized SqlConnection acquireReader() {
+    if (closed) throw new IllegalStateException("database is closed");
+    Jdbc reader = idleReaders.poll();
+    if (reader == null) {
+      reader = new Jdbc(open().connection, false);
+    }
+    return reader;
+  }
+
+  @Override
+  public synchronized void releaseReader(SqlConnection reader) {
+    if (closed) {
+      ((Jdbc) reader).close();
+      return;
+    }
+    idleReaders.push((Jdbc) reader);
+  }
+
+  /**
+   * Closes the writer and the idle readers; a reader in use closes when it is released, so a query
+   * running on another thread is never cut off mid-statement.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    for (Jdbc reader : idleReaders) reader.close();
+    idleReaders.clear();
+    writer.close();
+  }
+
+  static SqlException wrap(String what, SQLException e) {
+    int code = e.getErrorCode();
+    if (e instanceof org.sqlite.SQLiteException) {
+      SQLiteErrorCode sqliteCode = ((org.sqlite.SQLiteException) e).getResultCode();
+      code = sqliteCode.code & 0xff;
+    }
+    return new SqlException(what + ": " + e.getMessage(), code, e);
+  }
+
+  /** One JDBC connection in autocommit mode; transactions are explicit BEGIN/COMMIT statements. */
+  private static final class Jdbc implements SqlConnection {
+    final Connection connection;
+    private final boolean writer;
+    private final Map<String, PreparedStatement> statements =
+        new LinkedHashMap<String, PreparedStatement>(64, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+            if (size() <= 128) return false;
+            closeQuietly(eldest.getValue());
+            return true;
+          }
+        };
+    private boolean inTransaction;
+
+    Jdbc(Connection connection, boolean writer) {
+      this.connection = connection;
+      this.writer = writer;
+    }
+
+    private PreparedStatement prepare(String sql, Object[] args) throws SQLException {
+      PreparedStatement statement = statements.get(sql);
+      if (statement == null) {
+        statement = connection.prepareStatement(sql);
+        statements.put(sql, statement);
+      }
+      for (int i = 0; i < args.length; i++) {
+        Object arg = args[i];
+        if (arg == null) {
+          statement.setNull(i + 1, java.sql.Types.NULL);
+        } else if (arg instanceof String) {
+          statement.setString(i + 1, (String) arg);
+        } else if (arg instanceof Long || arg instanceof Integer) {
+          statement.setLong(i + 1, ((Number) arg).longValue());
+        } else if (arg instanceof Double) {
+          statement.setDouble(i + 1, (Double) arg);
+        } else if (arg instanceof Boolean) {
+          statement.setLong(i + 1, ((Boolean) arg) ? 1 : 0);
+        } else if (arg instanceof byte[]) {
+          statement.setBytes(i + 1, (byte[]) arg);
+        } else {
+          throw new IllegalArgumentException("cannot bind " + arg.getClass().getName());
+        }
+      }
+      return statement;
+    }
+
+    @Override
+    public int execute(String sql, Object... args) {
+      try {
+        return prepare(sql, args).executeUpdate();
+      } catch (SQLException e) {
+        throw wrap(sql, e);
+      }
+    }
+
+    @Override
+    public void executeBatch(String sql, List<Object[]> argsList) {
+      if (argsList.isEmpty()) return;
+      try {
+        PreparedStatement statement = null;
+        for (Object[] args : argsList) {
+          statement = prepare(sql, args);
+          statement.addBatch();
+        }
+        statement.executeBatch();
+      } catch (SQLException e) {
+        throw wrap(sql, e);
+      }
+    }
+
+    @Override
+    public SqlCursor query(String sql, Object... args) {
+      try {
+        return new JdbcCursor(prepare(sql, args).executeQuery());
+      } catch (SQLException e) {
+        throw wrap(sql, e);
+      }
+    }
+
+    @Override
+    public void begin() {
+      execute(writer ? "BEGIN IMMEDIATE" : "BEGIN");
+      inTransaction = true;
+    }
+
+    @Override
+    public void commit() {
+      inTransaction = false;
+      execute("COMMIT");
+    }
+
+    @Override
+    public void savepoint(String name) {
+      execute("SAVEPOINT " + name);
+    }
+
+    @Override
+    public void releaseSavepoint(String name) {
+      execute("RELEASE " + name);
+    }
+
+    @Override
+    public void rollbackToSavepoint(String name) {
+      execute("ROLLBACK TO " + name);
+    }
+
+    @Override
+    public void rollback() {
+      inTransaction = false;
+      execute("ROLLBACK");
+    }
+
+    @Override
+    public boolean inTransaction() {
+      return inTransaction;
+    }
+
+    void close() {
+      for (PreparedStatement statement : statements.values()) closeQuietly(statement);
+      statements.clear();
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // Closing: nothing left to do with it.
+      }
+    }
+
+    private static void closeQuietly(PreparedStatement statement) {
+      try {
+        statement.close();
+      } catch (SQLException ignored) {
+        // An evicted statement; the connection stays usable.
+      }
+    }
+  }
+
+  private static final class JdbcCursor implements SqlCursor {
+    private final ResultSet rows;
+
+    JdbcCursor(ResultSet rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    public boolean next() {
+      try {
+        return rows.next();
+      } catch (SQLException e) {
+        throw wrap("next row", e);
+      }
+    }
+
+    @Override
+    public String getString(int column) {
+      try {
+        return rows.getString(column + 1);
+      } catch (SQLException e) {
+        throw wrap("read column", e);
+      }
+    }
+
+    @Override
+    public long getLong(int column) {
+      try {
+        return rows.getLong(column + 1);
+      } catch (SQLException e) {
+        throw wrap("read column", e);
+      }
+    }
+
+    @Override
+    public double getDouble(int column) {
+      try {
+        return rows.getDouble(column + 1);
+      } catch (SQLException e) {
+        throw wrap("read column", e);
+      }
+    }
+
+    @Override
+    public Double getDoubleOrNull(int column) {
+      try {
+        double value = rows.getDouble(column + 1);
+        return rows.wasNull() ? null : value;
+      } catch (SQLException e) {
+        throw wrap("read column", e);
+      }
+    }
+
+    @Override
+    public Long getLongOrNull(int column) {
+      try {
+        long value = rows.getLong(column + 1);
+        return rows.wasNull() ? null : value;
+      } catch (SQLException e) {
+        throw wrap("read column", e);
+      }
+    }
+
+    @Override
+    public boolean isNull(int column) {
+      try {
+        rows.getObject(column + 1);
+        return rows.wasNull();
+      } catch (SQLException e) {
+        throw wrap("read column", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        rows.close();
+      } catch (SQLException e) {
+        throw wrap("close cursor", e);
+      }
+    }
+  }
+}

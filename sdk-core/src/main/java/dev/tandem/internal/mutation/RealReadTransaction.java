@@ -1,0 +1,119 @@
+package dev.tandem.internal.mutation;
+
+import dev.tandem.KeyValue;
+import dev.tandem.Query;
+import dev.tandem.ReadQuery;
+import dev.tandem.ReadTransaction;
+import dev.tandem.Row;
+import dev.tandem.ScanOptions;
+import dev.tandem.internal.Internal;
+import dev.tandem.internal.db.SqlConnection;
+import dev.tandem.internal.query.QueryRunner;
+import dev.tandem.internal.store.ClientView;
+import dev.tandem.internal.store.Entry;
+import dev.tandem.internal.store.JsonCodec;
+import dev.tandem.internal.store.KeySet;
+import dev.tandem.internal.store.LocalStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads of the client view (plain keys and schema tables) through one connection, recording what it
+ * read for live queries.
+ */
+public class RealReadTransaction implements ReadTransaction {
+  private static final Internal INTERNAL = Internal.get();
+
+  final SqlConnection db;
+  final ClientView data;
+  final JsonCodec codec;
+  final String clientID;
+
+  /** What this transaction read, for live queries; null when nobody needs it. */
+  final KeySet reads;
+
+  /** Runs {@code query} in a read transaction of {@code local}, recording its reads if asked. */
+  public static <T> T run(final LocalStore local, final ReadQuery<T> query, final KeySet reads)
+      throws Exception {
+    return local.read(
+        db ->
+            query.query(
+                new RealReadTransaction(db, local.view(), local.codec(), local.clientID(), reads)));
+  }
+
+  RealReadTransaction(
+      SqlConnection db, ClientView data, JsonCodec codec, String clientID, KeySet reads) {
+    this.db = db;
+    this.data = data;
+    this.codec = codec;
+    this.clientID = clientID;
+    this.reads = reads;
+  }
+
+  @Override
+  public String getJson(String key) {
+    if (reads != null) reads.addKey(key);
+    return data.get(db, key);
+  }
+
+  @Override
+  public Object get(String key) {
+    String json = getJson(key);
+    return json == null ? null : codec.fromJson(json, Object.class);
+  }
+
+  @Override
+  public <T> T get(String key, Class<T> type) {
+    String json = getJson(key);
+    return json == null ? null : codec.fromJson(json, type);
+  }
+
+  @Override
+  public boolean has(String key) {
+    return getJson(key) != null;
+  }
+
+  @Override
+  public boolean isEmpty() {
+    if (reads != null) reads.addRange("", null);
+    return data.scan(db, "", false, null, 1).isEmpty();
+  }
+
+  @Override
+  public List<KeyValue> scan(ScanOptions options) {
+    String prefix = options.prefix();
+    String from = prefix;
+    boolean exclusive = false;
+    if (options.start() != null
+        && dev.tandem.protocol.KeyOrder.compare(options.start(), prefix) >= 0) {
+      from = options.start();
+      exclusive = options.startExclusive();
+    }
+    String to = KeySet.prefixEnd(prefix);
+    if (reads != null) reads.addRange(from, to);
+    List<KeyValue> result = new ArrayList<>();
+    if (options.limit() == 0) return result;
+    for (Entry entry : data.scan(db, from, exclusive, to, options.limit())) {
+      result.add(INTERNAL.keyValue(entry.key, entry.json, codec));
+    }
+    return result;
+  }
+
+  @Override
+  public List<Row> query(Query query) {
+    return new QueryRunner(db, data, codec, reads).run(query);
+  }
+
+  @Override
+  public <T> List<T> query(Query query, Class<T> type) {
+    List<Row> rows = query(query);
+    List<T> mapped = new ArrayList<>(rows.size());
+    for (Row row : rows) mapped.add(row.as(type));
+    return mapped;
+  }
+
+  @Override
+  public String clientID() {
+    return clientID;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.tandem.internal.mutation;
+
+import dev.tandem.TableWriter;
+import dev.tandem.WriteTransaction;
+import dev.tandem.internal.store.KeySet;
+import dev.tandem.internal.store.LocalStore;
+import dev.tandem.internal.store.TypedTable;
+import java.util.Map;
+
+/**
+ * Optimistic writes of one mutation on the writer connection: each key's value before the first
+ * pending change to it goes to the undo log, so a rebase can revert it.
+ */
+final class RealWriteTransaction extends RealReadTransaction implements WriteTransaction {
+  private final long mutationID;
+  private final Reason reason;
+  private final KeySet changes;
+
+  RealWriteTransaction(LocalStore.Write write, String clientID, long mutationID, Reason reason) {
+    super(write.db, write.view(), write.codec(), clientID, null);
+    this.mutationID = mutationID;
+    this.reason = reason;
+    this.changes = write.changes;
+  }
+
+  @Override
+  public void put(String key, Object value) {
+    if (key == null) throw new NullPointerException("key == null");
+    String json = value instanceof RawJsonValue ? ((RawJsonValue) value).json : codec.toJson(value);
+    data.recordUndo(db, key);
+    data.put(db, key, json);
+    changes.addKey(key);
+  }
+
+  /** JSON text already encoded, passed through {@link #put} as is. */
+  static final class RawJsonValue {
+    final String json;
+
+    private RawJsonValue(String json) {
+      this.json = json;
+    }
+
+    static RawJsonValue of(String json) {
+      return new RawJsonValue(json);
+    }
+  }
+
+  @Override
+  public void set(String key, Object value) {
+    put(key, value);
+  }
+
+  @Override
+  public boolean del(String key) {
+    data.recordUndo(db, key);
+    boolean existed = data.del(db, key);
+    if (existed) changes.addKey(key);
+    return existed;
+  }
+
+  @Override
+  public TableWriter table(String name) {
+    final TypedTable table = data.table(name);
+    return new TableWriter() {
+      @Override
+      public void insert(Object row) {
+        Map<String, Object> values = values(row);
+        String key = table.keyOf(values);
+        if (getJson(key) != null) {
+          throw new IllegalStateException("table '" + table.table.name() + "' already has " + key);
+        }
+        put(key, RawJsonValue.of(table.encode(values)));
+      }
+
+      @Override
+      public void upsert(Object row) {
+        Map<String, Object> values = values(row);
+        put(table.keyOf(values), RawJsonValue.of(table.encode(values)));
+      }
+
+      @Override
+      public void update(Object partialRow) {
+        Map<String, Object> changes = values(partialRow);
+        String key = table.keyOf(changes);
+        String json = getJson(key);
+        if (json == null) {
+          throw new IllegalStateException("table '" + table.table.name() + "' has no row " + key);
+        }
+        Map<String, Object> values = table.decode(key, json);
+        values.putAll(changes);
+        put(key, RawJsonValue.of(table.encode(values)));
+      }
+
+      @Override
+      public boolean delete(Object primaryKey) {
+        return del(table.keyOf(values(primaryKey)));
+      }
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> values(Object row) {
+    Object value = row instanceof Map ? row : codec.toJsonValue(row);
+    if (!(value instanceof Map)) {
+      throw new IllegalArgumentException("a row is a Map or an object with fields, not " + row);
+    }
+    return new java.util.LinkedHashMap<>((Map<String, Object>) value);
+  }
+
+  @Override
+  public long mutationID() {
+    return mutationID;
+  }
+
+  @Override
+  public Reason reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.tandem.internal.rebase;
+
+import dev.tandem.internal.db.SqlConnection;
+import dev.tandem.internal.store.ClientView;
+import dev.tandem.internal.store.Entry;
+import dev.tandem.internal.store.KeySet;
+import dev.tandem.protocol.PatchOperation;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes a pull's patch operations into the client view, batching runs of puts (a first pull is
+ * mostly puts) and recording every key it changes. Not thread-safe: one per pull.
+ */
+final class PatchWriter {
+  private static final int BATCH = 512;
+  private final SqlConnection db;
+  private final ClientView view;
+  private final KeySet changes;
+  private final List<Entry> puts = new ArrayList<>(BATCH);
+  private final Set<String> keys = new HashSet<>();
+
+  PatchWriter(SqlConnection db, ClientView view, KeySet changes) {
+    this.db = db;
+    this.view = view;
+    this.changes = changes;
+  }
+
+  void apply(PatchOperation op) {
+    switch (op.op()) {
+      case PUT:
+        if (!keys.add(op.key())) {
+          flush(); // The same key twice: the later put must land after the earlier one.
+          keys.add(op.key());
+        }
+        puts.add(new Entry(op.key(), op.value().toString()));
+        changes.addKey(op.key());
+        if (puts.size() == BATCH) flush();
+        break;
+      case DEL:
+        flush();
+        view.del(db, op.key());
+        changes.addKey(op.key());
+        break;
+      case CLEAR:
+        puts.clear(); // Cleared before they were written.
+        keys.clear();
+        view.clear(db);
+        changes.addAll();
+        break;
+    }
+  }
+
+  void flush() {
+    if (puts.isEmpty()) return;
+    view.putAll(db, puts);
+    puts.clear();
+    keys.clear();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.tandem.internal.rebase;
+
+import dev.tandem.internal.mutation.Mutations;
+import dev.tandem.internal.store.LocalStore;
+import dev.tandem.internal.store.Pending;
+import dev.tandem.internal.store.PendingQueue;
+import java.util.List;
+
+/**
+ * Client rule 5's two halves around a patch: {@link #revert} puts back the last confirmed snapshot
+ * of every key pending mutations changed (from the undo log), and {@link #replay} runs the
+ * mutations still pending again, in order, on top of the new snapshot.
+ */
+final class Rebase {
+  private static final int BATCH = 500;
+
+  private final Mutations mutations;
+
+  Rebase(Mutations mutations) {
+    this.mutations = mutations;
+  }
+
+  /** Reverts optimistic effects; the keys it touched join the write's changes. */
+  static void revert(LocalStore.Write write) {
+    for (String key : write.view().revertOptimistic(write.db)) write.changes.addKey(key);
+  }
+
+  /**
+   * Re-runs every pending mutation, each in a savepoint: one that now throws, or whose mutator is
+   * no longer registered, has no local effect and stays pending for the server to decide.
+   */
+  void replay(LocalStore.Write write) {
+    long after = 0;
+    while (true) {
+      List<Pending> batch = PendingQueue.after(write.db, after, BATCH);
+      if (batch.isEmpty()) return;
+      for (Pending pending : batch) {
+        after = pending.seq;
+        mutations.replay(write, pending);
+      }
+    }
+  }
+}

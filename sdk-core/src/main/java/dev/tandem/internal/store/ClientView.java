@@ -1,0 +1,210 @@
+package dev.tandem.internal.store;
+
+import dev.tandem.Schema;
+import dev.tandem.SchemaViolationListener;
+import dev.tandem.Table;
+import dev.tandem.internal.db.SqlConnection;
+import dev.tandem.protocol.KeyOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The client view's storage: a key whose prefix names a schema table ({@code message/m1}) lives as
+ * a typed row of that table; any other key, or a value that does not fit its table's schema (which
+ * is reported to the {@link SchemaViolationListener} and kept), lives in {@code tandem_kv}. Reads
+ * and scans see one key space in UTF-8 order either way. Immutable; stateless over the connection.
+ */
+public final class ClientView {
+  private final Map<String, TypedTable> byPrefix = new LinkedHashMap<>();
+  private final Map<String, TypedTable> byName = new LinkedHashMap<>();
+  private final Schema schema;
+  private final SchemaViolationListener violations;
+
+  /** Violations seen by the current write transaction; guarded by the engine's write lock. */
+  private final List<Violation> seen = new ArrayList<>();
+
+  public ClientView(Schema schema, JsonCodec codec, SchemaViolationListener violations) {
+    this.schema = schema;
+    this.violations = violations;
+    if (schema != null) {
+      for (Table table : schema.tables()) {
+        TypedTable store = new TypedTable(table, codec);
+        byPrefix.put(table.serverName(), store);
+        byName.put(table.name(), store);
+      }
+    }
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  /** The store of table {@code name}. */
+  public TypedTable table(String name) {
+    TypedTable store = byName.get(name);
+    if (store == null) throw new IllegalArgumentException("no table '" + name + "' in the schema");
+    return store;
+  }
+
+  /**
+   * Creates the tables (and columns a newer schema added), and moves into them the synced rows that
+   * were kept as plain keys or whose new columns need filling. In the caller's transaction.
+   */
+  public void migrate(SqlConnection db) {
+    for (TypedTable store : byName.values()) {
+      List<String> added = store.create(db, schema);
+      List<Entry> rows = new ArrayList<>();
+      String end = KeySet.prefixEnd(store.prefix);
+      KvTable.scan(db, store.prefix, false, end, Integer.MAX_VALUE, rows);
+      if (!added.isEmpty()) store.scan(db, store.prefix, false, end, Integer.MAX_VALUE, rows);
+      for (Entry row : rows) put(db, row.key, row.json);
+    }
+  }
+
+  private TypedTable route(String key) {
+    if (byPrefix.isEmpty()) return null;
+    int slash = key.indexOf('/');
+    return slash < 0 ? null : byPrefix.get(key.substring(0, slash));
+  }
+
+  public String get(SqlConnection db, String key) {
+    TypedTable table = route(key);
+    if (table != null) {
+      String json = table.getJson(db, key);
+      if (json != null) return json;
+    }
+    return KvTable.get(db, key);
+  }
+
+  public void put(SqlConnection db, String key, String json) {
+    TypedTable table = route(key);
+    if (table == null) {
+      KvTable.put(db, key, json);
+      return;
+    }
+    String problem = table.put(db, key, json);
+    if (problem == null) {
+      KvTable.del(db, key);
+      return;
+    }
+    table.delete(db, key);
+    KvTable.put(db, key, json);
+    seen.add(new Violation(table.table.name(), key, json, problem));
+  }
+
+  /** Reports the violations of a committed transaction; call without holding the write lock. */
+  void report(List<Violation> committed) {
+    for (Violation violation : committed) violation.reportTo(violations);
+  }
+
+  /** Takes the violations of the transaction that just ended (under the write lock). */
+  List<Violation> takeViolations() {
+    if (seen.isEmpty()) return Collections.emptyList();
+    List<Violation> taken = new ArrayList<>(seen);
+    seen.clear();
+    return taken;
+  }
+
+  /** Puts back every value pending mutations changed, as of the last snapshot; returns the keys. */
+  public List<String> revertOptimistic(SqlConnection db) {
+    List<Entry> undo = UndoLog.entries(db);
+    List<String> keys = new ArrayList<>(undo.size());
+    for (Entry entry : undo) {
+      if (entry.json == null) {
+        del(db, entry.key);
+      } else {
+        put(db, entry.key, entry.json);
+      }
+      keys.add(entry.key);
+    }
+    if (!undo.isEmpty()) UndoLog.clear(db);
+    return keys;
+  }
+
+  /** Records {@code key}'s value before its first optimistic change since the last snapshot. */
+  public void recordUndo(SqlConnection db, String key) {
+    if (route(key) == null) {
+      UndoLog.addPlain(db, key); // One statement when the key cannot be a table row.
+    } else if (!UndoLog.has(db, key)) {
+      UndoLog.add(db, key, get(db, key));
+    }
+  }
+
+  /**
+   * Puts many entries at once, in batches per target table: what a pull's patch does between
+   * deletes. Same effect as {@link #put} for each, in order (keys are distinct or the later wins,
+   * as with REPLACE).
+   */
+  public void putAll(SqlConnection db, List<Entry> entries) {
+    List<Entry> plain = new ArrayList<>();
+    Map<TypedTable, List<Object[]>> rows = new LinkedHashMap<>();
+    Map<TypedTable, List<String>> rowKeys = new LinkedHashMap<>();
+    for (Entry entry : entries) {
+      TypedTable table = route(entry.key);
+      if (table == null) {
+        plain.add(entry);
+        continue;
+      }
+      Object[] args = table.newArgs();
+      String problem = table.bind(entry.key, entry.json, args);
+      if (problem != null) {
+        table.delete(db, entry.key);
+        plain.add(entry);
+        seen.add(new Violation(table.table.name(), entry.key, entry.json, problem));
+        continue;
+      }
+      List<Object[]> list = rows.get(table);
+      if (list == null) {
+        rows.put(table, list = new ArrayList<>());
+        rowKeys.put(table, new ArrayList<String>());
+      }
+      list.add(args);
+      rowKeys.get(table).add(entry.key);
+    }
+    for (Map.Entry<TypedTable, List<Object[]>> table : rows.entrySet()) {
+      TypedTable store = table.getKey();
+      if (KvTable.hasKeys(db, store.prefix, KeySet.prefixEnd(store.prefix))) {
+        KvTable.delAll(db, rowKeys.get(store)); // Earlier values that did not fit, now replaced.
+      }
+      store.putAll(db, table.getValue());
+    }
+    KvTable.putAll(db, plain);
+  }
+
+  /** True if the key existed. */
+  public boolean del(SqlConnection db, String key) {
+    TypedTable table = route(key);
+    boolean existed = table != null && table.delete(db, key);
+    return KvTable.del(db, key) || existed;
+  }
+
+  public void clear(SqlConnection db) {
+    KvTable.clear(db);
+    for (TypedTable table : byName.values()) table.clear(db);
+  }
+
+  /** Entries with keys in [from, to) in UTF-8 order, at most {@code limit}. */
+  public List<Entry> scan(SqlConnection db, String from, boolean exclusive, String to, int limit) {
+    List<Entry> entries = new ArrayList<>();
+    KvTable.scan(db, from, exclusive, to, limit, entries);
+    boolean merged = false;
+    for (TypedTable table : byName.values()) {
+      String tableEnd = KeySet.prefixEnd(table.prefix);
+      boolean overlaps =
+          (to == null || KeyOrder.compare(table.prefix, to) < 0)
+              && KeyOrder.compare(from, tableEnd) < 0;
+      if (overlaps) {
+        table.scan(db, from, exclusive, to, limit, entries);
+        merged = true;
+      }
+    }
+    if (merged) {
+      Collections.sort(entries, (a, b) -> KeyOrder.compare(a.key, b.key));
+      if (entries.size() > limit) entries = new ArrayList<>(entries.subList(0, limit));
+    }
+    return entries;
+  }
+}

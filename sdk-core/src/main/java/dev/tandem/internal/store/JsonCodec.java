@@ -1,0 +1,70 @@
+package dev.tandem.internal.store;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.Moshi;
+import java.io.IOException;
+
+/** JSON through the app's Moshi. Adapters are cached by Moshi. Thread-safe. */
+public final class JsonCodec {
+  private final Moshi moshi;
+
+  public JsonCodec(Moshi moshi) {
+    this.moshi = moshi;
+  }
+
+  public <T> T fromJson(String json, Class<T> type) {
+    try {
+      return moshi.adapter(type).fromJson(json);
+    } catch (IOException | JsonDataException e) {
+      throw new IllegalArgumentException(
+          "cannot read "
+              + type.getSimpleName()
+              + " from "
+              + abbreviate(json)
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  public String toJson(Object value) {
+    if (value == null) return "null";
+    JsonAdapter<Object> adapter = (JsonAdapter<Object>) moshi.adapter(valueType(value.getClass()));
+    return adapter.toJson(value);
+  }
+
+  /** Maps, lists and boxed primitives go through Moshi's Object adapter; anything else by class. */
+  private static Class<?> valueType(Class<?> type) {
+    if (java.util.Map.class.isAssignableFrom(type)
+        || java.util.List.class.isAssignableFrom(type)
+        || type == String.class
+        || Number.class.isAssignableFrom(type)
+        || type == Boolean.class) {
+      return Object.class;
+    }
+    return type;
+  }
+
+  public <T> T fromJsonValue(Object value, Class<T> type) {
+    try {
+      return moshi.adapter(type).fromJsonValue(value);
+    } catch (JsonDataException e) {
+      throw new IllegalArgumentException(
+          "cannot map a row to " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A value as plain JSON values (maps, lists, strings, doubles, booleans). */
+  @SuppressWarnings("unchecked")
+  public Object toJsonValue(Object value) {
+    if (value == null) return null;
+    JsonAdapter<Object> adapter = (JsonAdapter<Object>) moshi.adapter(valueType(value.getClass()));
+    return adapter.toJsonValue(value);
+  }
+
+  public static String abbreviate(String json) {
+    return json.length() <= 80 ? json : json.substring(0, 77) + "...";
+  }
+}

@@ -1,0 +1,337 @@
+package dev.tandem.internal.store;
+
+import dev.tandem.Schema;
+import dev.tandem.SchemaViolationListener;
+import dev.tandem.internal.Ids;
+import dev.tandem.internal.db.SqlConnection;
+import dev.tandem.internal.db.SqlDriver;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The local database of one client: its identity, and the one way to read ({@link #read}) and the
+ * one way to write ({@link #write}) it. A write takes the write lock, runs in one SQLite
+ * transaction on the writer connection (with savepoints for steps that may fail alone), commits,
+ * and only after the lock is released reports schema violations and tells the commit listener what
+ * changed. Reads run on pooled reader connections (WAL), concurrently with a write.
+ */
+public final class LocalStore {
+  /** Hears what each commit changed, after the write lock is released. */
+  public interface CommitListener {
+    void committed(KeySet changes);
+  }
+
+  /** Work done in a write transaction; throwing rolls the whole transaction back. */
+  public interface Work<T> {
+    T run(Write write) throws Exception;
+  }
+
+  /** Work done in a read transaction. */
+  public interface ReadWork<T> {
+    T run(SqlConnection db) throws Exception;
+  }
+
+  /** A step of a write that may fail alone: see {@link Write#attempt}. */
+  public interface Step {
+    void run() throws Exception;
+  }
+
+  /** The write transaction in progress: its connection, what it changed, its pending mutations. */
+  public final class Write {
+    public final SqlConnection db;
+    public final KeySet changes = new KeySet();
+    private long mutationID;
+    private long pendingDelta;
+    private boolean recount;
+
+    private Write(SqlConnection db) {
+      this.db = db;
+    }
+
+    /** The client view (plain keys and schema tables) this write changes. */
+    public ClientView view() {
+      return view;
+    }
+
+    public JsonCodec codec() {
+      return codec;
+    }
+
+    /** This client's ID. */
+    public String clientID() {
+      return clientID;
+    }
+
+    /** The ID the next {@link #enqueue} will take. */
+    public long nextMutationID() {
+      return (mutationID == 0 ? lastMutationID : mutationID) + 1;
+    }
+
+    /**
+     * Queues a mutation of this client in this transaction, taking the next mutation ID.
+     *
+     * @return the pending record stored.
+     */
+    public Pending enqueue(String name, dev.tandem.protocol.RawJson args, double timestamp) {
+      long id = nextMutationID();
+      Pending pending = new Pending(0, clientID, id, name, args, timestamp);
+      PendingQueue.add(db, pending);
+      mutationID = id;
+      pendingDelta++;
+      return pending;
+    }
+
+    /** Pending mutations were dropped in this transaction: count them again before it commits. */
+    public void recountPending() {
+      recount = true;
+    }
+
+    /**
+     * Runs {@code step} in a savepoint: if it throws, its effects are undone, the rest of the
+     * transaction goes on, and this returns false.
+     */
+    public boolean attempt(Step step) {
+      db.savepoint("step");
+      try {
+        step.run();
+        db.releaseSavepoint("step");
+        return true;
+      } catch (Exception e) {
+        db.rollbackToSavepoint("step");
+        db.releaseSavepoint("step");
+        return false;
+      }
+    }
+  }
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final SqlDriver driver;
+  private final ClientView view;
+  private final JsonCodec codec;
+  private final String clientID;
+  private final String clientGroupID;
+  private final String profileID;
+  private volatile CommitListener listener = changes -> {};
+  private volatile boolean closed;
+
+  /** This client's newest mutation ID. Guarded by lock; volatile for lock-free reads. */
+  private volatile long lastMutationID;
+
+  /** Rows in tandem_pending, kept here so a mutation does not count them. Guarded by lock. */
+  private volatile long pendingCount;
+
+  private LocalStore(SqlDriver driver, ClientView view, JsonCodec codec, String[] identity) {
+    this.driver = driver;
+    this.view = view;
+    this.codec = codec;
+    this.clientID = identity[0];
+    this.clientGroupID = identity[1];
+    this.profileID = identity[2];
+  }
+
+  /**
+   * Opens the store on {@code driver}, creating its tables, the schema's tables and this database's
+   * client identity on first use, and upgrading the schema's tables in place.
+   */
+  public static LocalStore open(
+      SqlDriver driver, Schema schema, JsonCodec codec, SchemaViolationListener violations) {
+    StoreTables.create(driver);
+    ClientView view = new ClientView(schema, codec, violations);
+    SqlConnection db = driver.writer();
+    db.begin();
+    try {
+      view.migrate(db);
+      String[] identity = {
+        identity(db, Meta.CLIENT_ID),
+        identity(db, Meta.CLIENT_GROUP_ID),
+        identity(db, Meta.PROFILE_ID)
+      };
+      LocalStore local = new LocalStore(driver, view, codec, identity);
+      local.lastMutationID = PendingQueue.lastMutationID(db, local.clientID);
+      local.pendingCount = PendingQueue.count(db);
+      db.commit();
+      view.report(view.takeViolations());
+      return local;
+    } catch (RuntimeException e) {
+      rollbackQuietly(db, e);
+      view.takeViolations();
+      throw e;
+    }
+  }
+
+  private static String identity(SqlConnection db, String key) {
+    String value = Meta.get(db, key);
+    if (value == null) {
+      value = Ids.newId();
+      Meta.set(db, key, value);
+    }
+    return value;
+  }
+
+  public String clientID() {
+    return clientID;
+  }
+
+  public String clientGroupID() {
+    return clientGroupID;
+  }
+
+  public String profileID() {
+    return profileID;
+  }
+
+  public ClientView view() {
+    return view;
+  }
+
+  public JsonCodec codec() {
+    return codec;
+  }
+
+  public void setListener(CommitListener listener) {
+    this.listener = listener;
+  }
+
+  /**
+   * The write ritual: under the write lock, one transaction; {@code work}'s exception rolls it back
+   * and is rethrown as is; after commit and outside the lock, schema violations are reported and
+   * the listener hears what changed.
+   *
+   * @throws IllegalStateException if the store is closed.
+   */
+  public <T> T write(Work<T> work) throws Exception {
+    Write write;
+    T result;
+    List<Violation> violations;
+    lock.lock();
+    try {
+      checkOpen();
+      SqlConnection db = driver.writer();
+      write = new Write(db);
+      db.begin();
+      try {
+        result = work.run(write);
+        long recounted = write.recount ? PendingQueue.count(db) : -1;
+        db.commit();
+        if (write.mutationID != 0) lastMutationID = write.mutationID;
+        pendingCount = recounted >= 0 ? recounted : pendingCount + write.pendingDelta;
+      } catch (Exception | Error e) {
+        rollbackQuietly(db, e);
+        view.takeViolations();
+        throw e;
+      }
+      violations = view.takeViolations();
+    } finally {
+      lock.unlock();
+    }
+    view.report(violations);
+    if (!write.changes.isEmpty()) listener.committed(write.changes);
+    return result;
+  }
+
+  /** {@link #write} for work that throws no checked exception. */
+  public <T> T writeUnchecked(Work<T> work) {
+    try {
+      return write(work);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void rollbackQuietly(SqlConnection db, Throwable cause) {
+    try {
+      db.rollback();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e); // A failed commit may already have ended the transaction.
+    }
+  }
+
+  /** Runs {@code work} in a read transaction on a reader connection. */
+  public <T> T read(ReadWork<T> work) throws Exception {
+    checkOpen();
+    SqlConnection db = driver.acquireReader();
+    try {
+      db.begin();
+      try {
+        return work.run(db);
+      } finally {
+        db.rollback();
+      }
+    } finally {
+      driver.releaseReader(db);
+    }
+  }
+
+  /** {@link #read} for work that throws no checked exception. */
+  public <T> T readUnchecked(ReadWork<T> work) {
+    try {
+      return read(work);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Mutations the server has not confirmed yet. Lock-free. */
+  public long pendingCount() {
+    return pendingCount;
+  }
+
+  /** This client's newest mutation ID; confirmed once the server's lastMutationID is here. */
+  public long lastMutationID() {
+    return lastMutationID;
+  }
+
+  /** Pending mutations after queue position {@code afterSeq}, at most {@code limit}. */
+  public List<Pending> pending(final long afterSeq, final int limit) {
+    return readUnchecked(db -> PendingQueue.after(db, afterSeq, limit));
+  }
+
+  /** The last mutation ID the server confirmed for this client. */
+  public long confirmedMutationID() {
+    return readUnchecked(
+        db -> {
+          Long confirmed = Meta.confirmed(db).get(clientID);
+          return confirmed == null ? 0L : confirmed;
+        });
+  }
+
+  public String meta(final String key) {
+    return readUnchecked(db -> Meta.get(db, key));
+  }
+
+  public void setMeta(final String key, final String value) {
+    writeUnchecked(
+        write -> {
+          Meta.set(write.db, key, value);
+          return null;
+        });
+  }
+
+  public dev.tandem.protocol.Cookie cookie() {
+    return readUnchecked(Meta::cookie);
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private void checkOpen() {
+    if (closed) throw new IllegalStateException("this Tandem instance is closed");
+  }
+
+  /** Waits for a write in progress, then closes the database. Idempotent. */
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) return;
+      closed = true;
+      driver.close();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

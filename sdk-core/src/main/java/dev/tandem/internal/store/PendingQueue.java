@@ -1,0 +1,73 @@
+package dev.tandem.internal.store;
+
+import dev.tandem.internal.db.SqlConnection;
+import dev.tandem.internal.db.SqlCursor;
+import dev.tandem.protocol.RawJson;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code tandem_pending}: mutations not yet confirmed, in the order they were made. */
+public final class PendingQueue {
+  private PendingQueue() {}
+
+  public static void add(SqlConnection db, Pending pending) {
+    db.execute(
+        "INSERT INTO tandem_pending (client_id, id, name, args, timestamp) VALUES (?, ?, ?, ?, ?)",
+        pending.clientID,
+        pending.id,
+        pending.name,
+        pending.args.toString(),
+        pending.timestamp);
+  }
+
+  /**
+   * Pending mutations after position {@code afterSeq} (0 for all), in the order they were made, at
+   * most {@code limit}.
+   */
+  public static List<Pending> after(SqlConnection db, long afterSeq, int limit) {
+    List<Pending> result = new ArrayList<>();
+    try (SqlCursor cursor =
+        db.query(
+            "SELECT seq, client_id, id, name, args, timestamp FROM tandem_pending"
+                + " WHERE seq > ? ORDER BY seq LIMIT ?",
+            afterSeq,
+            (long) limit)) {
+      while (cursor.next()) {
+        result.add(
+            new Pending(
+                cursor.getLong(0),
+                cursor.getString(1),
+                cursor.getLong(2),
+                cursor.getString(3),
+                RawJson.parse(cursor.getString(4)),
+                cursor.getDouble(5)));
+      }
+    }
+    return result;
+  }
+
+  public static long count(SqlConnection db) {
+    try (SqlCursor cursor = db.query("SELECT COUNT(*) FROM tandem_pending")) {
+      cursor.next();
+      return cursor.getLong(0);
+    }
+  }
+
+  /** The highest mutation ID {@code clientID} has used, pending or confirmed; 0 if none. */
+  static long lastMutationID(SqlConnection db, String clientID) {
+    try (SqlCursor cursor =
+        db.query(
+            "SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM tandem_pending WHERE client_id = ?"
+                + " UNION ALL SELECT last_mutation_id FROM tandem_confirmed WHERE client_id = ?)",
+            clientID,
+            clientID)) {
+      return cursor.next() && !cursor.isNull(0) ? cursor.getLong(0) : 0;
+    }
+  }
+
+  /** Drops the mutations of {@code clientID} the server has confirmed; returns how many. */
+  public static int dropConfirmed(SqlConnection db, String clientID, long lastMutationID) {
+    return db.execute(
+        "DELETE FROM tandem_pending WHERE client_id = ? AND id <= ?", clientID, lastMutationID);
+  }
+}

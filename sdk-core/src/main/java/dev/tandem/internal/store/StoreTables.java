@@ -1,0 +1,68 @@
+package dev.tandem.internal.store;
+
+import dev.tandem.internal.db.SqlConnection;
+import dev.tandem.internal.db.SqlCursor;
+import dev.tandem.internal.db.SqlDriver;
+
+/**
+ * Tandem's own tables in the local database. The SQL stays within what Android API 21's SQLite
+ * (3.8) understands: no UPSERT, no window functions.
+ *
+ * <ul>
+ *   <li>{@code tandem_meta}: clientID, clientGroupID, profileID, cookie, a disabled reason ({@link
+ *       Meta}).
+ *   <li>{@code tandem_kv}: synced keys that are not rows of a schema table ({@link KvTable}).
+ *   <li>{@code tandem_pending}: mutations not yet confirmed, in the order they were made ({@link
+ *       PendingQueue}).
+ *   <li>{@code tandem_confirmed}: the last mutation ID the server confirmed, per client of the
+ *       group ({@link Meta}).
+ *   <li>{@code tandem_undo}: each key's value before the first pending mutation changed it ({@link
+ *       UndoLog}).
+ * </ul>
+ */
+final class StoreTables {
+  static final int VERSION = 1;
+
+  private static final String[] DDL = {
+    "CREATE TABLE IF NOT EXISTS tandem_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT)"
+        + " WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS tandem_kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
+        + " WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS tandem_pending (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+        + " client_id TEXT NOT NULL, id INTEGER NOT NULL,"
+        + " name TEXT NOT NULL, args TEXT NOT NULL, timestamp REAL NOT NULL,"
+        + " UNIQUE (client_id, id))",
+    "CREATE TABLE IF NOT EXISTS tandem_confirmed (client_id TEXT PRIMARY KEY NOT NULL,"
+        + " last_mutation_id INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS tandem_undo (key TEXT PRIMARY KEY NOT NULL, prior TEXT)"
+        + " WITHOUT ROWID",
+  };
+
+  private StoreTables() {}
+
+  /** Creates the tables of a new database, or checks that an existing one is one Tandem knows. */
+  static void create(SqlDriver driver) {
+    SqlConnection db = driver.writer();
+    db.begin();
+    try {
+      long version;
+      try (SqlCursor cursor = db.query("PRAGMA user_version")) {
+        cursor.next();
+        version = cursor.getLong(0);
+      }
+      if (version > VERSION) {
+        throw new IllegalStateException(
+            "this database was written by a newer Tandem (store version "
+                + version
+                + "); this one reads up to "
+                + VERSION);
+      }
+      for (String sql : DDL) db.execute(sql);
+      db.execute("PRAGMA user_version = " + VERSION);
+      db.commit();
+    } catch (RuntimeException e) {
+      db.rollback();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.tandem.internal.store;
+
+import dev.tandem.internal.db.SqlConnection;
+import dev.tandem.internal.db.SqlCursor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code tandem_undo}: for each key a pending mutation changed, its value at the last confirmed
+ * snapshot (NULL: absent), recorded the first time a mutation touches it. A rebase puts these back
+ * before applying a pull, so its cost follows the keys pending mutations touched, not the size of
+ * the database.
+ */
+final class UndoLog {
+  private UndoLog() {}
+
+  static boolean has(SqlConnection db, String key) {
+    try (SqlCursor cursor = db.query("SELECT 1 FROM tandem_undo WHERE key = ?", key)) {
+      return cursor.next();
+    }
+  }
+
+  /** Records {@code prior} (null: absent) as {@code key}'s snapshot value, unless recorded. */
+  static void add(SqlConnection db, String key, String prior) {
+    db.execute("INSERT OR IGNORE INTO tandem_undo (key, prior) VALUES (?, ?)", key, prior);
+  }
+
+  /** {@link #add} for a plain key, reading its prior value in the same statement. */
+  static void addPlain(SqlConnection db, String key) {
+    db.execute(
+        "INSERT OR IGNORE INTO tandem_undo (key, prior)"
+            + " VALUES (?, (SELECT value FROM tandem_kv WHERE key = ?))",
+        key,
+        key);
+  }
+
+  /** Every entry: the key and its snapshot value (null json: absent). */
+  static List<Entry> entries(SqlConnection db) {
+    List<Entry> undo = new ArrayList<>();
+    try (SqlCursor cursor = db.query("SELECT key, prior FROM tandem_undo")) {
+      while (cursor.next()) undo.add(new Entry(cursor.getString(0), cursor.getString(1)));
+    }
+    return undo;
+  }
+
+  static void clear(SqlConnection db) {
+    db.execute("DELETE FROM tandem_undo");
+  }
+}

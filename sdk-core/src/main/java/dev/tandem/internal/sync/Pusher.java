@@ -1,0 +1,151 @@
+package dev.tandem.internal.sync;
+
+import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonReader;
+import dev.tandem.SyncError;
+import dev.tandem.internal.store.LocalStore;
+import dev.tandem.internal.store.Pending;
+import dev.tandem.protocol.ErrorResponse;
+import dev.tandem.protocol.Mutation;
+import dev.tandem.protocol.ProtocolJson;
+import dev.tandem.protocol.PushRequest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The push loop (client rule 3): pending mutations in order, in batches capped by count and bytes,
+ * one request in flight, looping until everything pending has been sent. A push confirms nothing;
+ * mutations leave the queue when a pull says the server processed them.
+ *
+ * <p>A 413 (the server found the request too large) halves the batch and tries again at once, down
+ * to a single mutation; a single mutation the server still refuses stays first in the queue and is
+ * retried with backoff, with {@link SyncError.Kind#MUTATION_TOO_LARGE} in the status. {@code
+ * mutate} refuses mutations over {@code maxMutationBytes}, so that takes a server whose limit is
+ * below the client's.
+ */
+final class Pusher extends SyncLoop {
+  private final LocalStore local;
+  private final Transport transport;
+  private final SyncConfig config;
+  private final Runnable pullForFlush;
+
+  /** The queue position sent last in this session; 0 sends from the start again. */
+  private volatile long sentUpTo;
+
+  /** The batch count after a 413; the configured cap otherwise. */
+  private volatile int batchCount;
+
+  Pusher(
+      SyncState state,
+      LocalStore local,
+      Transport transport,
+      SyncConfig config,
+      Runnable pullForFlush) {
+    super(config.scheduler, config.backoff(), state);
+    this.local = local;
+    this.transport = transport;
+    this.config = config;
+    this.pullForFlush = pullForFlush;
+    this.batchCount = config.maxPushBatchCount;
+  }
+
+  /** After a pull, what is still pending is what the server has not applied: resend it. */
+  void resendFromStart() {
+    sentUpTo = 0;
+  }
+
+  @Override
+  long attempt() {
+    if (state.stopped() || !state.networkAvailable()) return DONE;
+    List<Pending> batch = batch();
+    if (batch.isEmpty()) {
+      if (state.hasFlushWaiters()) pullForFlush.run();
+      return DONE;
+    }
+    List<Mutation> mutations = new ArrayList<>(batch.size());
+    for (Pending pending : batch) {
+      mutations.add(
+          new Mutation(
+              pending.clientID, pending.id, pending.name, pending.args, pending.timestamp));
+    }
+    String json =
+        ProtocolJson.moshi()
+            .adapter(PushRequest.class)
+            .toJson(
+                new PushRequest(
+                    PushRequest.VERSION,
+                    local.clientGroupID(),
+                    local.profileID(),
+                    config.schemaVersion,
+                    mutations));
+    state.update(s -> s.withPushing(true));
+    try (Response response = transport.post(config.pushUrl, json)) {
+      state.update(s -> s.withOnline(state.networkAvailable()));
+      if (response.code() != 200) {
+        sentUpTo = 0;
+        if (response.code() == 413 && batch.size() > 1) {
+          batchCount = Math.max(1, batch.size() / 2);
+          return 0; // Smaller, at once.
+        }
+        SyncError error = Failures.http("push", response);
+        if (response.code() == 413) {
+          Pending first = batch.get(0);
+          error =
+              new SyncError(
+                  SyncError.Kind.MUTATION_TOO_LARGE,
+                  413,
+                  "the server refused mutation "
+                      + first.id
+                      + " ('"
+                      + first.name
+                      + "', about "
+                      + first.approximateBytes()
+                      + " bytes) as too large",
+                  error.serverMessage());
+        }
+        state.failed(error);
+        return backoff.failure();
+      }
+      ErrorResponse error = errorIn(response.body());
+      if (error != null) {
+        state.stop("push refused: " + error, error);
+        return DONE;
+      }
+      sentUpTo = batch.get(batch.size() - 1).seq;
+      batchCount = config.maxPushBatchCount;
+      backoff.success();
+      state.update(s -> s.withLastError(null));
+      return 0; // Send the next batch, or find there is none.
+    } catch (IOException e) {
+      sentUpTo = 0;
+      state.failed(Failures.network("push", e));
+      return backoff.failure();
+    } finally {
+      state.update(s -> s.withPushing(false));
+    }
+  }
+
+  private List<Pending> batch() {
+    List<Pending> candidates = local.pending(sentUpTo, batchCount);
+    List<Pending> batch = new ArrayList<>(candidates.size());
+    long bytes = 0;
+    for (Pending pending : candidates) {
+      bytes += pending.approximateBytes();
+      if (!batch.isEmpty() && bytes > config.maxPushBatchBytes) break;
+      batch.add(pending);
+    }
+    return batch;
+  }
+
+  /** The error in a 200 push body, or null: any other body, JSON or not, means received. */
+  private static ErrorResponse errorIn(ResponseBody body) {
+    try {
+      return ErrorResponse.readPushResponse(JsonReader.of(body.source()));
+    } catch (IOException | JsonDataException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.tandem.internal.sync;
+
+import dev.tandem.SyncStatus;
+import dev.tandem.SyncStoppedException;
+import dev.tandem.UpdateNeeded;
+import dev.tandem.internal.Ids;
+import dev.tandem.internal.rebase.PullApplier;
+import dev.tandem.internal.store.LocalStore;
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Observable;
+
+/**
+ * Syncs with a Replicache-protocol server: owns the push loop, the pull loop and the poke stream,
+ * and wires them to one another (a pull tells the pusher what is still pending; a flush with
+ * nothing left to push asks for a pull). A loop whose URL is not configured is absent.
+ */
+public final class RealSyncEngine implements SyncEngine {
+  private final SyncState state;
+  private final LocalStore local;
+  private final SyncConfig config;
+  private final Transport transport;
+  private final Pusher pusher;
+  private final Puller puller;
+  private final PokeStream pokes;
+
+  public RealSyncEngine(SyncState state, LocalStore local, PullApplier applier, SyncConfig config) {
+    this.state = state;
+    this.local = local;
+    this.config = config;
+    this.transport =
+        new Transport(new Http(config.httpClient, local.clientID(), Ids.newId(8)), config.auth);
+    this.puller =
+        config.pullUrl == null
+            ? null
+            : new Puller(state, local, transport, applier, config, this::afterPull);
+    this.pusher =
+        config.pushUrl == null
+            ? null
+            : new Pusher(state, local, transport, config, () -> schedulePull(0));
+    this.pokes =
+        config.pokeUrl == null || puller == null
+            ? null
+            : new PokeStream(
+                transport,
+                config.pokeUrl,
+                local.clientGroupID(),
+                puller,
+                config.scheduler,
+                config.backoff(),
+                state);
+  }
+
+  private void afterPull(long pending) {
+    if (pusher == null) return;
+    pusher.resendFromStart();
+    if (pending > 0) pusher.schedule(0);
+  }
+
+  private void schedulePull(long delayMillis) {
+    if (puller != null) puller.schedule(delayMillis);
+  }
+
+  private void schedulePush(long delayMillis) {
+    if (pusher != null) pusher.schedule(delayMillis);
+  }
+
+  @Override
+  public void start() {
+    schedulePull(0);
+    if (local.pendingCount() > 0) schedulePush(0);
+    connectPokes();
+  }
+
+  private void connectPokes() {
+    if (pokes != null) pokes.connect();
+  }
+
+  private void disconnectPokes() {
+    if (pokes != null) pokes.disconnect();
+  }
+
+  @Override
+  public void mutated(long pendingCount) {
+    state.update(s -> s.withPendingCount(pendingCount));
+    schedulePush(config.pushDelayMillis);
+  }
+
+  @Override
+  public Completable flush() {
+    return Completable.create(
+        emitter -> {
+          if (pusher == null || puller == null) {
+            emitter.onError(
+                new SyncStoppedException("no push and pull URLs: this instance cannot flush"));
+            return;
+          }
+          state.addFlush(local.lastMutationID(), emitter);
+          pusher.schedule(0);
+        });
+  }
+
+  @Override
+  public Completable pull() {
+    return Completable.create(
+        emitter -> {
+          if (puller == null) {
+            emitter.onError(new SyncStoppedException("no pull URL: this instance cannot pull"));
+            return;
+          }
+          state.addPullWaiter(emitter);
+          puller.schedule(0);
+        });
+  }
+
+  @Override
+  public void setNetworkAvailable(boolean available) {
+    state.setNetworkAvailable(available);
+    if (!available) {
+      disconnectPokes();
+      return;
+    }
+    if (pusher != null) pusher.retryNow();
+    if (puller != null) puller.retryNow();
+    connectPokes();
+  }
+
+  @Override
+  public void setForeground(boolean foreground) {
+    if (!state.setForeground(foreground)) return;
+    if (!foreground) {
+      disconnectPokes();
+      if (puller != null) puller.pauseIfUnwanted();
+      return;
+    }
+    if (puller != null) puller.retryNow();
+    connectPokes();
+  }
+
+  @Override
+  public Observable<SyncStatus> status() {
+    return state.status().hide();
+  }
+
+  @Override
+  public Observable<UpdateNeeded> updateNeeded() {
+    return state.updateNeeded().hide();
+  }
+
+  @Override
+  public Observable<Boolean> clientStateNotFound() {
+    return state.clientStateNotFound().hide();
+  }
+
+  @Override
+  public void close() {
+    state.stop("closed", null);
+    if (pokes != null) pokes.close();
+    if (pusher != null) pusher.close();
+    if (puller != null) puller.close();
+    transport.close();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.tandem.internal.sync;
+
+import io.reactivex.rxjava3.core.Scheduler;
+import io.reactivex.rxjava3.disposables.Disposable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request loop (push or pull): at most one attempt in flight, runs scheduled on a worker of the
+ * injected scheduler, an earlier request for a run wins over a later one, a request during a run
+ * runs again right after it, and failures retry with exponential backoff.
+ */
+abstract class SyncLoop {
+  /** Returned by {@link #attempt()} when there is nothing to retry. */
+  static final long DONE = -1;
+
+  final Scheduler scheduler;
+  final Scheduler.Worker worker;
+  final Backoff backoff;
+  final SyncState state;
+  private Disposable scheduled;
+  private long scheduledAt;
+  private boolean running;
+  private boolean again;
+  private boolean closed;
+
+  SyncLoop(Scheduler scheduler, Backoff backoff, SyncState state) {
+    this.scheduler = scheduler;
+    this.worker = scheduler.createWorker();
+    this.backoff = backoff;
+    this.state = state;
+  }
+
+  /** One attempt: {@link #DONE}, or the delay in ms before trying again. Runs on the worker. */
+  abstract long attempt();
+
+  /** Called after an attempt that needs no retry. */
+  void afterSuccess() {}
+
+  /** Asks for a run after {@code delayMillis}; an earlier pending run stands. */
+  final void schedule(long delayMillis) {
+    synchronized (this) {
+      if (closed || state.stopped()) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      long at = scheduler.now(TimeUnit.MILLISECONDS) + delayMillis;
+      if (scheduled != null && !scheduled.isDisposed() && scheduledAt <= at) return;
+      if (scheduled != null) scheduled.dispose();
+      scheduledAt = at;
+      scheduled = worker.schedule(this::run, delayMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void run() {
+    synchronized (this) {
+      if (closed) return;
+      scheduled = null;
+      running = true;
+      again = false;
+    }
+    long retry;
+    try {
+      retry = attempt();
+    } catch (RuntimeException e) {
+      retry = backoff.failure();
+      state.failed(Failures.local(e));
+    }
+    boolean runAgain;
+    synchronized (this) {
+      running = false;
+      runAgain = again;
+      again = false;
+    }
+    if (retry != DONE) {
+      if (retryWanted()) schedule(retry);
+    } else if (runAgain) {
+      schedule(0);
+    } else {
+      afterSuccess();
+    }
+  }
+
+  /** Forgets past failures and runs now: the network is back. */
+  void retryNow() {
+    backoff.success();
+    synchronized (this) {
+      if (scheduled != null) scheduled.dispose();
+      scheduled = null;
+    }
+    schedule(0);
+  }
+
+  /** Whether a failed attempt should be retried after its backoff. */
+  boolean retryWanted() {
+    return true;
+  }
+
+  /**
+   * Drops a scheduled run (a run in progress finishes) unless {@link #retryWanted} says it is still
+   * wanted; decided under the loop's lock, so a run asked for meanwhile is never lost: its caller
+   * registers first, then schedules.
+   */
+  final void pauseIfUnwanted() {
+    synchronized (this) {
+      if (retryWanted()) return;
+      if (scheduled != null) scheduled.dispose();
+      scheduled = null;
+    }
+  }
+
+  void close() {
+    synchronized (this) {
+      closed = true;
+      if (scheduled != null) scheduled.dispose();
+    }
+    worker.dispose();
+  }
+}

@@ -1,0 +1,248 @@
+package dev.tandem.internal.sync;
+
+import dev.tandem.SyncError;
+import dev.tandem.SyncStatus;
+import dev.tandem.SyncStoppedException;
+import dev.tandem.UpdateNeeded;
+import dev.tandem.internal.store.LocalStore;
+import dev.tandem.internal.store.Meta;
+import dev.tandem.protocol.ErrorResponse;
+import io.reactivex.rxjava3.core.CompletableEmitter;
+import io.reactivex.rxjava3.subjects.BehaviorSubject;
+import io.reactivex.rxjava3.subjects.ReplaySubject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * What the push and pull loops share: the status stream, whether syncing has stopped and why, and
+ * the callers waiting for {@code flush()} and {@code pull()}. Thread-safe. Nothing is delivered
+ * while its monitor is held: a status change is queued under the monitor and emitted by one thread
+ * at a time outside it (RxJava's emitter loop), so a subscriber may call back into Tandem, even
+ * block on a {@code flush()}, without deadlocking the sync threads.
+ */
+public final class SyncState {
+  private final LocalStore local;
+  private final BehaviorSubject<SyncStatus> status;
+  private final ReplaySubject<UpdateNeeded> updateNeeded = ReplaySubject.createWithSize(1);
+  private final ReplaySubject<Boolean> clientStateNotFound = ReplaySubject.createWithSize(1);
+  private final List<FlushWaiter> flushWaiters = new ArrayList<>();
+  private final List<CompletableEmitter> pullWaiters = new ArrayList<>();
+  private final ArrayDeque<SyncStatus> toEmit = new ArrayDeque<>();
+  private boolean emitting;
+  private SyncStatus current;
+  private String stoppedBecause;
+  private volatile boolean networkAvailable = true;
+  private volatile boolean foreground = true;
+
+  private static final class FlushWaiter {
+    final long target;
+    final CompletableEmitter emitter;
+
+    FlushWaiter(long target, CompletableEmitter emitter) {
+      this.target = target;
+      this.emitter = emitter;
+    }
+  }
+
+  public SyncState(LocalStore local) {
+    this.local = local;
+    this.current = SyncStatus.initial(local.pendingCount());
+    this.status = BehaviorSubject.createDefault(current);
+    if (ErrorResponse.Kind.CLIENT_STATE_NOT_FOUND.name().equals(local.meta(Meta.DISABLED))) {
+      stoppedBecause = "the server lost this client group's state (ClientStateNotFound)";
+      clientStateNotFound.onNext(true);
+      update(
+          s ->
+              s.withStopped(true)
+                  .withLastError(
+                      new SyncError(
+                          SyncError.Kind.CLIENT_STATE_NOT_FOUND, 0, stoppedBecause, null)));
+    }
+  }
+
+  /** Changes the status; emits only real changes. */
+  public interface Change {
+    SyncStatus apply(SyncStatus status);
+  }
+
+  public void update(Change change) {
+    synchronized (this) {
+      SyncStatus next = change.apply(current);
+      if (next.equals(current)) return;
+      current = next;
+      toEmit.add(next);
+      if (emitting) return; // The emitting thread delivers it, in order.
+      emitting = true;
+    }
+    while (true) {
+      SyncStatus next;
+      synchronized (this) {
+        next = toEmit.poll();
+        if (next == null) {
+          emitting = false;
+          return;
+        }
+      }
+      status.onNext(next);
+    }
+  }
+
+  /** The status as last changed (possibly not yet delivered). */
+  public synchronized SyncStatus current() {
+    return current;
+  }
+
+  public BehaviorSubject<SyncStatus> status() {
+    return status;
+  }
+
+  public ReplaySubject<UpdateNeeded> updateNeeded() {
+    return updateNeeded;
+  }
+
+  public ReplaySubject<Boolean> clientStateNotFound() {
+    return clientStateNotFound;
+  }
+
+  /** Records a failed request; {@code offline} also marks the client offline. */
+  public void failed(SyncError error) {
+    final boolean offline = error.kind() == SyncError.Kind.NETWORK;
+    update(s -> (offline ? s.withOnline(false) : s).withLastError(error));
+  }
+
+  /** False while the app says there is no network: the loops send nothing. */
+  public boolean networkAvailable() {
+    return networkAvailable;
+  }
+
+  public void setNetworkAvailable(boolean available) {
+    networkAvailable = available;
+    update(s -> s.withOnline(available));
+  }
+
+  /** False while the app is in the background: no interval pulls, no poke stream. */
+  public boolean foreground() {
+    return foreground;
+  }
+
+  /** True if this changed it. */
+  public synchronized boolean setForeground(boolean foreground) {
+    if (this.foreground == foreground) return false;
+    this.foreground = foreground;
+    return true;
+  }
+
+  public synchronized boolean stopped() {
+    return stoppedBecause != null;
+  }
+
+  /** Stops syncing for good in this session; fails every waiter. */
+  public void stop(String because, ErrorResponse error) {
+    List<CompletableEmitter> waiters = new ArrayList<>();
+    synchronized (this) {
+      if (stoppedBecause != null) return;
+      stoppedBecause = because;
+      for (FlushWaiter waiter : flushWaiters) waiters.add(waiter.emitter);
+      waiters.addAll(pullWaiters);
+      flushWaiters.clear();
+      pullWaiters.clear();
+    }
+    final SyncError cause = error == null ? null : errorOf(because, error);
+    update(
+        s -> {
+          SyncStatus stopped = s.withStopped(true).withPushing(false).withPulling(false);
+          return cause == null ? stopped : stopped.withLastError(cause);
+        });
+    if (error != null && error.kind() == ErrorResponse.Kind.CLIENT_STATE_NOT_FOUND) {
+      if (!local.isClosed()) {
+        local.setMeta(Meta.DISABLED, ErrorResponse.Kind.CLIENT_STATE_NOT_FOUND.name());
+      }
+      clientStateNotFound.onNext(true);
+    } else if (error != null) {
+      updateNeeded.onNext(new UpdateNeeded(error.versionType()));
+    }
+    for (CompletableEmitter waiter : waiters) waiter.tryOnError(new SyncStoppedException(because));
+  }
+
+  private static SyncError errorOf(String because, ErrorResponse error) {
+    SyncError.Kind kind =
+        error.kind() == ErrorResponse.Kind.CLIENT_STATE_NOT_FOUND
+            ? SyncError.Kind.CLIENT_STATE_NOT_FOUND
+            : SyncError.Kind.VERSION_NOT_SUPPORTED;
+    return new SyncError(kind, 200, because, error.toString());
+  }
+
+  /** Registers a flush waiting until the server confirmed {@code target}. */
+  public void addFlush(long target, CompletableEmitter emitter) {
+    String stopped;
+    final FlushWaiter waiter = new FlushWaiter(target, emitter);
+    synchronized (this) {
+      stopped = stoppedBecause;
+      if (stopped == null) flushWaiters.add(waiter);
+    }
+    if (stopped != null) {
+      emitter.tryOnError(new SyncStoppedException(stopped));
+      return;
+    }
+    emitter.setCancellable(() -> removeFlush(waiter));
+    confirmedUpTo(local.confirmedMutationID());
+  }
+
+  private synchronized void removeFlush(FlushWaiter waiter) {
+    flushWaiters.remove(waiter);
+  }
+
+  public synchronized boolean hasFlushWaiters() {
+    return !flushWaiters.isEmpty();
+  }
+
+  /** Completes the flushes whose target the server has confirmed. */
+  public void confirmedUpTo(long confirmed) {
+    List<CompletableEmitter> done = new ArrayList<>();
+    synchronized (this) {
+      Iterator<FlushWaiter> waiters = flushWaiters.iterator();
+      while (waiters.hasNext()) {
+        FlushWaiter waiter = waiters.next();
+        if (waiter.target <= confirmed) {
+          waiters.remove();
+          done.add(waiter.emitter);
+        }
+      }
+    }
+    for (CompletableEmitter waiter : done) waiter.onComplete();
+  }
+
+  public void addPullWaiter(final CompletableEmitter emitter) {
+    String stopped;
+    synchronized (this) {
+      stopped = stoppedBecause;
+      if (stopped == null) pullWaiters.add(emitter);
+    }
+    if (stopped != null) {
+      emitter.tryOnError(new SyncStoppedException(stopped));
+      return;
+    }
+    emitter.setCancellable(() -> removePullWaiter(emitter));
+  }
+
+  private synchronized void removePullWaiter(CompletableEmitter emitter) {
+    pullWaiters.remove(emitter);
+  }
+
+  /** True while a {@code pull()} or {@code flush()} caller waits for a pull. */
+  public synchronized boolean someoneWaits() {
+    return !pullWaiters.isEmpty() || !flushWaiters.isEmpty();
+  }
+
+  /** Completes everyone waiting for a pull. */
+  public void pulled() {
+    List<CompletableEmitter> done;
+    synchronized (this) {
+      done = new ArrayList<>(pullWaiters);
+      pullWaiters.clear();
+    }
+    for (CompletableEmitter waiter : done) waiter.onComplete();
+  }
+}

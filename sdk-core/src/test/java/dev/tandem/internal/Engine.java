@@ -1,0 +1,60 @@
+package dev.tandem.internal;
+
+import com.squareup.moshi.Moshi;
+import dev.tandem.ReadQuery;
+import dev.tandem.Schema;
+import dev.tandem.SchemaViolationListener;
+import dev.tandem.internal.db.SqlDriver;
+import dev.tandem.internal.mutation.Mutations;
+import dev.tandem.internal.mutation.Mutators;
+import dev.tandem.internal.mutation.RealReadTransaction;
+import dev.tandem.internal.rebase.PullApplier;
+import dev.tandem.internal.store.JsonCodec;
+import dev.tandem.internal.store.KeySet;
+import dev.tandem.internal.store.LocalStore;
+import dev.tandem.protocol.Cookie;
+
+/** The engine's parts without the sync loops, for tests of the store, mutations and rebase. */
+public final class Engine {
+  public final LocalStore store;
+  public final String clientID;
+  public final PullApplier applier;
+  private final Mutations mutations;
+
+  private Engine(LocalStore store, Mutations mutations) {
+    this.store = store;
+    this.clientID = store.clientID();
+    this.mutations = mutations;
+    this.applier = new PullApplier(store, mutations);
+  }
+
+  public static Engine open(
+      SqlDriver driver,
+      Schema schema,
+      Mutators.Builder mutators,
+      SchemaViolationListener violations) {
+    Moshi moshi = new Moshi.Builder().build();
+    LocalStore store = LocalStore.open(driver, schema, new JsonCodec(moshi), violations);
+    return new Engine(store, new Mutations(store, mutators.build(moshi), 1 << 20));
+  }
+
+  public static Engine open(SqlDriver driver, Schema schema, Mutators.Builder mutators) {
+    return open(driver, schema, mutators, (table, key, json, problem) -> {});
+  }
+
+  public long mutate(String name, Object args, double timestamp) {
+    return mutations.mutate(name, args, timestamp);
+  }
+
+  public <T> T read(ReadQuery<T> query, KeySet reads) throws Exception {
+    return RealReadTransaction.run(store, query, reads);
+  }
+
+  public long pendingCount() {
+    return store.pendingCount();
+  }
+
+  public Cookie cookie() {
+    return store.cookie();
+  }
+}
