@@ -213,7 +213,9 @@ public final class Tandem implements Closeable {
 
   /**
    * A live query: emits the result at once, then again after each commit that touched what the
-   * query read, and only when the result changed. Runs on the builder's query scheduler.
+   * query read, and only when the result changed. Runs on the builder's query scheduler and
+   * delivers on its result scheduler. Completes when this instance closes; fails with what {@code
+   * query} throws.
    */
   public <T> Flowable<T> watch(ReadQuery<T> query) {
     checkOpen();
@@ -375,6 +377,7 @@ public final class Tandem implements Closeable {
       }
     }
     sync.close();
+    live.close();
     local.close();
     fileLock.release();
   }

@@ -36,7 +36,8 @@ public final class LiveQueries implements LocalStore.CommitListener {
   public <T> Flowable<T> watch(final ReadQuery<T> query) {
     return Flowable.create(
         emitter -> {
-          Watch<T> watch = new Watch<>(query, emitter);
+          // Serialized: close() completes it from another thread than the one re-running it.
+          Watch<T> watch = new Watch<>(query, emitter.serialize());
           watches.add(watch);
           emitter.setCancellable(() -> watches.remove(watch));
           watch.request();
@@ -44,9 +45,18 @@ public final class LiveQueries implements LocalStore.CommitListener {
         BackpressureStrategy.LATEST);
   }
 
+  private volatile boolean closed;
+
+  /** Ends every live query (onComplete) and ignores commits from now on; re-runs stop quietly. */
+  public void close() {
+    closed = true;
+    for (Watch<?> watch : watches) watch.emitter.onComplete();
+    watches.clear();
+  }
+
   @Override
   public void committed(KeySet changes) {
-    if (changes.isEmpty()) return;
+    if (changes.isEmpty() || closed) return;
     for (Watch<?> watch : watches) {
       if (watch.affectedBy(changes)) watch.request();
     }
@@ -85,13 +95,14 @@ public final class LiveQueries implements LocalStore.CommitListener {
       synchronized (this) {
         dirty = false;
       }
-      if (emitter.isCancelled()) return;
+      if (emitter.isCancelled() || closed) return;
       KeySet newReads = new KeySet();
       T result;
       try {
         result = reader.read(query, newReads);
       } catch (Throwable e) {
         Exceptions.throwIfFatal(e);
+        if (closed) return; // The database closed under the query: the stream has completed.
         emitter.tryOnError(e);
         return;
       }

@@ -88,28 +88,35 @@ public final class RealSyncEngine implements SyncEngine {
   @Override
   public Completable flush() {
     return Completable.create(
-        emitter -> {
-          if (pusher == null || puller == null) {
-            emitter.onError(
-                new SyncStoppedException("no push and pull URLs: this instance cannot flush"));
-            return;
-          }
-          state.addFlush(local.lastMutationID(), emitter);
-          pusher.schedule(0);
-        });
+            emitter -> {
+              if (pusher == null || puller == null) {
+                emitter.onError(
+                    new SyncStoppedException("no push and pull URLs: this instance cannot flush"));
+                return;
+              }
+              state.addFlush(local.lastMutationID(), emitter);
+              pusher.schedule(0);
+            })
+        .doFinally(this::pauseUnwantedPulls);
   }
 
   @Override
   public Completable pull() {
     return Completable.create(
-        emitter -> {
-          if (puller == null) {
-            emitter.onError(new SyncStoppedException("no pull URL: this instance cannot pull"));
-            return;
-          }
-          state.addPullWaiter(emitter);
-          puller.schedule(0);
-        });
+            emitter -> {
+              if (puller == null) {
+                emitter.onError(new SyncStoppedException("no pull URL: this instance cannot pull"));
+                return;
+              }
+              state.addPullWaiter(emitter);
+              puller.schedule(0);
+            })
+        .doFinally(this::pauseUnwantedPulls);
+  }
+
+  /** A waiter left: in the background, a retry only it wanted is dropped. */
+  private void pauseUnwantedPulls() {
+    if (puller != null) puller.pauseIfUnwanted();
   }
 
   @Override

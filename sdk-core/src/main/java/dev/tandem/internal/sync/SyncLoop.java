@@ -2,6 +2,7 @@ package dev.tandem.internal.sync;
 
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.exceptions.Exceptions;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,15 +63,20 @@ abstract class SyncLoop {
     long retry;
     try {
       retry = attempt();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      Exceptions.throwIfFatal(e);
       retry = backoff.failure();
-      state.failed(Failures.local(e));
+      if (!isClosed()) state.failed(Failures.local(e));
     }
     boolean runAgain;
     synchronized (this) {
       running = false;
       runAgain = again;
       again = false;
+      if (closed) {
+        worker.dispose(); // Deferred by close(), which came while this run was in progress.
+        return;
+      }
     }
     if (retry != DONE) {
       if (retryWanted()) schedule(retry);
@@ -109,10 +115,19 @@ abstract class SyncLoop {
     }
   }
 
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Stops the loop. A run in progress is not interrupted (its request is cancelled by the
+   * transport): it ends by itself, then releases the worker.
+   */
   void close() {
     synchronized (this) {
       closed = true;
       if (scheduled != null) scheduled.dispose();
+      if (running) return;
     }
     worker.dispose();
   }

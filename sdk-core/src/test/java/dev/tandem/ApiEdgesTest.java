@@ -1,0 +1,241 @@
+package dev.tandem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.squareup.moshi.FromJson;
+import com.squareup.moshi.Moshi;
+import com.squareup.moshi.ToJson;
+import dev.tandem.ChatMutators.Increment;
+import dev.tandem.internal.Internal;
+import dev.tandem.internal.db.JdbcSqlDriver;
+import dev.tandem.internal.db.SqlConnection;
+import dev.tandem.internal.db.SqlDriver;
+import dev.tandem.internal.db.SqlException;
+import dev.tandem.protocol.PushRequest;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.schedulers.Schedulers;
+import java.io.File;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+/** The edges of the API a new app runs into: misuse, waiting, sizes, failures, callbacks. */
+class ApiEdgesTest extends SyncFixture {
+  @Test
+  void mutateWithNullArgsForAMutatorThatTakesArgsFailsFast() throws Exception {
+    start(EMPTY_PULL);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> tandem.mutate("increment", null));
+    assertTrue(e.getMessage().contains("'increment'"), e.getMessage());
+    assertTrue(tandem.pendingMutations().isEmpty());
+  }
+
+  @Test
+  void aMutationOverTheSizeLimitIsRefusedAtMutate() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem = builder().maxMutationBytes(200).build();
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; i < 300; i++) big.append('x');
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> tandem.mutate("increment", new Increment(big.toString(), 1)));
+    assertTrue(e.getMessage().contains("limit is 200"), e.getMessage());
+    assertTrue(tandem.pendingMutations().isEmpty(), "nothing was queued");
+    assertEquals(1, tandem.mutate("increment", new Increment("small", 1)), "the ID was not used");
+  }
+
+  /** Written by a custom adapter as a string: "21C". */
+  static final class Celsius {
+    final long degrees;
+
+    Celsius(long degrees) {
+      this.degrees = degrees;
+    }
+  }
+
+  static final class CelsiusAdapter {
+    @ToJson
+    String toJson(Celsius value) {
+      return value.degrees + "C";
+    }
+
+    @FromJson
+    Celsius fromJson(String json) {
+      return new Celsius(Long.parseLong(json.substring(0, json.length() - 1)));
+    }
+  }
+
+  @Test
+  void moshiSetAfterAMutatorIsTheOneItsArgsGoThrough() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem =
+        builder()
+            .mutator("setTemperature", Celsius.class, (tx, c) -> tx.put("temperature", c.degrees))
+            .moshi(new Moshi.Builder().add(new CelsiusAdapter()).build())
+            .build();
+
+    tandem.mutate("setTemperature", new Celsius(21));
+
+    assertEquals("\"21C\"", tandem.pendingMutations().get(0).argsJson());
+    assertEquals(21.0, value("temperature"));
+  }
+
+  @Test
+  void aPushAnswered413HalvesItsBatchThenReportsTheMutationTooLarge() throws Exception {
+    start(EMPTY_PULL);
+    for (int i = 0; i < 4; i++) tandem.mutate("increment", new Increment("k" + i, 1));
+    for (int i = 0; i < 3; i++) {
+      pushes.add(new MockResponse.Builder().code(413).body("{\"error\":\"BodyTooLarge\"}").build());
+    }
+
+    advance(10);
+
+    List<Integer> sizes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) sizes.add(push(takeRequest()).mutations().size());
+    assertEquals(java.util.Arrays.asList(4, 2, 1), sizes);
+    SyncError error = status().lastError();
+    assertEquals(SyncError.Kind.MUTATION_TOO_LARGE, error.kind());
+    assertEquals(413, error.httpStatus());
+    assertTrue(error.message().contains("mutation 1 ('increment'"), error.message());
+    assertEquals("{\"error\":\"BodyTooLarge\"}", error.serverMessage());
+    assertEquals(4, status().pendingCount(), "nothing is dropped");
+
+    enqueuePush("{}"); // The server's limit was raised: the queue moves again.
+    advance(60_000);
+    PushRequest retried = push(takeRequest());
+    assertEquals(1, retried.mutations().get(0).id());
+  }
+
+  @Test
+  void aSqlFailureAtCommitIsNotReportedAsTheMutatorFailing() throws Exception {
+    AtomicBoolean failCommit = new AtomicBoolean();
+    enqueue(EMPTY_PULL);
+    Tandem.Builder builder = builder();
+    Internal.get()
+        .driverFactory(
+            builder,
+            (file, fullSync) -> failingCommits(new JdbcSqlDriver(file, fullSync), failCommit));
+    tandem = builder.build();
+
+    failCommit.set(true);
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class, () -> tandem.mutate("increment", new Increment("a", 1)));
+    assertTrue(e instanceof SqlException, e.toString());
+    assertFalse(e.getMessage().contains("mutator"), e.getMessage());
+    failCommit.set(false);
+
+    assertTrue(tandem.pendingMutations().isEmpty());
+    assertEquals(1, tandem.mutate("increment", new Increment("a", 1)), "the ID was not used");
+  }
+
+  /** A driver whose writer's commit fails (SQLITE_FULL) while {@code fail} is set. */
+  static SqlDriver failingCommits(final SqlDriver driver, final AtomicBoolean fail) {
+    final SqlConnection writer =
+        (SqlConnection)
+            Proxy.newProxyInstance(
+                SqlConnection.class.getClassLoader(),
+                new Class<?>[] {SqlConnection.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("commit") && fail.get()) {
+                    throw new SqlException("commit: disk full", 13, null);
+                  }
+                  try {
+                    return method.invoke(driver.writer(), args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    return new SqlDriver() {
+      @Override
+      public SqlConnection writer() {
+        return writer;
+      }
+
+      @Override
+      public SqlConnection acquireReader() {
+        return driver.acquireReader();
+      }
+
+      @Override
+      public void releaseReader(SqlConnection reader) {
+        driver.releaseReader(reader);
+      }
+
+      @Override
+      public void close() {
+        driver.close();
+      }
+    };
+  }
+
+  @Test
+  void disposingAPullInTheBackgroundStopsItsRetries() throws Exception {
+    start(EMPTY_PULL);
+    tandem.setForeground(false);
+    int before = server.getRequestCount();
+
+    Disposable waiting = tandem.pull().subscribe(() -> {}, e -> {});
+    scheduler.triggerActions(); // Answered 503: retried while someone waits.
+    advance(30);
+    assertEquals(before + 2, server.getRequestCount());
+
+    waiting.dispose();
+    advance(10 * 60_000);
+    assertEquals(before + 2, server.getRequestCount(), "nobody waits: no more retries");
+  }
+
+  @Test
+  void blockingFormsReturnFalseOnTimeoutAndThrowWhenThereIsNoServer() throws Exception {
+    start(EMPTY_PULL);
+    tandem.mutate("increment", new Increment("a", 1));
+    assertFalse(tandem.flush(0, TimeUnit.MILLISECONDS), "nothing has run on the test scheduler");
+    assertFalse(tandem.pull(0, TimeUnit.MILLISECONDS));
+    tandem.close();
+
+    try (Tandem local =
+        ChatMutators.register(Tandem.builder())
+            .databaseFile(new File(directory.toFile(), "local.db"))
+            .build()) {
+      assertThrows(SyncStoppedException.class, () -> local.flush(1, TimeUnit.SECONDS));
+      assertThrows(SyncStoppedException.class, () -> local.pull(1, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void aStatusSubscriberMayBlockOnFlushWithoutDeadlockingSync() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem = builder().scheduler(Schedulers.io()).build();
+    tandem
+        .status()
+        .filter(s -> s.lastSyncMillis() > 0)
+        .timeout(10, TimeUnit.SECONDS)
+        .blockingFirst();
+    enqueuePush("{}");
+    enqueue(pullResponse(2, "{\"" + tandem.clientID() + "\":1}"));
+
+    CompletableFuture<Boolean> flushed = new CompletableFuture<>();
+    tandem
+        .status()
+        .filter(s -> s.pendingCount() == 1)
+        .take(1)
+        .subscribe(s -> flushed.complete(tandem.flush(10, TimeUnit.SECONDS)));
+    tandem.mutate("increment", new Increment("a", 1)); // Emits on this thread, which then waits.
+
+    assertTrue(flushed.get(20, TimeUnit.SECONDS), "the flush completed within its timeout");
+    RecordedRequest first = takeRequest();
+    assertTrue(first.getUrl().encodedPath().endsWith("/pull"));
+  }
+}
