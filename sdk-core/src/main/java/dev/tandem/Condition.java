@@ -49,7 +49,8 @@ public final class Condition {
   }
 
   /**
-   * {@code column op value}; {@code op} is one of = != < <= > >= LIKE (or IN with a collection).
+   * {@code column op value}; {@code op} is one of {@code = != < <= > >= LIKE} (or IN with a
+   * collection).
    */
   public static Condition cmp(String column, String op, Object value) {
     if (column == null) throw new NullPointerException("column == null");
@@ -113,7 +114,7 @@ public final class Condition {
     return column;
   }
 
-  /** For {@link Kind#COMPARE}: one of = != < <= > >= LIKE; otherwise null. */
+  /** For {@link Kind#COMPARE}: one of {@code = != < <= > >= LIKE}; otherwise null. */
   public String operator() {
     return operator;
   }
