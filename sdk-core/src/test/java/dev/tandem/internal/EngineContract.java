@@ -1,0 +1,204 @@
+package dev.tandem.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import dev.tandem.Column;
+import dev.tandem.MutationException;
+import dev.tandem.Query;
+import dev.tandem.Row;
+import dev.tandem.ScanOptions;
+import dev.tandem.Schema;
+import dev.tandem.Table;
+import dev.tandem.internal.db.SqlDriver;
+import dev.tandem.internal.mutation.Mutators;
+import dev.tandem.internal.rebase.PullApplier;
+import dev.tandem.internal.store.KeySet;
+import dev.tandem.protocol.Cookie;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import okio.Buffer;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The engine's behaviour over a {@link SqlDriver}: mutations, the write ritual, pull apply and
+ * rebase, typed tables and table queries, as one suite for every driver (SQLDelight runs its engine
+ * tests per driver): the JDBC driver in sdk-core, Android's under Robolectric in sdk-android. JUnit
+ * 4 so that both can run it.
+ */
+public abstract class EngineContract {
+  @Rule public final TemporaryFolder folder = new TemporaryFolder();
+
+  private SqlDriver driver;
+  private Engine engine;
+  private final List<KeySet> commits = new ArrayList<>();
+
+  /** Opens (creating if needed) the database in {@code file}. */
+  protected abstract SqlDriver open(File file);
+
+  static Schema schema() {
+    return Schema.builder()
+        .version(1)
+        .table(
+            Table.named("task")
+                .columns(Column.string("id"), Column.string("title"), Column.number("rank"))
+                .primaryKey("id"))
+        .build();
+  }
+
+  @Before
+  public void openEngine() {
+    driver = open(new File(folder.getRoot(), "engine.db"));
+    Mutators.Builder mutators = new Mutators.Builder();
+    mutators.add("put", String.class, (tx, key) -> tx.put(key, "optimistic"));
+    mutators.add(
+        "addTask",
+        String.class,
+        (tx, id) -> {
+          Map<String, Object> row = new java.util.LinkedHashMap<>();
+          row.put("id", id);
+          row.put("title", "mine");
+          row.put("rank", 1.0);
+          tx.table("task").insert(row);
+        });
+    mutators.add(
+        "failAfterWrite",
+        String.class,
+        (tx, key) -> {
+          tx.put(key, "half");
+          throw new IllegalStateException("refused");
+        });
+    mutators.add(
+        "onlyIfAbsent",
+        String.class,
+        (tx, key) -> {
+          if (tx.has(key)) throw new IllegalStateException(key + " exists");
+          tx.put(key, "first");
+        });
+    engine = Engine.open(driver, schema(), mutators);
+    engine.store.setListener(commits::add);
+  }
+
+  @After
+  public void closeEngine() {
+    engine.store.close();
+  }
+
+  private PullApplier.Outcome pull(Cookie base, int cookie, String lastMutationIDs, String ops)
+      throws Exception {
+    String json =
+        "{\"cookie\":"
+            + cookie
+            + ",\"lastMutationIDChanges\":"
+            + lastMutationIDs
+            + ",\"patch\":["
+            + ops
+            + "]}";
+    return engine.applier.apply(new Buffer().writeUtf8(json), base);
+  }
+
+  private String json(String key) throws Exception {
+    return engine.read(tx -> tx.getJson(key), null);
+  }
+
+  @Test
+  public void aMutationWritesAndQueuesInOneCommitAndTellsTheListener() throws Exception {
+    assertEquals(1, engine.mutate("put", "a", 0));
+    assertEquals(2, engine.mutate("put", "b", 0));
+
+    assertEquals("\"optimistic\"", json("a"));
+    assertEquals(2, engine.pendingCount());
+    assertEquals(2, commits.size());
+    assertTrue(commits.get(0).intersects(keys("a")));
+  }
+
+  @Test
+  public void aMutatorThatThrowsLeavesNothingAndKeepsItsID() throws Exception {
+    try {
+      engine.mutate("failAfterWrite", "x", 0);
+      fail();
+    } catch (MutationException expected) {
+      assertTrue(expected.getMessage().contains("'failAfterWrite'"));
+    }
+    assertNull(json("x"));
+    assertEquals(0, engine.pendingCount());
+    assertTrue(commits.isEmpty());
+    assertEquals(1, engine.mutate("put", "y", 0));
+  }
+
+  @Test
+  public void aPullRevertsPatchesDropsConfirmedAndReplaysTheRest() throws Exception {
+    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"a\",\"value\":1}");
+    engine.mutate("put", "a", 0);
+    engine.mutate("put", "b", 0);
+
+    PullApplier.Outcome outcome =
+        pull(
+            Cookie.of(1),
+            2,
+            "{\"" + engine.clientID + "\":1}",
+            "{\"op\":\"put\",\"key\":\"a\",\"value\":10}");
+
+    assertEquals(PullApplier.Outcome.Kind.APPLIED, outcome.kind);
+    assertEquals("10", json("a"));
+    assertEquals("\"optimistic\"", json("b"));
+    assertEquals(1, engine.pendingCount());
+    assertEquals(Cookie.of(2), engine.cookie());
+  }
+
+  @Test
+  public void aReplayThatNowThrowsHasNoEffectAndStaysPending() throws Exception {
+    engine.mutate("onlyIfAbsent", "k", 0);
+    // The server says k exists (someone else made it): the replay throws in its savepoint.
+    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"k\",\"value\":\"theirs\"}");
+
+    assertEquals("\"theirs\"", json("k"));
+    assertEquals(1, engine.pendingCount());
+  }
+
+  @Test
+  public void aRejectedResponseRollsBackEverything() throws Exception {
+    pull(Cookie.NULL, 5, "{}", "{\"op\":\"put\",\"key\":\"a\",\"value\":1}");
+    engine.mutate("put", "mine", 0);
+
+    PullApplier.Outcome outcome =
+        pull(
+            Cookie.of(5), 4, "{}", "{\"op\":\"clear\"},{\"op\":\"put\",\"key\":\"z\",\"value\":2}");
+
+    assertEquals(PullApplier.Outcome.Kind.REJECTED, outcome.kind);
+    assertEquals("1", json("a"));
+    assertNull(json("z"));
+    assertEquals("\"optimistic\"", json("mine"));
+    assertEquals(Cookie.of(5), engine.cookie());
+  }
+
+  @Test
+  public void typedRowsFromPullsAndMutationsAreQueried() throws Exception {
+    pull(
+        Cookie.NULL,
+        1,
+        "{}",
+        "{\"op\":\"put\",\"key\":\"task/t1\",\"value\":{\"id\":\"t1\",\"title\":\"theirs\",\"rank\":2}}");
+    engine.mutate("addTask", "t0", 0);
+
+    List<Row> rows = engine.read(tx -> tx.query(Query.from("task").orderBy("rank")), null);
+    assertEquals(2, rows.size());
+    assertEquals("t0", rows.get(0).getString("id"));
+    assertEquals("theirs", rows.get(1).getString("title"));
+    assertEquals(2, (int) engine.read(tx -> tx.scan(ScanOptions.prefix("task/")).size(), null));
+  }
+
+  private static KeySet keys(String... keys) {
+    KeySet set = new KeySet();
+    for (String key : keys) set.addKey(key);
+    return set;
+  }
+}
