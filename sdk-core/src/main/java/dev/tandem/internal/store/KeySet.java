@@ -15,8 +15,29 @@ public final class KeySet {
   private static final int MAX_KEYS = 10_000;
 
   private final Set<String> keys = new HashSet<>();
-  private final List<String[]> ranges = new ArrayList<>();
+  private final List<Range> ranges = new ArrayList<>();
   private boolean all;
+
+  /** Keys in [from, to) in UTF-8 order; {@code to == null} is unbounded. */
+  private static final class Range {
+    final String from;
+    final String to;
+
+    Range(String from, String to) {
+      this.from = from;
+      this.to = to;
+    }
+
+    boolean contains(String key) {
+      return KeyOrder.compare(key, from) >= 0 && (to == null || KeyOrder.compare(key, to) < 0);
+    }
+
+    boolean overlaps(Range other) {
+      boolean startsBeforeOtherEnds = other.to == null || KeyOrder.compare(from, other.to) < 0;
+      boolean otherStartsBeforeEnd = to == null || KeyOrder.compare(other.from, to) < 0;
+      return startsBeforeOtherEnds && otherStartsBeforeEnd;
+    }
+  }
 
   public static KeySet everything() {
     KeySet set = new KeySet();
@@ -36,7 +57,7 @@ public final class KeySet {
   }
 
   public void addRange(String from, String to) {
-    if (!all) ranges.add(new String[] {from, to});
+    if (!all) ranges.add(new Range(from, to));
   }
 
   public void addAll() {
@@ -51,7 +72,7 @@ public final class KeySet {
       return;
     }
     for (String key : other.keys) addKey(key);
-    for (String[] range : other.ranges) addRange(range[0], range[1]);
+    for (Range range : other.ranges) addRange(range.from, range.to);
   }
 
   public boolean isEmpty() {
@@ -68,9 +89,9 @@ public final class KeySet {
     for (String key : keys) {
       if (changed.contains(key)) return true;
     }
-    for (String[] range : changed.ranges) {
-      for (String[] mine : ranges) {
-        if (overlap(range, mine)) return true;
+    for (Range range : changed.ranges) {
+      for (Range mine : ranges) {
+        if (range.overlaps(mine)) return true;
       }
     }
     return false;
@@ -78,19 +99,10 @@ public final class KeySet {
 
   private boolean contains(String key) {
     if (all || keys.contains(key)) return true;
-    for (String[] range : ranges) {
-      if (KeyOrder.compare(key, range[0]) >= 0
-          && (range[1] == null || KeyOrder.compare(key, range[1]) < 0)) {
-        return true;
-      }
+    for (Range range : ranges) {
+      if (range.contains(key)) return true;
     }
     return false;
-  }
-
-  private static boolean overlap(String[] a, String[] b) {
-    boolean aStartsBeforeBEnds = b[1] == null || KeyOrder.compare(a[0], b[1]) < 0;
-    boolean bStartsBeforeAEnds = a[1] == null || KeyOrder.compare(b[0], a[1]) < 0;
-    return aStartsBeforeBEnds && bStartsBeforeAEnds;
   }
 
   /**

@@ -120,13 +120,19 @@ public final class LocalStore {
   /** Rows in tandem_pending, kept here so a mutation does not count them. Guarded by lock. */
   private volatile long pendingCount;
 
-  private LocalStore(SqlDriver driver, ClientView view, JsonCodec codec, String[] identity) {
+  private LocalStore(
+      SqlDriver driver,
+      ClientView view,
+      JsonCodec codec,
+      String clientID,
+      String clientGroupID,
+      String profileID) {
     this.driver = driver;
     this.view = view;
     this.codec = codec;
-    this.clientID = identity[0];
-    this.clientGroupID = identity[1];
-    this.profileID = identity[2];
+    this.clientID = clientID;
+    this.clientGroupID = clientGroupID;
+    this.profileID = profileID;
   }
 
   /**
@@ -141,12 +147,14 @@ public final class LocalStore {
     db.begin();
     try {
       view.migrate(db);
-      String[] identity = {
-        identity(db, Meta.CLIENT_ID),
-        identity(db, Meta.CLIENT_GROUP_ID),
-        identity(db, Meta.PROFILE_ID)
-      };
-      LocalStore local = new LocalStore(driver, view, codec, identity);
+      LocalStore local =
+          new LocalStore(
+              driver,
+              view,
+              codec,
+              identity(db, Meta.CLIENT_ID),
+              identity(db, Meta.CLIENT_GROUP_ID),
+              identity(db, Meta.PROFILE_ID));
       local.lastMutationID = PendingQueue.lastMutationID(db, local.clientID);
       local.pendingCount = PendingQueue.count(db);
       db.commit();
