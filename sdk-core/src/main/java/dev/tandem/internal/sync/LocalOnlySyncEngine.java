@@ -1,17 +1,13 @@
 package dev.tandem.internal.sync;
 
-import dev.tandem.SyncStatus;
 import dev.tandem.SyncStoppedException;
-import dev.tandem.UpdateNeeded;
 import io.reactivex.rxjava3.core.Completable;
-import io.reactivex.rxjava3.core.Observable;
 
 /** A {@link SyncEngine} with no server: nothing to push or pull. */
-final class LocalOnlySyncEngine implements SyncEngine {
-  private final SyncState state;
+final class LocalOnlySyncEngine extends SyncEngine {
 
   LocalOnlySyncEngine(SyncState state) {
-    this.state = state;
+    super(state);
   }
 
   @Override
@@ -41,21 +37,6 @@ final class LocalOnlySyncEngine implements SyncEngine {
   @Override
   public void setForeground(boolean foreground) {
     state.setForeground(foreground);
-  }
-
-  @Override
-  public Observable<SyncStatus> status() {
-    return state.status().hide();
-  }
-
-  @Override
-  public Observable<UpdateNeeded> updateNeeded() {
-    return state.updateNeeded().hide();
-  }
-
-  @Override
-  public Observable<Boolean> clientStateNotFound() {
-    return state.clientStateNotFound().hide();
   }
 
   @Override

@@ -1,21 +1,17 @@
 package dev.tandem.internal.sync;
 
-import dev.tandem.SyncStatus;
 import dev.tandem.SyncStoppedException;
-import dev.tandem.UpdateNeeded;
 import dev.tandem.internal.Ids;
 import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.internal.store.LocalStore;
 import io.reactivex.rxjava3.core.Completable;
-import io.reactivex.rxjava3.core.Observable;
 
 /**
  * Syncs with a Replicache-protocol server: owns the push loop, the pull loop and the poke stream,
  * and wires them to one another (a pull tells the pusher what is still pending; a flush with
  * nothing left to push asks for a pull). A loop whose URL is not configured is absent.
  */
-public final class RealSyncEngine implements SyncEngine {
-  private final SyncState state;
+public final class RealSyncEngine extends SyncEngine {
   private final LocalStore local;
   private final SyncConfig config;
   private final Transport transport;
@@ -24,7 +20,7 @@ public final class RealSyncEngine implements SyncEngine {
   private final PokeStream pokes;
 
   public RealSyncEngine(SyncState state, LocalStore local, PullApplier applier, SyncConfig config) {
-    this.state = state;
+    super(state);
     this.local = local;
     this.config = config;
     this.transport =
@@ -141,21 +137,6 @@ public final class RealSyncEngine implements SyncEngine {
     }
     if (puller != null) puller.retryNow();
     connectPokes();
-  }
-
-  @Override
-  public Observable<SyncStatus> status() {
-    return state.status().hide();
-  }
-
-  @Override
-  public Observable<UpdateNeeded> updateNeeded() {
-    return state.updateNeeded().hide();
-  }
-
-  @Override
-  public Observable<Boolean> clientStateNotFound() {
-    return state.clientStateNotFound().hide();
   }
 
   @Override

@@ -9,35 +9,49 @@ import io.reactivex.rxjava3.core.Observable;
  * The sync side of a Tandem instance: the push, pull and poke loops and what they report. {@link
  * RealSyncEngine} talks to a server; {@link #localOnly} is the engine of an instance without one.
  */
-public interface SyncEngine {
+public abstract class SyncEngine {
+  final SyncState state;
+
+  SyncEngine(SyncState state) {
+    this.state = state;
+  }
+
   /** Starts the loops: a first pull, a push of what is pending, the poke stream. */
-  void start();
+  public abstract void start();
 
   /** A mutation was made and {@code pendingCount} are now pending: push soon, and show it. */
-  void mutated(long pendingCount);
+  public abstract void mutated(long pendingCount);
 
   /** Completes when the server has confirmed every mutation made before the call. */
-  Completable flush();
+  public abstract Completable flush();
 
   /** Completes after the next pull has been applied. */
-  Completable pull();
+  public abstract Completable pull();
 
-  void setNetworkAvailable(boolean available);
+  public abstract void setNetworkAvailable(boolean available);
 
-  void setForeground(boolean foreground);
+  public abstract void setForeground(boolean foreground);
 
   /** The status; emits the current value first. */
-  Observable<SyncStatus> status();
+  public final Observable<SyncStatus> status() {
+    return state.status().hide();
+  }
 
-  Observable<UpdateNeeded> updateNeeded();
+  /** Emits when the server refuses this client's versions; replays the last event. */
+  public final Observable<UpdateNeeded> updateNeeded() {
+    return state.updateNeeded().hide();
+  }
 
-  Observable<Boolean> clientStateNotFound();
+  /** Emits when the server lost this client group's state; replays the last event. */
+  public final Observable<Boolean> clientStateNotFound() {
+    return state.clientStateNotFound().hide();
+  }
 
   /** Stops every loop and fails every waiter; nothing is delivered to global error handlers. */
-  void close();
+  public abstract void close();
 
   /** The engine of an instance with no server: status shows pending counts, flush and pull fail. */
-  static SyncEngine localOnly(SyncState state) {
+  public static SyncEngine localOnly(SyncState state) {
     return new LocalOnlySyncEngine(state);
   }
 }
