@@ -19,10 +19,15 @@ import java.util.Set;
 public final class Column {
   /** The kind of value a column holds. */
   public enum Type {
+    /** A JSON string, read as {@code String}. */
     STRING,
+    /** A JSON number, read as {@code Double} (whole numbers too). */
     NUMBER,
+    /** A JSON boolean, read as {@code Boolean}. */
     BOOL,
+    /** Any JSON value, kept as JSON text and read as plain Java values. */
     JSON,
+    /** A JSON string out of a fixed set of values, read as {@code String}. */
     ENUMERATION
   }
 
@@ -53,14 +58,30 @@ public final class Column {
     return new Column(name, type, false, name, javaType, values);
   }
 
+  /**
+   * A column holding a JSON string, read as {@code String}. A synced value whose field holds
+   * another JSON type does not fit the table (see {@link SchemaViolationListener}).
+   *
+   * @throws NullPointerException if {@code name} is null.
+   */
   public static Column string(String name) {
     return of(name, Type.STRING, String.class, null);
   }
 
+  /**
+   * A column holding a JSON number, read as {@code Double}: {@code 4} reads as {@code 4.0}.
+   *
+   * @throws NullPointerException if {@code name} is null.
+   */
   public static Column number(String name) {
     return of(name, Type.NUMBER, Double.class, null);
   }
 
+  /**
+   * A column holding a JSON {@code true} or {@code false}, read as {@code Boolean}.
+   *
+   * @throws NullPointerException if {@code name} is null.
+   */
   public static Column bool(String name) {
     return of(name, Type.BOOL, Boolean.class, null);
   }
@@ -82,7 +103,11 @@ public final class Column {
     return of(name, Type.ENUMERATION, type, Collections.unmodifiableSet(names));
   }
 
-  /** One of {@code values}. */
+  /**
+   * One of {@code values}, a string.
+   *
+   * @throws IllegalArgumentException if {@code values} is empty.
+   */
   public static Column enumeration(String name, String... values) {
     if (values.length == 0)
       throw new IllegalArgumentException("enumeration '" + name + "' has no values");
@@ -104,14 +129,23 @@ public final class Column {
     return new Column(name, type, optional, field, javaType, values);
   }
 
+  /**
+   * The column's name, as queries, {@link Row}s and {@link TableWriter} rows use it. The JSON field
+   * may differ: see {@link #field()}.
+   */
   public String name() {
     return name;
   }
 
+  /** The kind of value this column holds. */
   public Type type() {
     return type;
   }
 
+  /**
+   * True if the column may be null or absent from the JSON value ({@link #optional()}); false if a
+   * synced value without it does not fit the table. Primary key columns cannot be optional.
+   */
   public boolean isOptional() {
     return optional;
   }

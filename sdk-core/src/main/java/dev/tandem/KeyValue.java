@@ -14,16 +14,24 @@ public final class KeyValue {
     this.codec = codec;
   }
 
+  /** The entry's key. */
   public String key() {
     return key;
   }
 
-  /** The value as a plain JSON value. */
+  /**
+   * The value as a plain JSON value: {@code Map<String, Object>}, {@code List<Object>}, {@code
+   * String}, {@code Double}, {@code Boolean}, or null. Parsed on each call.
+   */
   public Object value() {
     return codec.fromJson(json, Object.class);
   }
 
-  /** The value mapped to {@code type} through Moshi. */
+  /**
+   * The value mapped to {@code type} through Moshi.
+   *
+   * @throws IllegalArgumentException if the JSON does not map to {@code type}.
+   */
   public <T> T value(Class<T> type) {
     return codec.fromJson(json, type);
   }

@@ -15,10 +15,12 @@ public final class PendingMutation {
     this.argsJson = argsJson;
   }
 
+  /** The ID of the client that made the mutation. */
   public String clientID() {
     return clientID;
   }
 
+  /** The mutation's ID, as {@link Tandem#mutate} returned it: 1, 2, 3 … for its client. */
   public long id() {
     return id;
   }

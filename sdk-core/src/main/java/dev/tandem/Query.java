@@ -20,12 +20,22 @@ import java.util.List;
 public final class Query {
   /** Sort direction. SQLite sorts nulls first ascending and last descending. */
   public enum Direction {
+    /** Smallest first; nulls first. */
     ASC,
+    /** Largest first; nulls last. */
     DESC
   }
 
-  /** Refines the query of a relationship. */
+  /**
+   * Refines the query of a relationship: filters, order, a limit per parent row, and nested
+   * relationships.
+   */
   public interface Refinement {
+    /**
+     * Returns {@code query} with what this refinement adds. {@code query} stands for the
+     * relationship's rows: its {@link Query#table()} is empty, and a {@link #startAfter(Row)}
+     * cursor set on it is ignored.
+     */
     Query refine(Query query);
   }
 
@@ -65,7 +75,11 @@ public final class Query {
       return name;
     }
 
-    /** The query the related rows are read with (its table is the relationship's destination). */
+    /**
+     * The query refining the related rows: its conditions, order, limit and nested relationships
+     * apply. Its {@link Query#table()} is empty: the rows come from the relationship's destination
+     * table.
+     */
     public Query query() {
       return query;
     }
@@ -93,7 +107,12 @@ public final class Query {
     this.related = Collections.unmodifiableList(related);
   }
 
-  /** All rows of {@code table}, in primary key order unless {@link #orderBy} says otherwise. */
+  /**
+   * All rows of {@code table}, in key order unless {@link #orderBy} says otherwise. The table is
+   * checked against the schema when the query runs.
+   *
+   * @throws NullPointerException if {@code table} is null.
+   */
   public static Query from(String table) {
     if (table == null) throw new NullPointerException("table == null");
     return new Query(
@@ -105,39 +124,76 @@ public final class Query {
         new ArrayList<Related>());
   }
 
-  /** Keeps rows where {@code column op value}; several {@code where}s all apply. */
+  /**
+   * Keeps rows where {@code column op value}; several {@code where}s all apply. Same as {@code
+   * where(Condition.cmp(column, op, value))}.
+   *
+   * @throws IllegalArgumentException as {@link Condition#cmp} does.
+   */
   public Query where(String column, String op, Object value) {
     return where(Condition.cmp(column, op, value));
   }
 
+  /**
+   * Keeps rows for which {@code condition} holds; several {@code where}s all apply.
+   *
+   * <pre>{@code
+   * Query.from("issue").where(Condition.or(Condition.eq("open", true), Condition.isNull("closedAt")));
+   * }</pre>
+   */
   public Query where(Condition condition) {
     List<Condition> all = new ArrayList<>(conditions);
     all.add(condition);
     return new Query(table, all, order, limit, startAfter, related);
   }
 
+  /**
+   * Sorts by {@code column}, ascending, after any earlier {@code orderBy} terms. Rows that tie on
+   * every term sort by key, so the order is total (which {@link #startAfter(Row)} relies on).
+   */
   public Query orderBy(String column) {
     return orderBy(column, Direction.ASC);
   }
 
+  /**
+   * Sorts by {@code column} in {@code direction}, after any earlier {@code orderBy} terms. Rows
+   * that tie on every term sort by key, ascending.
+   */
   public Query orderBy(String column, Direction direction) {
     List<Order> all = new ArrayList<>(order);
     all.add(new Order(column, direction));
     return new Query(table, conditions, all, limit, startAfter, related);
   }
 
+  /**
+   * Returns at most {@code limit} rows; 0 returns none. In a relationship's {@link Refinement} it
+   * applies to each parent row's related rows.
+   *
+   * @throws IllegalArgumentException if {@code limit} is negative.
+   */
   public Query limit(int limit) {
     if (limit < 0) throw new IllegalArgumentException("limit < 0: " + limit);
     return new Query(table, conditions, order, limit, startAfter, related);
   }
 
-  /** Starts after {@code row} (a row this query returned) in this query's order: the next page. */
+  /**
+   * Starts after {@code row} (a row this query returned) in this query's order: the next page.
+   *
+   * <pre>{@code
+   * List<Row> next = tandem.query(page.startAfter(rows.get(rows.size() - 1)));
+   * }</pre>
+   *
+   * @throws NullPointerException if {@code row} is null.
+   */
   public Query startAfter(Row row) {
     if (row == null) throw new NullPointerException("row == null");
     return new Query(table, conditions, order, limit, row, related);
   }
 
-  /** Loads relationship {@code name} of each row. */
+  /**
+   * Loads relationship {@code name} of each row, for {@link Row#one} or {@link Row#many}. The name
+   * is checked against the schema when the query runs.
+   */
   public Query related(String name) {
     return related(name, q -> q);
   }

@@ -5,5 +5,11 @@ package dev.tandem;
  * must depend only on {@code tx}: it re-runs after commits that touch what it read.
  */
 public interface ReadQuery<T> {
+  /**
+   * Reads the result through {@code tx}, which is valid only during this call.
+   *
+   * @throws Exception to fail the read: {@link Tandem#query(ReadQuery)} rethrows it, and a live
+   *     query's {@code Flowable} fails with it.
+   */
   T query(ReadTransaction tx) throws Exception;
 }

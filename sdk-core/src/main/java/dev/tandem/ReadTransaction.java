@@ -20,11 +20,19 @@ public interface ReadTransaction {
   /** The value of {@code key} as compact JSON text, or null if absent. */
   String getJson(String key);
 
+  /**
+   * True if {@code key} has a value, a JSON {@code null} included (for which {@link #get(String)}
+   * returns null too).
+   */
   boolean has(String key);
 
+  /** True if the client view has no keys at all, rows of schema tables included. */
   boolean isEmpty();
 
-  /** Entries in UTF-8 byte order of their keys, as {@code options} selects them. */
+  /**
+   * Entries in UTF-8 byte order of their keys, as {@code options} selects them. Rows of schema
+   * tables are entries too, under their keys.
+   */
   List<KeyValue> scan(ScanOptions options);
 
   /**
@@ -35,7 +43,12 @@ public interface ReadTransaction {
    */
   List<Row> query(Query query);
 
-  /** Runs {@code query} and maps each row, relationships included, to {@code type}. */
+  /**
+   * Runs {@code query} and maps each row, relationships included, to {@code type}.
+   *
+   * @throws IllegalArgumentException as {@link #query(Query)} does, or if a row does not map to
+   *     {@code type}; {@link IllegalStateException} if there is no schema.
+   */
   <T> List<T> query(Query query, Class<T> type);
 
   /** The ID of the client this instance is. */

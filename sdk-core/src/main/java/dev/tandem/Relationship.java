@@ -33,14 +33,20 @@ public final class Relationship {
       this.destFields = Collections.unmodifiableList(new ArrayList<>(destFields));
     }
 
+    /**
+     * Columns of the table this hop starts from (the relationship's table, or the junction table
+     * for a second hop). Unmodifiable.
+     */
     public List<String> sourceFields() {
       return sourceFields;
     }
 
+    /** The table this hop leads to, by its schema name. */
     public String destTable() {
       return destTable;
     }
 
+    /** Columns of {@link #destTable()} matched with {@link #sourceFields()}, pairwise. */
     public List<String> destFields() {
       return destFields;
     }
@@ -56,10 +62,19 @@ public final class Relationship {
     this.hops = Collections.unmodifiableList(hops);
   }
 
+  /**
+   * A relationship that loads a single row, or null when no row matches; when several match, the
+   * first in the related query's order (key order unless its refinement orders it). Add its hops
+   * next.
+   */
   public static Relationship one(String name) {
     return new Relationship(name, false, new ArrayList<Hop>());
   }
 
+  /**
+   * A relationship that loads a list of rows, empty when none matches, in key order unless the
+   * related query's refinement orders it. Add its hops next.
+   */
   public static Relationship many(String name) {
     return new Relationship(name, true, new ArrayList<Hop>());
   }
@@ -69,29 +84,52 @@ public final class Relationship {
     return Arrays.asList(names);
   }
 
+  /**
+   * Adds a hop to the rows of {@code destTable} whose {@code destField} equals this side's {@code
+   * sourceField}; a null source value matches nothing. {@link Schema.Builder#build()} checks that
+   * the tables and columns exist, and allows at most two hops.
+   */
   public Relationship hop(String sourceField, String destTable, String destField) {
     return hop(fields(sourceField), destTable, fields(destField));
   }
 
+  /**
+   * Adds a hop matching several fields (a compound key), pairwise in order; the lists are copied. A
+   * row with a null source value matches nothing.
+   *
+   * <pre>{@code
+   * Relationship.one("owner").hop(fields("orgID", "userID"), "user", fields("orgID", "id"));
+   * }</pre>
+   */
   public Relationship hop(List<String> sourceFields, String destTable, List<String> destFields) {
     List<Hop> next = new ArrayList<>(hops);
     next.add(new Hop(sourceFields, destTable, destFields));
     return new Relationship(name, many, next);
   }
 
+  /**
+   * The name that {@link Query#related(String)} loads it by and {@link Row#one}/{@link Row#many}
+   * give it under.
+   */
   public String name() {
     return name;
   }
 
+  /** True for {@link #many}, false for {@link #one}. */
   public boolean isMany() {
     return many;
   }
 
+  /** The hops, first first. Unmodifiable. */
   public List<Hop> hops() {
     return hops;
   }
 
-  /** The table the relationship ends at. */
+  /**
+   * The table the relationship ends at: the last hop's.
+   *
+   * @throws IndexOutOfBoundsException if it has no hops.
+   */
   public String destTable() {
     return hops.get(hops.size() - 1).destTable;
   }

@@ -34,30 +34,55 @@ public final class Row {
     loading.put(name, rowOrRows);
   }
 
-  /** The value of {@code column}, or null. */
+  /**
+   * The value of {@code column}, or null (also for a name that is not a column of the row's table).
+   */
   public Object get(String column) {
     return values.get(column);
   }
 
+  /**
+   * The value of a string or enumeration column, or null.
+   *
+   * @throws ClassCastException if the column holds another type.
+   */
   public String getString(String column) {
     return (String) values.get(column);
   }
 
+  /**
+   * The value of a number column, or null.
+   *
+   * @throws ClassCastException if the column holds another type.
+   */
   public Double getNumber(String column) {
     return (Double) values.get(column);
   }
 
+  /**
+   * The value of a bool column, or null.
+   *
+   * @throws ClassCastException if the column holds another type.
+   */
   public Boolean getBool(String column) {
     return (Boolean) values.get(column);
   }
 
-  /** The row of a {@code one} relationship, or null. */
+  /**
+   * The row of a {@code one} relationship, or null.
+   *
+   * @throws IllegalArgumentException if the query did not load {@code relationship}.
+   */
   public Row one(String relationship) {
     requireLoaded(relationship);
     return (Row) related.get(relationship);
   }
 
-  /** The rows of a {@code many} relationship. */
+  /**
+   * The rows of a {@code many} relationship. Unmodifiable.
+   *
+   * @throws IllegalArgumentException if the query did not load {@code relationship}.
+   */
   @SuppressWarnings("unchecked")
   public List<Row> many(String relationship) {
     requireLoaded(relationship);
@@ -97,7 +122,11 @@ public final class Row {
     return map;
   }
 
-  /** This row, its relationships included, mapped to {@code type} through Moshi. */
+  /**
+   * This row, its relationships included, mapped to {@code type} through Moshi.
+   *
+   * @throws IllegalArgumentException if it does not map to {@code type}.
+   */
   public <T> T as(Class<T> type) {
     return codec.fromJsonValue(toMap(), type);
   }

@@ -34,21 +34,33 @@ public final class ScanOptions {
     return new ScanOptions(prefix, null, false, Integer.MAX_VALUE);
   }
 
-  /** Starts at {@code key}, inclusive. */
+  /**
+   * Starts at {@code key}, inclusive. A key before the prefix is ignored: the scan starts at the
+   * prefix.
+   */
   public ScanOptions start(String key) {
     return new ScanOptions(prefix, key, false, limit);
   }
 
-  /** Starts after {@code key}. */
+  /**
+   * Starts after {@code key}, the last key of the previous page. A key before the prefix is
+   * ignored: the scan starts at the prefix.
+   */
   public ScanOptions startAfter(String key) {
     return new ScanOptions(prefix, key, true, limit);
   }
 
+  /**
+   * Returns at most {@code limit} entries; 0 returns none. Default: no limit.
+   *
+   * @throws IllegalArgumentException if {@code limit} is negative.
+   */
   public ScanOptions limit(int limit) {
     if (limit < 0) throw new IllegalArgumentException("limit < 0: " + limit);
     return new ScanOptions(prefix, start, exclusive, limit);
   }
 
+  /** The prefix of the keys returned; empty for every key. */
   public String prefix() {
     return prefix;
   }
@@ -58,10 +70,12 @@ public final class ScanOptions {
     return start;
   }
 
+  /** True if the scan starts after {@link #start()}, false if at it. */
   public boolean startExclusive() {
     return exclusive;
   }
 
+  /** The maximum number of entries; {@link Integer#MAX_VALUE} for no limit. */
   public int limit() {
     return limit;
   }

@@ -42,14 +42,20 @@ public final class Schema {
     this.tables = Collections.unmodifiableMap(tables);
   }
 
+  /** A builder of a schema with version 0 and no tables. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * The schema's version, sent as {@code schemaVersion} unless {@link Tandem.Builder#schemaVersion}
+   * says otherwise.
+   */
   public int version() {
     return version;
   }
 
+  /** The tables, in the order they were added. Unmodifiable. */
   public Collection<Table> tables() {
     return tables.values();
   }
@@ -59,19 +65,31 @@ public final class Schema {
     return tables.get(name);
   }
 
-  /** Collects tables, then validates them all at once. */
+  /** Collects tables, then validates them all at once. Not thread-safe. */
   public static final class Builder {
     private int version;
     private final Map<String, Table> tables = new LinkedHashMap<>();
 
     private Builder() {}
 
+    /**
+     * Sets the version; default 0. A server that does not support it answers that this client needs
+     * an update ({@link Tandem#updateNeeded()}).
+     *
+     * @throws IllegalArgumentException if {@code version} is negative.
+     */
     public Builder version(int version) {
       if (version < 0) throw new IllegalArgumentException("schema version < 0: " + version);
       this.version = version;
       return this;
     }
 
+    /**
+     * Adds {@code table}. The rest of its validation waits for {@link #build()}, so tables may name
+     * each other in any order.
+     *
+     * @throws IllegalArgumentException if a table of the same name was added.
+     */
     public Builder table(Table table) {
       if (tables.containsKey(table.name())) {
         throw new IllegalArgumentException("table '" + table.name() + "' is defined twice");
@@ -81,6 +99,8 @@ public final class Schema {
     }
 
     /**
+     * Validates the tables and returns the schema.
+     *
      * @throws IllegalArgumentException naming the first problem: an unsafe or duplicate name, a
      *     missing primary key, or a key or relationship naming a column or table that does not
      *     exist.

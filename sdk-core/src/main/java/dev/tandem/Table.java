@@ -35,6 +35,12 @@ public final class Table {
     this.relationships = Collections.unmodifiableList(relationships);
   }
 
+  /**
+   * A table called {@code name} whose rows sync under keys {@code <name>/…} (unless {@link #from}
+   * says otherwise), with no columns, key or relationships yet.
+   *
+   * @throws NullPointerException if {@code name} is null.
+   */
   public static Table named(String name) {
     if (name == null) throw new NullPointerException("table name == null");
     return new Table(
@@ -53,22 +59,29 @@ public final class Table {
     return new Table(name, serverName, columns, primaryKey, relationships);
   }
 
+  /** Adds columns, after those added before. */
   public Table columns(Column... more) {
     List<Column> all = new ArrayList<>(columns);
     all.addAll(Arrays.asList(more));
     return new Table(name, from, all, primaryKey, relationships);
   }
 
+  /**
+   * Sets the primary key, replacing any set before: required columns of this table, several for a
+   * compound key. A row's key is {@code <from>/<its key values joined by />}.
+   */
   public Table primaryKey(String... columnNames) {
     return new Table(name, from, columns, Arrays.asList(columnNames), relationships);
   }
 
+  /** Adds relationships from this table's rows, after those added before. */
   public Table relationships(Relationship... more) {
     List<Relationship> all = new ArrayList<>(relationships);
     all.addAll(Arrays.asList(more));
     return new Table(name, from, columns, primaryKey, all);
   }
 
+  /** The table's name in queries and in {@link WriteTransaction#table}. */
   public String name() {
     return name;
   }
@@ -78,14 +91,17 @@ public final class Table {
     return from;
   }
 
+  /** The columns, in the order added. Unmodifiable. */
   public List<Column> columns() {
     return columns;
   }
 
+  /** The names of the primary key columns, in order. Unmodifiable. */
   public List<String> primaryKey() {
     return primaryKey;
   }
 
+  /** The relationships, in the order added. Unmodifiable. */
   public List<Relationship> relationships() {
     return relationships;
   }

@@ -608,7 +608,8 @@ public final class Tandem implements Closeable {
     /**
      * Opens the database and starts syncing.
      *
-     * @throws IllegalStateException if another instance has the database file open.
+     * @throws IllegalStateException if no {@link #databaseFile} was set, or another instance has
+     *     the database file open.
      */
     public Tandem build() {
       if (databaseFile == null) throw new IllegalStateException("databaseFile is required");

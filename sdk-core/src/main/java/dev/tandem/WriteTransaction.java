@@ -8,7 +8,11 @@ package dev.tandem;
 public interface WriteTransaction extends ReadTransaction {
   /**
    * Sets {@code key} to {@code value}, serialized to JSON through Moshi (a {@code Map}, a {@code
-   * List}, a string, a number, a boolean, or an object of a class Moshi can write).
+   * List}, a string, a number, a boolean, or an object of a class Moshi can write). A key under a
+   * schema table's prefix becomes a row of that table if the value fits it (see {@link
+   * SchemaViolationListener}).
+   *
+   * @throws NullPointerException if {@code key} is null.
    */
   void put(String key, Object value);
 
@@ -21,6 +25,14 @@ public interface WriteTransaction extends ReadTransaction {
   /**
    * Writes rows of schema table {@code name}, through the same optimistic path as {@link #put}:
    * each row becomes the key {@code <table>/<primary key values joined by />}.
+   *
+   * <pre>{@code
+   * tx.table("message").insert(message);
+   * tx.table("message").delete(Collections.singletonMap("id", id));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the schema has no table {@code name}, or there is no
+   *     schema.
    */
   TableWriter table(String name);
 
@@ -32,7 +44,9 @@ public interface WriteTransaction extends ReadTransaction {
 
   /** Why a mutator runs. */
   enum Reason {
+    /** The first run, on the thread that called {@link Tandem#mutate}. */
     INITIAL,
+    /** A replay on top of newer server state, before the server has confirmed the mutation. */
     REBASE
   }
 }
