@@ -9,7 +9,8 @@ package dev.tandem;
  * <p>Called after the transaction that stored the value commits, with no internal lock held, on the
  * thread that wrote it: the caller of {@link Tandem#mutate}, a sync thread for pulls and rebases,
  * the caller of {@link Tandem.Builder#build()} for an upgrade. Return quickly, and do not throw:
- * the exception reaches that caller after the commit.
+ * the write stands, and what the listener throws goes to RxJava's error handler ({@code
+ * RxJavaPlugins.onError}), as a failing subscriber's error does.
  *
  * <pre>{@code
  * Tandem.builder().onSchemaViolation((table, key, json, problem) ->

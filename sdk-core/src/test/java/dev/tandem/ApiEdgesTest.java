@@ -238,4 +238,37 @@ class ApiEdgesTest extends SyncFixture {
     RecordedRequest first = takeRequest();
     assertTrue(first.getUrl().encodedPath().endsWith("/pull"));
   }
+
+  @Test
+  void aThrowingViolationListenerDoesNotUndoTheMutationOrSilenceLiveQueries() throws Exception {
+    List<Throwable> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.reactivex.rxjava3.plugins.RxJavaPlugins.setErrorHandler(handled::add);
+    try {
+      enqueue(EMPTY_PULL);
+      tandem =
+          builder()
+              .schema(
+                  Schema.builder()
+                      .version(3)
+                      .table(Table.named("task").columns(Column.string("id")).primaryKey("id"))
+                      .build())
+              .mutator("putRaw", String.class, (tx, key) -> tx.put(key, "not an object"))
+              .onSchemaViolation(
+                  (table, key, json, problem) -> {
+                    throw new IllegalStateException("listener bug");
+                  })
+              .build();
+      List<Boolean> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      tandem.watch(tx -> tx.has("task/x")).subscribe(seen::add);
+
+      assertEquals(1, tandem.mutate("putRaw", "task/x"));
+
+      assertEquals(java.util.Arrays.asList(false, true), seen, "the live query heard the commit");
+      assertEquals(1, tandem.pendingMutations().size());
+      assertEquals(1, handled.size());
+      assertEquals("listener bug", handled.get(0).getMessage());
+    } finally {
+      io.reactivex.rxjava3.plugins.RxJavaPlugins.setErrorHandler(null);
+    }
+  }
 }

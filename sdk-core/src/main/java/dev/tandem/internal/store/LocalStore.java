@@ -5,6 +5,7 @@ import dev.tandem.SchemaViolationListener;
 import dev.tandem.internal.Ids;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.db.SqlDriver;
+import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -232,7 +233,13 @@ public final class LocalStore {
     } finally {
       lock.unlock();
     }
-    view.report(violations);
+    // After commit the write stands: the app's listener failing must not undo it or skip the
+    // commit listener; its error goes to RxJava's error handler, as a failing subscriber's does.
+    try {
+      view.report(violations);
+    } catch (RuntimeException e) {
+      RxJavaPlugins.onError(e);
+    }
     if (!write.changes.isEmpty()) listener.committed(write.changes);
     return result;
   }

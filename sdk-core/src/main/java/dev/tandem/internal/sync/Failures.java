@@ -14,10 +14,7 @@ final class Failures {
   /** A non-200 answer to {@code what} ("push", "pull"), with an excerpt of its body. */
   static SyncError http(String what, Response response) {
     int code = response.code();
-    SyncError.Kind kind =
-        code == 401
-            ? SyncError.Kind.AUTH
-            : code == 413 ? SyncError.Kind.MUTATION_TOO_LARGE : SyncError.Kind.HTTP;
+    SyncError.Kind kind = code == 401 ? SyncError.Kind.AUTH : SyncError.Kind.HTTP;
     return new SyncError(kind, code, what + " answered HTTP " + code, excerpt(response.body()));
   }
 

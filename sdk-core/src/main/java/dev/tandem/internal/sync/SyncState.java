@@ -19,8 +19,9 @@ import java.util.List;
  * What the push and pull loops share: the status stream, whether syncing has stopped and why, and
  * the callers waiting for {@code flush()} and {@code pull()}. Thread-safe. Nothing is delivered
  * while its monitor is held: a status change is queued under the monitor and emitted by one thread
- * at a time outside it (RxJava's emitter loop), so a subscriber may call back into Tandem, even
- * block on a {@code flush()}, without deadlocking the sync threads.
+ * at a time outside it (RxJava's emitter loop), so a subscriber may call back into Tandem without
+ * deadlocking. (Without a result scheduler a subscriber may run on a sync loop's worker: blocking
+ * there holds up that loop.)
  */
 public final class SyncState {
   private final LocalStore local;
