@@ -2,16 +2,16 @@ package dev.tandem;
 
 import com.squareup.moshi.Moshi;
 import dev.tandem.internal.Internal;
+import dev.tandem.internal.app.BoundMutators;
+import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.DatabaseLock;
 import dev.tandem.internal.db.JdbcSqlDriver;
 import dev.tandem.internal.db.SqlDriver;
 import dev.tandem.internal.db.SqlDriverFactory;
 import dev.tandem.internal.mutation.Mutations;
-import dev.tandem.internal.mutation.Mutators;
 import dev.tandem.internal.mutation.RealReadTransaction;
 import dev.tandem.internal.query.LiveQueries;
 import dev.tandem.internal.rebase.PullApplier;
-import dev.tandem.internal.store.JsonCodec;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
@@ -30,7 +30,6 @@ import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
@@ -67,25 +66,6 @@ public final class Tandem implements Closeable {
           public void attach(Builder builder, Internal.Attachment attachment) {
             builder.attachments.add(attachment);
           }
-
-          @Override
-          public KeyValue keyValue(String key, String json, JsonCodec codec) {
-            return new KeyValue(key, json, codec);
-          }
-
-          @Override
-          public Row row(
-              String key,
-              Map<String, Object> values,
-              Map<String, Object> related,
-              JsonCodec codec) {
-            return new Row(key, values, related, codec);
-          }
-
-          @Override
-          public void setRelated(Row row, String name, Object rowOrRows) {
-            row.setRelated(name, rowOrRows);
-          }
         });
   }
 
@@ -105,7 +85,10 @@ public final class Tandem implements Closeable {
     this.scheduler = builder.scheduler;
     this.resultScheduler = builder.resultScheduler;
     this.mutations =
-        new Mutations(local, builder.mutators.build(builder.moshi), builder.maxMutationBytes);
+        new Mutations(
+            local,
+            BoundMutators.bind(builder.mutators.build(), builder.moshi),
+            builder.maxMutationBytes);
     this.live =
         new LiveQueries(
             new LiveQueries.Reader() {
@@ -396,7 +379,7 @@ public final class Tandem implements Closeable {
     private AuthProvider auth = AuthProvider.of("");
     private OkHttpClient httpClient;
     private Moshi moshi = new Moshi.Builder().build();
-    private final Mutators.Builder mutators = new Mutators.Builder();
+    private final Mutators.Builder mutators = Mutators.builder();
     private Scheduler scheduler = Schedulers.io();
     private Scheduler queryScheduler = Schedulers.io();
     private Scheduler resultScheduler;
@@ -510,6 +493,17 @@ public final class Tandem implements Closeable {
      */
     public <A> Builder mutator(String name, Class<A> argsType, Mutator<A> mutator) {
       mutators.add(name, argsType, mutator);
+      return this;
+    }
+
+    /**
+     * Registers every mutator of an app's shared definition (the same {@link Mutators} the Tandem
+     * server runs).
+     *
+     * @throws IllegalArgumentException if one of its names is already registered.
+     */
+    public Builder mutators(Mutators mutators) {
+      this.mutators.addAll(mutators);
       return this;
     }
 

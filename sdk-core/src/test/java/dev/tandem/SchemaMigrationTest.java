@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.squareup.moshi.Moshi;
 import dev.tandem.internal.Engine;
 import dev.tandem.internal.db.JdbcSqlDriver;
-import dev.tandem.internal.mutation.Mutators;
 import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.protocol.Cookie;
 import java.io.File;
@@ -47,7 +46,7 @@ class SchemaMigrationTest {
   void aNewerSchemaFillsNewColumnsAndTablesFromWhatWasSynced() throws Exception {
     File file = new File(directory.toFile(), "app.db");
     JdbcSqlDriver first = new JdbcSqlDriver(file, false);
-    Engine local = open(first, v1(), new Mutators.Builder());
+    Engine local = open(first, v1(), Mutators.builder());
     local.applier.apply(
         new Buffer()
             .writeUtf8(
@@ -59,7 +58,7 @@ class SchemaMigrationTest {
 
     JdbcSqlDriver second = new JdbcSqlDriver(file, false);
     try {
-      Engine upgraded = open(second, v2(), new Mutators.Builder());
+      Engine upgraded = open(second, v2(), Mutators.builder());
       List<Row> tasks =
           upgraded.read(tx -> tx.query(Query.from("task").where("priority", "=", 2)), null);
       assertEquals("t1", tasks.get(0).getString("id"));
@@ -76,7 +75,7 @@ class SchemaMigrationTest {
     JdbcSqlDriver driver = new JdbcSqlDriver(new File(directory.toFile(), "rebase.db"), false);
     try {
       Moshi moshi = new Moshi.Builder().build();
-      Mutators.Builder mutators = new Mutators.Builder();
+      Mutators.Builder mutators = Mutators.builder();
       mutators.add(
           "rename",
           String.class,
@@ -121,7 +120,7 @@ class SchemaMigrationTest {
   void aKeyPutTwiceInOnePatchEndsWithTheLaterValue() throws Exception {
     JdbcSqlDriver driver = new JdbcSqlDriver(new File(directory.toFile(), "twice.db"), false);
     try {
-      Engine local = open(driver, v1(), new Mutators.Builder());
+      Engine local = open(driver, v1(), Mutators.builder());
       local.applier.apply(
           new Buffer()
               .writeUtf8(

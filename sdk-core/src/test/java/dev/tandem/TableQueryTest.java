@@ -9,9 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.squareup.moshi.Moshi;
 import dev.tandem.SchemaFixture.Insert;
 import dev.tandem.internal.Engine;
+import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.JdbcSqlDriver;
-import dev.tandem.internal.mutation.Mutators;
-import dev.tandem.internal.store.JsonCodec;
 import dev.tandem.protocol.Cookie;
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
@@ -371,7 +370,7 @@ class TableQueryTest {
           Engine.open(
               driver,
               SchemaFixture.schema(),
-              new Mutators.Builder(),
+              Mutators.builder(),
               (table, key, json, problem) -> violations.add(key + ": " + problem));
       local.applier.apply(
           new Buffer()

@@ -1,12 +1,8 @@
 package dev.tandem.internal;
 
-import dev.tandem.KeyValue;
-import dev.tandem.Row;
 import dev.tandem.Tandem;
 import dev.tandem.internal.db.SqlDriverFactory;
-import dev.tandem.internal.store.JsonCodec;
 import java.io.Closeable;
-import java.util.Map;
 
 /**
  * What the engine reaches in the public package beyond the API, and the hooks that Tandem's
@@ -44,14 +40,4 @@ public abstract class Internal {
 
   /** Attaches {@code attachment} to the instance {@code builder} builds. */
   public abstract void attach(Tandem.Builder builder, Attachment attachment);
-
-  /** A scan entry whose value {@code codec} maps on demand. */
-  public abstract KeyValue keyValue(String key, String json, JsonCodec codec);
-
-  /** A query result row; {@code related} stays writable through {@link #setRelated}. */
-  public abstract Row row(
-      String key, Map<String, Object> values, Map<String, Object> related, JsonCodec codec);
-
-  /** Sets a loaded relationship on {@code row}, while the query that made it runs. */
-  public abstract void setRelated(Row row, String name, Object rowOrRows);
 }

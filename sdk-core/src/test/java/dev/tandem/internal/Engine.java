@@ -1,15 +1,16 @@
 package dev.tandem.internal;
 
 import com.squareup.moshi.Moshi;
+import dev.tandem.Mutators;
 import dev.tandem.ReadQuery;
 import dev.tandem.Schema;
 import dev.tandem.SchemaViolationListener;
+import dev.tandem.internal.app.BoundMutators;
+import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.SqlDriver;
 import dev.tandem.internal.mutation.Mutations;
-import dev.tandem.internal.mutation.Mutators;
 import dev.tandem.internal.mutation.RealReadTransaction;
 import dev.tandem.internal.rebase.PullApplier;
-import dev.tandem.internal.store.JsonCodec;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.protocol.Cookie;
@@ -35,7 +36,8 @@ public final class Engine {
       SchemaViolationListener violations) {
     Moshi moshi = new Moshi.Builder().build();
     LocalStore store = LocalStore.open(driver, schema, new JsonCodec(moshi), violations);
-    return new Engine(store, new Mutations(store, mutators.build(moshi), 1 << 20));
+    return new Engine(
+        store, new Mutations(store, BoundMutators.bind(mutators.build(), moshi), 1 << 20));
   }
 
   public static Engine open(SqlDriver driver, Schema schema, Mutators.Builder mutators) {

@@ -7,13 +7,13 @@ import static org.junit.Assert.fail;
 
 import dev.tandem.Column;
 import dev.tandem.MutationException;
+import dev.tandem.Mutators;
 import dev.tandem.Query;
 import dev.tandem.Row;
 import dev.tandem.ScanOptions;
 import dev.tandem.Schema;
 import dev.tandem.Table;
 import dev.tandem.internal.db.SqlDriver;
-import dev.tandem.internal.mutation.Mutators;
 import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.protocol.Cookie;
@@ -57,7 +57,7 @@ public abstract class EngineContract {
   @Before
   public void openEngine() {
     driver = open(new File(folder.getRoot(), "engine.db"));
-    Mutators.Builder mutators = new Mutators.Builder();
+    Mutators.Builder mutators = Mutators.builder();
     mutators.add("put", String.class, (tx, key) -> tx.put(key, "optimistic"));
     mutators.add(
         "addTask",

@@ -2,6 +2,7 @@ package dev.tandem.internal.mutation;
 
 import dev.tandem.MutationException;
 import dev.tandem.WriteTransaction.Reason;
+import dev.tandem.internal.app.BoundMutators;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
 import dev.tandem.protocol.RawJson;
@@ -12,10 +13,10 @@ import dev.tandem.protocol.RawJson;
  */
 public final class Mutations {
   private final LocalStore local;
-  private final Mutators mutators;
+  private final BoundMutators mutators;
   private final long maxMutationBytes;
 
-  public Mutations(LocalStore local, Mutators mutators, long maxMutationBytes) {
+  public Mutations(LocalStore local, BoundMutators mutators, long maxMutationBytes) {
     this.local = local;
     this.mutators = mutators;
     this.maxMutationBytes = maxMutationBytes;

@@ -6,12 +6,12 @@ import dev.tandem.ReadQuery;
 import dev.tandem.ReadTransaction;
 import dev.tandem.Row;
 import dev.tandem.ScanOptions;
-import dev.tandem.internal.Internal;
+import dev.tandem.internal.app.ApiAccess;
+import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.query.QueryRunner;
 import dev.tandem.internal.store.ClientView;
 import dev.tandem.internal.store.Entry;
-import dev.tandem.internal.store.JsonCodec;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import java.util.List;
  * read for live queries.
  */
 public class RealReadTransaction implements ReadTransaction {
-  private static final Internal INTERNAL = Internal.get();
+  private static final ApiAccess INTERNAL = ApiAccess.get();
 
   final SqlConnection db;
   final ClientView data;

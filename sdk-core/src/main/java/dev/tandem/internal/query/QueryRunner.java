@@ -4,11 +4,11 @@ import dev.tandem.Condition;
 import dev.tandem.Query;
 import dev.tandem.Relationship;
 import dev.tandem.Row;
-import dev.tandem.internal.Internal;
+import dev.tandem.internal.app.ApiAccess;
+import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.db.SqlCursor;
 import dev.tandem.internal.store.ClientView;
-import dev.tandem.internal.store.JsonCodec;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.TypedTable;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import java.util.Map;
  * window functions); junction relationships join the junction table per row.
  */
 public final class QueryRunner {
-  private static final Internal INTERNAL = Internal.get();
+  private static final ApiAccess INTERNAL = ApiAccess.get();
 
   /** SQLite before 3.32 allows 999 parameters per statement. */
   private static final int MAX_PARAMETERS = 900;

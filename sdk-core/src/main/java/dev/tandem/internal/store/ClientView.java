@@ -3,6 +3,7 @@ package dev.tandem.internal.store;
 import dev.tandem.Schema;
 import dev.tandem.SchemaViolationListener;
 import dev.tandem.Table;
+import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.protocol.KeyOrder;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import dev.tandem.Column;
 import dev.tandem.Relationship;
 import dev.tandem.Schema;
 import dev.tandem.Table;
+import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.db.SqlCursor;
 import java.util.ArrayList;

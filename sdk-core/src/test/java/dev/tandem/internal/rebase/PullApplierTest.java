@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.squareup.moshi.Moshi;
+import dev.tandem.Mutators;
 import dev.tandem.ScanOptions;
 import dev.tandem.internal.Engine;
+import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.JdbcSqlDriver;
-import dev.tandem.internal.mutation.Mutators;
-import dev.tandem.internal.store.JsonCodec;
 import dev.tandem.protocol.Cookie;
 import java.io.File;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ class PullApplierTest {
   void open() {
     driver = new JdbcSqlDriver(new File(directory.toFile(), "apply.db"), false);
     Moshi moshi = new Moshi.Builder().build();
-    Mutators.Builder mutators = new Mutators.Builder();
+    Mutators.Builder mutators = Mutators.builder();
     mutators.add("put", String.class, (tx, key) -> tx.put(key, "optimistic"));
     JsonCodec codec = new JsonCodec(moshi);
     local = Engine.open(driver, null, mutators);

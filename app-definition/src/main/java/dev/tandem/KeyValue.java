@@ -1,6 +1,6 @@
 package dev.tandem;
 
-import dev.tandem.internal.store.JsonCodec;
+import dev.tandem.internal.app.JsonCodec;
 
 /** One entry of a {@link ReadTransaction#scan}. Immutable. */
 public final class KeyValue {

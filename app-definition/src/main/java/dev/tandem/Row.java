@@ -1,6 +1,9 @@
 package dev.tandem;
 
-import dev.tandem.internal.store.JsonCodec;
+import com.squareup.moshi.Moshi;
+import dev.tandem.internal.app.ApiAccess;
+import dev.tandem.internal.app.BoundMutators;
+import dev.tandem.internal.app.JsonCodec;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +15,35 @@ import java.util.Map;
  * rows. Immutable.
  */
 public final class Row {
+  static {
+    ApiAccess.install(
+        new ApiAccess() {
+          @Override
+          public KeyValue keyValue(String key, String json, JsonCodec codec) {
+            return new KeyValue(key, json, codec);
+          }
+
+          @Override
+          public Row row(
+              String key,
+              Map<String, Object> values,
+              Map<String, Object> related,
+              JsonCodec codec) {
+            return new Row(key, values, related, codec);
+          }
+
+          @Override
+          public void setRelated(Row row, String name, Object rowOrRows) {
+            row.setRelated(name, rowOrRows);
+          }
+
+          @Override
+          public BoundMutators bind(Mutators mutators, Moshi moshi) {
+            return Mutators.bind(mutators, moshi);
+          }
+        });
+  }
+
   private final String key;
   private final Map<String, Object> values;
   private final Map<String, Object> related;

@@ -60,7 +60,7 @@ public final class Column {
 
   /**
    * A column holding a JSON string, read as {@code String}. A synced value whose field holds
-   * another JSON type does not fit the table (see {@link SchemaViolationListener}).
+   * another JSON type does not fit the table (see {@code SchemaViolationListener}).
    *
    * @throws NullPointerException if {@code name} is null.
    */

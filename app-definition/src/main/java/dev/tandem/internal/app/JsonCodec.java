@@ -1,4 +1,4 @@
-package dev.tandem.internal.store;
+package dev.tandem.internal.app;
 
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonDataException;

@@ -48,7 +48,7 @@ public final class Schema {
   }
 
   /**
-   * The schema's version, sent as {@code schemaVersion} unless {@link Tandem.Builder#schemaVersion}
+   * The schema's version, sent as {@code schemaVersion} unless {@code Tandem.Builder.schemaVersion}
    * says otherwise.
    */
   public int version() {
@@ -74,7 +74,7 @@ public final class Schema {
 
     /**
      * Sets the version; default 0. A server that does not support it answers that this client needs
-     * an update ({@link Tandem#updateNeeded()}).
+     * an update ({@code Tandem.updateNeeded()}).
      *
      * @throws IllegalArgumentException if {@code version} is negative.
      */

@@ -9,7 +9,7 @@ public interface WriteTransaction extends ReadTransaction {
   /**
    * Sets {@code key} to {@code value}, serialized to JSON through Moshi (a {@code Map}, a {@code
    * List}, a string, a number, a boolean, or an object of a class Moshi can write). A key under a
-   * schema table's prefix becomes a row of that table if the value fits it (see {@link
+   * schema table's prefix becomes a row of that table if the value fits it (see {@code
    * SchemaViolationListener}).
    *
    * @throws NullPointerException if {@code key} is null.
@@ -44,7 +44,7 @@ public interface WriteTransaction extends ReadTransaction {
 
   /** Why a mutator runs. */
   enum Reason {
-    /** The first run, on the thread that called {@link Tandem#mutate}. */
+    /** The first run, on the thread that called {@code Tandem.mutate}. */
     INITIAL,
     /** A replay on top of newer server state, before the server has confirmed the mutation. */
     REBASE

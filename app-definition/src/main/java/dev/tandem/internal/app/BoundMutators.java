@@ -1,0 +1,116 @@
+package dev.tandem.internal.app;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.Moshi;
+import dev.tandem.Mutator;
+import dev.tandem.Mutators;
+import dev.tandem.WriteTransaction;
+import dev.tandem.protocol.RawJson;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An app's {@link Mutators} with their args adapters resolved through one side's Moshi: what the
+ * client's and the server's engines run. Immutable; thread-safe.
+ */
+public final class BoundMutators {
+  /** One mutator, bound to its adapter. */
+  public static final class Bound<A> {
+    private final String name;
+    private final Class<A> argsType;
+    private final Mutator<A> mutator;
+    private final JsonAdapter<A> adapter;
+
+    Bound(String name, Class<A> argsType, Mutator<A> mutator, Moshi moshi) {
+      this.name = name;
+      this.argsType = argsType;
+      this.mutator = mutator;
+      this.adapter = moshi.adapter(argsType).nullSafe();
+    }
+
+    RawJson encode(Object args) {
+      if (args == null && argsType != Void.class) {
+        throw new IllegalArgumentException(
+            "mutator '" + name + "' takes " + argsType.getName() + ", not null");
+      }
+      if (args != null && !argsType.isInstance(args)) {
+        throw new IllegalArgumentException(
+            "mutator '"
+                + name
+                + "' takes "
+                + argsType.getName()
+                + ", not "
+                + args.getClass().getName());
+      }
+      final A typed = argsType.cast(args);
+      // Moshi's writer only writes well-formed JSON: no need to parse it again.
+      return RawJson.build(writer -> adapter.toJson(writer, typed));
+    }
+
+    void run(WriteTransaction tx, RawJson args) throws Exception {
+      A decoded;
+      try {
+        decoded = adapter.fromJson(args.toString());
+      } catch (IOException | JsonDataException e) {
+        throw new IllegalArgumentException(
+            "cannot read " + argsType.getSimpleName() + " from " + args + ": " + e.getMessage(), e);
+      }
+      if (decoded == null && argsType != Void.class) {
+        throw new IllegalArgumentException(
+            "mutator '" + name + "' takes " + argsType.getSimpleName() + ", not null");
+      }
+      mutator.mutate(tx, decoded);
+    }
+  }
+
+  private final Map<String, Bound<?>> byName;
+
+  BoundMutators(Map<String, Bound<?>> byName) {
+    this.byName = byName;
+  }
+
+  /** Binds {@code mutators} to adapters from {@code moshi}. */
+  public static BoundMutators bind(Mutators mutators, Moshi moshi) {
+    return ApiAccess.get().bind(mutators, moshi);
+  }
+
+  /** Binds one mutator (for {@link Mutators}). */
+  public static <A> Bound<A> bound(
+      String name, Class<A> argsType, Mutator<A> mutator, Moshi moshi) {
+    return new Bound<>(name, argsType, mutator, moshi);
+  }
+
+  /** The bound mutators, by name (for {@link Mutators}). */
+  public static BoundMutators of(Map<String, Bound<?>> byName) {
+    return new BoundMutators(new LinkedHashMap<>(byName));
+  }
+
+  public boolean has(String name) {
+    return byName.containsKey(name);
+  }
+
+  /** The JSON of {@code args} for mutator {@code name}; fails fast on misuse. */
+  public RawJson encode(String name, Object args) {
+    return bound(name).encode(args);
+  }
+
+  /**
+   * Decodes {@code args} and runs mutator {@code name} on {@code tx}.
+   *
+   * @throws IllegalArgumentException if the mutator is unknown or the args do not decode.
+   * @throws Exception whatever the mutator throws.
+   */
+  public void run(String name, WriteTransaction tx, RawJson args) throws Exception {
+    bound(name).run(tx, args);
+  }
+
+  private Bound<?> bound(String name) {
+    Bound<?> bound = byName.get(name);
+    if (bound == null) {
+      throw new IllegalArgumentException("mutator '" + name + "' is not registered");
+    }
+    return bound;
+  }
+}
