@@ -36,6 +36,21 @@ public final class PendingMutation {
   }
 
   @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof PendingMutation)) return false;
+    PendingMutation other = (PendingMutation) o;
+    return clientID.equals(other.clientID)
+        && id == other.id
+        && name.equals(other.name)
+        && argsJson.equals(other.argsJson);
+  }
+
+  @Override
+  public int hashCode() {
+    return (clientID.hashCode() * 31 + (int) (id ^ (id >>> 32))) * 31 + name.hashCode();
+  }
+
+  @Override
   public String toString() {
     return name + "#" + id + " " + argsJson;
   }

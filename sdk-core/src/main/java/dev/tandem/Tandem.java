@@ -247,6 +247,21 @@ public final class Tandem implements Closeable {
     return clientStateNotFound().subscribe(listener::on);
   }
 
+  /**
+   * Mutations the server refused (a Tandem server extension; see {@link RefusedMutation}), each
+   * once, after the pull that reported it committed and removed its optimistic effect. Hot: a
+   * subscriber hears refusals from the moment it subscribes; to hear those of the first pull too,
+   * register {@link Builder#onMutationRefused} instead.
+   */
+  public Observable<RefusedMutation> refusedMutations() {
+    return deliver(sync.refusedMutations());
+  }
+
+  /** Listener form of {@link #refusedMutations()}; dispose the result to stop listening. */
+  public Disposable onMutationRefused(final Listener<RefusedMutation> listener) {
+    return refusedMutations().subscribe(listener::on);
+  }
+
   /** A callback for the listener forms of the event streams. */
   public interface Listener<T> {
     /** Called with each event; what it throws goes to RxJava's error handler. */
@@ -396,6 +411,7 @@ public final class Tandem implements Closeable {
     private Schema schema;
     private boolean networkAvailable = true;
     private SchemaViolationListener schemaViolations = (table, key, json, problem) -> {};
+    private Listener<RefusedMutation> refusedListener;
 
     private Builder() {}
 
@@ -416,6 +432,16 @@ public final class Tandem implements Closeable {
      */
     public Builder networkAvailable(boolean available) {
       this.networkAvailable = available;
+      return this;
+    }
+
+    /**
+     * Hears of every mutation the server refuses, from the first pull on (see {@link
+     * Tandem#refusedMutations()}); delivered on the result scheduler if one is set. What it throws
+     * goes to RxJava's error handler.
+     */
+    public Builder onMutationRefused(Listener<RefusedMutation> listener) {
+      this.refusedListener = listener;
       return this;
     }
 
@@ -628,6 +654,7 @@ public final class Tandem implements Closeable {
         throw e;
       }
       if (!networkAvailable) tandem.sync.setNetworkAvailable(false);
+      if (refusedListener != null) tandem.onMutationRefused(refusedListener);
       try {
         // Before start(): a platform that reports the network or the background first keeps the
         // start-up from opening a poke stream it would close at once.

@@ -18,16 +18,33 @@ public final class PullResponse {
   private final Cookie cookie;
   private final Map<String, Long> lastMutationIDChanges;
   private final List<PatchOperation> patch;
+  private final List<RefusedMutation> refusedMutations;
 
   public PullResponse(
       Cookie cookie, Map<String, Long> lastMutationIDChanges, List<PatchOperation> patch) {
-    if (cookie == null || lastMutationIDChanges == null || patch == null) {
+    this(cookie, lastMutationIDChanges, patch, Collections.<RefusedMutation>emptyList());
+  }
+
+  /**
+   * A response that also names mutations the server refused ({@link RefusedMutation}, a Tandem
+   * extension written only when there are some).
+   */
+  public PullResponse(
+      Cookie cookie,
+      Map<String, Long> lastMutationIDChanges,
+      List<PatchOperation> patch,
+      List<RefusedMutation> refusedMutations) {
+    if (cookie == null
+        || lastMutationIDChanges == null
+        || patch == null
+        || refusedMutations == null) {
       throw new NullPointerException();
     }
     this.cookie = cookie;
     this.lastMutationIDChanges =
         Collections.unmodifiableMap(new LinkedHashMap<>(lastMutationIDChanges));
     this.patch = Collections.unmodifiableList(new ArrayList<>(patch));
+    this.refusedMutations = Collections.unmodifiableList(new ArrayList<>(refusedMutations));
   }
 
   public Cookie cookie() {
@@ -43,7 +60,15 @@ public final class PullResponse {
     return patch;
   }
 
-  /** Writes all three fields, always: {@code cookie} even when null, and empty collections. */
+  /** Mutations of the group's clients the server refused (Tandem extension); never null. */
+  public List<RefusedMutation> refusedMutations() {
+    return refusedMutations;
+  }
+
+  /**
+   * Writes all three protocol fields, always: {@code cookie} even when null, and empty collections;
+   * {@code refusedMutations} only when there are some.
+   */
   public void write(JsonWriter writer) throws IOException {
     writer.beginObject();
     writer.name("cookie");
@@ -56,6 +81,11 @@ public final class PullResponse {
     writer.name("patch").beginArray();
     for (PatchOperation op : patch) op.write(writer);
     writer.endArray();
+    if (!refusedMutations.isEmpty()) {
+      writer.name("refusedMutations").beginArray();
+      for (RefusedMutation refused : refusedMutations) refused.write(writer);
+      writer.endArray();
+    }
     writer.endObject();
   }
 
@@ -65,7 +95,8 @@ public final class PullResponse {
     PullResponse other = (PullResponse) o;
     return cookie.equals(other.cookie)
         && lastMutationIDChanges.equals(other.lastMutationIDChanges)
-        && patch.equals(other.patch);
+        && patch.equals(other.patch)
+        && refusedMutations.equals(other.refusedMutations);
   }
 
   @Override

@@ -58,7 +58,12 @@ public final class PullResult {
     PullResult result = read(reader, patch::add);
     if (result.error != null) return result;
     PullResponse streamed = result.response;
-    return of(new PullResponse(streamed.cookie(), streamed.lastMutationIDChanges(), patch));
+    return of(
+        new PullResponse(
+            streamed.cookie(),
+            streamed.lastMutationIDChanges(),
+            patch,
+            streamed.refusedMutations()));
   }
 
   /**
@@ -72,6 +77,7 @@ public final class PullResult {
     Cookie cookie = null;
     Map<String, Long> lastMutationIDChanges = null;
     boolean patch = false;
+    List<RefusedMutation> refused = new ArrayList<>();
     String error = null;
     String errorPath = null;
     String versionType = null;
@@ -96,6 +102,11 @@ public final class PullResult {
           reader.endArray();
           patch = true;
           break;
+        case "refusedMutations":
+          JsonTokens.beginArray(reader);
+          while (reader.hasNext()) refused.add(RefusedMutation.read(reader));
+          reader.endArray();
+          break;
         case "error":
           errorPath = reader.getPath();
           error = JsonTokens.string(reader);
@@ -114,7 +125,10 @@ public final class PullResult {
     if (!patch) throw JsonTokens.missing("patch", path);
     return of(
         new PullResponse(
-            cookie, lastMutationIDChanges, java.util.Collections.<PatchOperation>emptyList()));
+            cookie,
+            lastMutationIDChanges,
+            java.util.Collections.<PatchOperation>emptyList(),
+            refused));
   }
 
   /**

@@ -75,6 +75,23 @@ class WireExamplesTest {
   }
 
   @Test
+  void refusedMutationsExtensionRoundTripsAndIsOptional() throws IOException {
+    String json =
+        "{\"cookie\":3,\"lastMutationIDChanges\":{\"c1\":7},\"patch\":[],"
+            + "\"refusedMutations\":[{\"clientID\":\"c1\",\"id\":7,\"error\":\"no such list\"}]}";
+    PullResult result = parse(PullResult.class, json);
+
+    assertEquals(
+        Collections.singletonList(new RefusedMutation("c1", 7, "no such list")),
+        result.response().refusedMutations());
+    assertEquals(json, write(PullResult.class, result));
+    String plain = "{\"cookie\":3,\"lastMutationIDChanges\":{},\"patch\":[]}";
+    assertEquals(
+        Collections.emptyList(), parse(PullResult.class, plain).response().refusedMutations());
+    assertEquals(plain, write(PullResult.class, parse(PullResult.class, plain)));
+  }
+
+  @Test
   void pullResponseExampleRoundTrips() throws IOException {
     String json =
         "{ \"cookie\": 42,\n"

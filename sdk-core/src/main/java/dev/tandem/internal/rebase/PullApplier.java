@@ -1,15 +1,21 @@
 package dev.tandem.internal.rebase;
 
 import com.squareup.moshi.JsonDataException;
+import dev.tandem.PendingMutation;
+import dev.tandem.RefusedMutation;
 import dev.tandem.internal.mutation.Mutations;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Meta;
+import dev.tandem.internal.store.Pending;
 import dev.tandem.internal.store.PendingQueue;
 import dev.tandem.protocol.Cookie;
 import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.PullResult;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import okio.BufferedSource;
 
@@ -38,15 +44,24 @@ public final class PullApplier {
     public final ErrorResponse error;
     public final KeySet changes;
 
-    private Outcome(Kind kind, String message, ErrorResponse error, KeySet changes) {
+    /** Mutations of ours the server refused, as they were made; empty unless APPLIED. */
+    public final List<RefusedMutation> refused;
+
+    private Outcome(
+        Kind kind,
+        String message,
+        ErrorResponse error,
+        KeySet changes,
+        List<RefusedMutation> refused) {
       this.kind = kind;
       this.message = message;
       this.error = error;
       this.changes = changes;
+      this.refused = refused;
     }
 
     static Outcome of(Kind kind, String message) {
-      return new Outcome(kind, message, null, null);
+      return new Outcome(kind, message, null, null, Collections.<RefusedMutation>emptyList());
     }
   }
 
@@ -108,7 +123,12 @@ public final class PullApplier {
     patch.flush();
     if (result.error() != null) {
       throw new Abort(
-          new Outcome(Outcome.Kind.ERROR, result.error().toString(), result.error(), null));
+          new Outcome(
+              Outcome.Kind.ERROR,
+              result.error().toString(),
+              result.error(),
+              null,
+              Collections.<RefusedMutation>emptyList()));
     }
     Cookie cookie = result.response().cookie();
     Map<String, Long> lastMutationIDs = result.response().lastMutationIDChanges();
@@ -136,6 +156,7 @@ public final class PullApplier {
       }
     }
 
+    List<RefusedMutation> refused = refusedIn(write, result.response().refusedMutations());
     Meta.setCookie(write.db, cookie);
     for (Map.Entry<String, Long> change : lastMutationIDs.entrySet()) {
       Meta.setConfirmed(write.db, change.getKey(), change.getValue());
@@ -143,6 +164,26 @@ public final class PullApplier {
     }
     if (!lastMutationIDs.isEmpty()) write.recountPending();
     rebase.replay(write);
-    return new Outcome(Outcome.Kind.APPLIED, null, null, write.changes);
+    return new Outcome(Outcome.Kind.APPLIED, null, null, write.changes, refused);
+  }
+
+  /**
+   * The refusals that name a mutation still pending here, with its name and args (read before the
+   * confirmation drops it); refusals of mutations no longer pending were reported before.
+   */
+  private static List<RefusedMutation> refusedIn(
+      LocalStore.Write write, List<dev.tandem.protocol.RefusedMutation> refusals) {
+    if (refusals.isEmpty()) return Collections.emptyList();
+    List<RefusedMutation> refused = new ArrayList<>();
+    for (dev.tandem.protocol.RefusedMutation refusal : refusals) {
+      Pending pending = PendingQueue.find(write.db, refusal.clientID(), refusal.id());
+      if (pending == null) continue;
+      refused.add(
+          new RefusedMutation(
+              new PendingMutation(
+                  pending.clientID, pending.id, pending.name, pending.args.toString()),
+              refusal.error()));
+    }
+    return refused;
   }
 }

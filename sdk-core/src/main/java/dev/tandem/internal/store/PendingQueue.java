@@ -32,18 +32,31 @@ public final class PendingQueue {
                 + " WHERE seq > ? ORDER BY seq LIMIT ?",
             afterSeq,
             (long) limit)) {
-      while (cursor.next()) {
-        result.add(
-            new Pending(
-                cursor.getLong(0),
-                cursor.getString(1),
-                cursor.getLong(2),
-                cursor.getString(3),
-                RawJson.parse(cursor.getString(4)),
-                cursor.getDouble(5)));
-      }
+      while (cursor.next()) result.add(read(cursor));
     }
     return result;
+  }
+
+  /** The pending mutation {@code id} of {@code clientID}, or null. */
+  public static Pending find(SqlConnection db, String clientID, long id) {
+    try (SqlCursor cursor =
+        db.query(
+            "SELECT seq, client_id, id, name, args, timestamp FROM tandem_pending"
+                + " WHERE client_id = ? AND id = ?",
+            clientID,
+            id)) {
+      return cursor.next() ? read(cursor) : null;
+    }
+  }
+
+  private static Pending read(SqlCursor cursor) {
+    return new Pending(
+        cursor.getLong(0),
+        cursor.getString(1),
+        cursor.getLong(2),
+        cursor.getString(3),
+        RawJson.parse(cursor.getString(4)),
+        cursor.getDouble(5));
   }
 
   public static long count(SqlConnection db) {

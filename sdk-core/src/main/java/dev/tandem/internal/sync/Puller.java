@@ -133,6 +133,7 @@ final class Puller extends SyncLoop {
         long now = scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS);
         long pending = local.pendingCount();
         state.update(s -> s.withLastError(null).withLastSync(now).withPendingCount(pending));
+        state.refused(outcome.refused);
         state.confirmedUpTo(local.confirmedMutationID());
         state.pulled();
         afterPull.pulled(pending);

@@ -1,5 +1,6 @@
 package dev.tandem.internal.sync;
 
+import dev.tandem.RefusedMutation;
 import dev.tandem.SyncStatus;
 import dev.tandem.UpdateNeeded;
 import io.reactivex.rxjava3.core.Completable;
@@ -40,6 +41,11 @@ public abstract class SyncEngine {
   /** Emits when the server refuses this client's versions; replays the last event. */
   public final Observable<UpdateNeeded> updateNeeded() {
     return state.updateNeeded().hide();
+  }
+
+  /** Mutations the server refused, each once (hot: subscribe before they happen). */
+  public final Observable<RefusedMutation> refusedMutations() {
+    return state.refusedMutations().hide();
   }
 
   /** Emits when the server lost this client group's state; replays the last event. */

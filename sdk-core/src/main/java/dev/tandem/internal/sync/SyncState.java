@@ -1,5 +1,6 @@
 package dev.tandem.internal.sync;
 
+import dev.tandem.RefusedMutation;
 import dev.tandem.SyncError;
 import dev.tandem.SyncStatus;
 import dev.tandem.SyncStoppedException;
@@ -9,6 +10,7 @@ import dev.tandem.internal.store.Meta;
 import dev.tandem.protocol.ErrorResponse;
 import io.reactivex.rxjava3.core.CompletableEmitter;
 import io.reactivex.rxjava3.subjects.BehaviorSubject;
+import io.reactivex.rxjava3.subjects.PublishSubject;
 import io.reactivex.rxjava3.subjects.ReplaySubject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ public final class SyncState {
   private final BehaviorSubject<SyncStatus> status;
   private final ReplaySubject<UpdateNeeded> updateNeeded = ReplaySubject.createWithSize(1);
   private final ReplaySubject<Boolean> clientStateNotFound = ReplaySubject.createWithSize(1);
+  private final PublishSubject<RefusedMutation> refused = PublishSubject.create();
   private final List<FlushWaiter> flushWaiters = new ArrayList<>();
   private final List<CompletableEmitter> pullWaiters = new ArrayList<>();
   private final ArrayDeque<SyncStatus> toEmit = new ArrayDeque<>();
@@ -105,6 +108,16 @@ public final class SyncState {
 
   public ReplaySubject<Boolean> clientStateNotFound() {
     return clientStateNotFound;
+  }
+
+  /** Mutations the server refused, each once, after the pull that reported it committed. */
+  public PublishSubject<RefusedMutation> refusedMutations() {
+    return refused;
+  }
+
+  /** Delivers refusals (outside every lock, on the pulling thread). */
+  public void refused(java.util.List<RefusedMutation> mutations) {
+    for (RefusedMutation mutation : mutations) refused.onNext(mutation);
   }
 
   /** Records a failed request; {@code offline} also marks the client offline. */
