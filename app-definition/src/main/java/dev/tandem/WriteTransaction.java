@@ -1,9 +1,12 @@
 package dev.tandem;
 
 /**
- * What a {@link Mutator} changes the client view through. Writes are optimistic: they show at once
- * and are reverted and replayed when the server's state arrives (rebase), so a mutator must depend
- * only on the transaction and its args.
+ * What a {@link Mutator} changes data through. On the client, writes are optimistic: they show at
+ * once and are reverted and replayed when the server's state arrives (rebase), so a mutator must
+ * depend only on the transaction and its args. On the Tandem server the same mutator runs
+ * authoritatively ({@link Reason#AUTHORITATIVE}) inside the push transaction, against the real
+ * database; {@link #reason()} and {@link #userID()} tell the two apart where the server must check
+ * more (ownership) or set server-side fields.
  */
 public interface WriteTransaction extends ReadTransaction {
   /**
@@ -39,14 +42,31 @@ public interface WriteTransaction extends ReadTransaction {
   /** The ID of the mutation being run. */
   long mutationID();
 
-  /** Why the mutator runs: {@code INITIAL} when first made, {@code REBASE} when replayed. */
+  /**
+   * Why the mutator runs: {@code INITIAL} when first made, {@code REBASE} when replayed on the
+   * client, {@code AUTHORITATIVE} on the server.
+   */
   Reason reason();
+
+  /**
+   * On the server, the user the request was authenticated as (who sent the mutation); on the
+   * client, null. A mutator checks ownership with it where it runs authoritatively:
+   *
+   * <pre>{@code
+   * if (tx.reason() == Reason.AUTHORITATIVE && !tx.userID().equals(todo.ownerID)) {
+   *   throw new IllegalStateException("not your todo");
+   * }
+   * }</pre>
+   */
+  String userID();
 
   /** Why a mutator runs. */
   enum Reason {
-    /** The first run, on the thread that called {@code Tandem.mutate}. */
+    /** The first run, on the client, on the thread that called {@code Tandem.mutate}. */
     INITIAL,
-    /** A replay on top of newer server state, before the server has confirmed the mutation. */
-    REBASE
+    /** A replay on the client on top of newer server state, before the server confirmed it. */
+    REBASE,
+    /** On the server, in the push transaction: what it writes is the truth. */
+    AUTHORITATIVE
   }
 }

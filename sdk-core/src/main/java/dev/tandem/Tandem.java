@@ -428,6 +428,17 @@ public final class Tandem implements Closeable {
     }
 
     /**
+     * Uses an app's shared definition: its {@link AppDefinition#schema() schema}, its {@link
+     * AppDefinition#mutators() mutators} (added to any registered here) and its {@link
+     * AppDefinition#moshi() Moshi}, the same the Tandem server loads.
+     */
+    public Builder app(AppDefinition app) {
+      schema(app.schema());
+      mutators(app.mutators());
+      return moshi(app.moshi());
+    }
+
+    /**
      * Whether there is a network at start; see {@link Tandem#setNetworkAvailable}. Default true.
      */
     public Builder networkAvailable(boolean available) {

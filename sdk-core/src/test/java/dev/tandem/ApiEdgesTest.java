@@ -271,4 +271,56 @@ class ApiEdgesTest extends SyncFixture {
       io.reactivex.rxjava3.plugins.RxJavaPlugins.setErrorHandler(null);
     }
   }
+
+  /** A shared definition as an app writes it once for client and server. */
+  public static final class TaskApp implements AppDefinition {
+    static final class NewTask {
+      String id;
+      String title;
+
+      NewTask(String id, String title) {
+        this.id = id;
+        this.title = title;
+      }
+    }
+
+    @Override
+    public Schema schema() {
+      return Schema.builder()
+          .version(3)
+          .table(
+              Table.named("task")
+                  .columns(Column.string("id"), Column.string("title"))
+                  .primaryKey("id"))
+          .build();
+    }
+
+    @Override
+    public Mutators mutators() {
+      return Mutators.builder()
+          .add(
+              "addTask",
+              NewTask.class,
+              (tx, t) -> {
+                if (tx.reason() == WriteTransaction.Reason.AUTHORITATIVE) {
+                  throw new AssertionError("the client runs it optimistically");
+                }
+                tx.table("task").insert(t);
+              })
+          .build();
+    }
+  }
+
+  @Test
+  void anAppDefinitionGivesTheClientItsSchemaAndMutators() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem = builder().app(new TaskApp()).build();
+
+    tandem.mutate("addTask", new TaskApp.NewTask("t1", "write tests"));
+
+    List<Row> tasks = tandem.query(Query.from("task"));
+    assertEquals(1, tasks.size());
+    assertEquals("write tests", tasks.get(0).getString("title"));
+    assertEquals("t1", tasks.get(0).getString("id"));
+  }
 }

@@ -116,4 +116,10 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
   public Reason reason() {
     return reason;
   }
+
+  /** Null: the client does not know who the server will authenticate. */
+  @Override
+  public String userID() {
+    return null;
+  }
 }

@@ -1,0 +1,31 @@
+package dev.tandem;
+
+import com.squareup.moshi.Moshi;
+
+/**
+ * An app's data model and its mutators, defined once and loaded by both sides: the client ({@code
+ * Tandem.Builder.app}) and the Tandem server (its builder, or {@code --app <class>} on the
+ * standalone server, which creates it through a public no-argument constructor).
+ *
+ * <pre>{@code
+ * public final class TodoApp implements AppDefinition {
+ *   public Schema schema() { return SCHEMA; }
+ *   public Mutators mutators() { return MUTATORS; }
+ * }
+ * }</pre>
+ */
+public interface AppDefinition {
+  /** The tables the app syncs; the server stores each in a real table of its database. */
+  Schema schema();
+
+  /** The mutators, run optimistically by the client and authoritatively by the server. */
+  Mutators mutators();
+
+  /**
+   * The Moshi that maps the mutators' args and the values they write, on both sides. The default
+   * has no adapters beyond Moshi's own.
+   */
+  default Moshi moshi() {
+    return new Moshi.Builder().build();
+  }
+}
