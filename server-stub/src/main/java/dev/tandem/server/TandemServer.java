@@ -5,6 +5,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -38,7 +40,7 @@ public final class TandemServer implements AutoCloseable {
   /** Starts serving {@code backend} on {@code port} (0 picks a free port). */
   public static TandemServer start(Backend backend, int port, long maxBodyBytes) throws Exception {
     Server jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
+    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http()));
     connector.setPort(port);
     jetty.addConnector(connector);
     HttpRoutes routes = new HttpRoutes(backend, maxBodyBytes);
@@ -55,6 +57,19 @@ public final class TandemServer implements AutoCloseable {
     heartbeats.scheduleAtFixedRate(
         routes::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     return new TandemServer(jetty, routes, heartbeats, connector.getLocalPort());
+  }
+
+  /**
+   * Jetty's HTTP settings. Jetty keeps a per-connection cache of header fields that matched a later
+   * value case-insensitively and handed back the earlier one: after {@code Authorization: ann}, a
+   * request with {@code Authorization: ANN} on the same connection read as ann. The cache is off,
+   * so each request's identity comes from its own bytes.
+   */
+  private static HttpConfiguration http() {
+    HttpConfiguration http = new HttpConfiguration();
+    http.setHeaderCacheSize(0);
+    http.setHeaderCacheCaseSensitive(true);
+    return http;
   }
 
   /** The port the server listens on. */
