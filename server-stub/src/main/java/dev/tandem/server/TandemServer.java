@@ -13,50 +13,55 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * The standalone HTTP server (Jetty 12): {@code POST /api/replicache/push}, {@code POST
  * /api/replicache/pull}, {@code GET /api/replicache/poke} (server-sent events: a {@code data: poke}
- * event after each push that commits) and {@code GET /health}.
+ * event after each push that commits) and {@code GET /health}. It listens on the loopback address
+ * unless told otherwise.
  *
  * <pre>{@code
- * try (TandemServer server = TandemServer.start(backend, 0)) {
- *   String base = "http://localhost:" + server.port();
+ * try (TandemServer server = TandemServer.builder(backend).port(0).start()) {
+ *   String base = "http://127.0.0.1:" + server.port();
  * }
  * }</pre>
  */
 public final class TandemServer implements AutoCloseable {
+  /** The address a server listens on unless {@link Builder#host} says otherwise. */
+  public static final String LOOPBACK = "127.0.0.1";
+
   private static final long HEARTBEAT_SECONDS = 15;
 
   private final Server jetty;
   private final HttpRoutes routes;
   private final ScheduledExecutorService heartbeats;
+  private final String host;
   private final int port;
 
   private TandemServer(
-      Server jetty, HttpRoutes routes, ScheduledExecutorService heartbeats, int port) {
+      Server jetty, HttpRoutes routes, ScheduledExecutorService heartbeats, String host, int port) {
     this.jetty = jetty;
     this.routes = routes;
     this.heartbeats = heartbeats;
+    this.host = host;
     this.port = port;
   }
 
-  /** Starts serving {@code backend} on {@code port} (0 picks a free port). */
+  /**
+   * A server for {@code backend}, configured by the builder and started by {@link Builder#start}.
+   */
+  public static Builder builder(Backend backend) {
+    return new Builder(backend);
+  }
+
+  /** Starts serving {@code backend} on {@code port} of the loopback address (0 picks a port). */
   public static TandemServer start(Backend backend, int port, long maxBodyBytes) throws Exception {
-    Server jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http()));
-    connector.setPort(port);
-    jetty.addConnector(connector);
-    HttpRoutes routes = new HttpRoutes(backend, maxBodyBytes);
-    jetty.setHandler(routes);
-    jetty.setStopTimeout(2_000);
-    jetty.start();
-    ScheduledExecutorService heartbeats =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "tandem-sse-heartbeat");
-              thread.setDaemon(true);
-              return thread;
-            });
-    heartbeats.scheduleAtFixedRate(
-        routes::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
-    return new TandemServer(jetty, routes, heartbeats, connector.getLocalPort());
+    return builder(backend).port(port).maxBodyBytes(maxBodyBytes).start();
+  }
+
+  /**
+   * Starts serving {@code backend} on {@code host} (an address or a name; {@code 0.0.0.0} is every
+   * interface) and {@code port} (0 picks a port).
+   */
+  public static TandemServer start(Backend backend, String host, int port, long maxBodyBytes)
+      throws Exception {
+    return builder(backend).host(host).port(port).maxBodyBytes(maxBodyBytes).start();
   }
 
   /**
@@ -70,6 +75,11 @@ public final class TandemServer implements AutoCloseable {
     http.setHeaderCacheSize(0);
     http.setHeaderCacheCaseSensitive(true);
     return http;
+  }
+
+  /** The address the server listens on, as configured. */
+  public String host() {
+    return host;
   }
 
   /** The port the server listens on. */
@@ -95,6 +105,67 @@ public final class TandemServer implements AutoCloseable {
       jetty.stop();
     } catch (TimeoutException e) {
       if (!jetty.isStopped()) throw e;
+    }
+  }
+
+  /** Configures and starts a {@link TandemServer}. Not thread-safe. */
+  public static final class Builder {
+    private final Backend backend;
+    private String host = LOOPBACK;
+    private int port = 8080;
+    private long maxBodyBytes = 4L << 20;
+
+    private Builder(Backend backend) {
+      if (backend == null) throw new NullPointerException("backend == null");
+      this.backend = backend;
+    }
+
+    /**
+     * The address to listen on, default {@link #LOOPBACK}: only this machine can connect. Another
+     * address (or {@code 0.0.0.0}, every interface) wants a real {@link Authenticator} and TLS in
+     * front (SERVER.md, "Security model").
+     */
+    public Builder host(String host) {
+      if (host == null || host.isEmpty()) throw new IllegalArgumentException("host is empty");
+      this.host = host;
+      return this;
+    }
+
+    /** The port, default 8080; 0 picks a free one ({@link TandemServer#port} says which). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port);
+      this.port = port;
+      return this;
+    }
+
+    /** Larger push and pull bodies get 413 before they are read. Default 4 MiB. */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      if (maxBodyBytes <= 0) throw new IllegalArgumentException("maxBodyBytes <= 0");
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /** Starts listening; the server runs until {@link TandemServer#close}. */
+    public TandemServer start() throws Exception {
+      Server jetty = new Server();
+      ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http()));
+      connector.setHost(host);
+      connector.setPort(port);
+      jetty.addConnector(connector);
+      HttpRoutes routes = new HttpRoutes(backend, maxBodyBytes);
+      jetty.setHandler(routes);
+      jetty.setStopTimeout(2_000);
+      jetty.start();
+      ScheduledExecutorService heartbeats =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread thread = new Thread(r, "tandem-sse-heartbeat");
+                thread.setDaemon(true);
+                return thread;
+              });
+      heartbeats.scheduleAtFixedRate(
+          routes::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+      return new TandemServer(jetty, routes, heartbeats, host, connector.getLocalPort());
     }
   }
 }

@@ -86,6 +86,18 @@ class StandaloneJarIT {
     assertTrue(output.contains("unknown flag --colour") && output.contains("usage:"), output);
   }
 
+  @Test
+  void refusesDevAuthOnANetworkAddress() throws Exception {
+    Process process = start("--port", "0", "--host", "0.0.0.0");
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue());
+    assertTrue(
+        output.contains("refusing to start: --auth dev on 0.0.0.0")
+            && output.contains("--allow-dev-auth-on-network"),
+        output);
+  }
+
   private Process start(String... flags) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
