@@ -78,11 +78,15 @@ public final class Backend {
     try {
       push = parse(body, PushRequest::read);
     } catch (BodyTooLarge e) {
-      return HandlerResponse.error(413, e.getMessage());
+      return refused("push", userID, HandlerResponse.bodyTooLarge(maxBodyBytes));
     } catch (JsonEncodingException | JsonDataException e) {
-      return HandlerResponse.error(400, "malformed push: " + e.getMessage());
+      return refused(
+          "push", userID, HandlerResponse.error(400, "malformed push: " + e.getMessage()));
     } catch (IOException e) {
-      return HandlerResponse.error(400, "malformed or truncated push body: " + e.getMessage());
+      return refused(
+          "push",
+          userID,
+          HandlerResponse.error(400, "malformed or truncated push body: " + e.getMessage()));
     }
     HandlerResponse response;
     int processed = 0;
@@ -129,11 +133,15 @@ public final class Backend {
     try {
       pull = parse(body, PullRequest::read);
     } catch (BodyTooLarge e) {
-      return HandlerResponse.error(413, e.getMessage());
+      return refused("pull", userID, HandlerResponse.bodyTooLarge(maxBodyBytes));
     } catch (JsonEncodingException | JsonDataException e) {
-      return HandlerResponse.error(400, "malformed pull: " + e.getMessage());
+      return refused(
+          "pull", userID, HandlerResponse.error(400, "malformed pull: " + e.getMessage()));
     } catch (IOException e) {
-      return HandlerResponse.error(400, "malformed or truncated pull body: " + e.getMessage());
+      return refused(
+          "pull",
+          userID,
+          HandlerResponse.error(400, "malformed or truncated pull body: " + e.getMessage()));
     }
     HandlerResponse response;
     long version = 0;
@@ -164,6 +172,12 @@ public final class Backend {
           response.status(),
           millisSince(start));
     return response;
+  }
+
+  /** Logs a request refused before it reached the database, at WARN, and returns the answer. */
+  private static HandlerResponse refused(String kind, String userID, HandlerResponse answer) {
+    log.warn("{} refused: user={} status={} {}", kind, userID, answer.status(), answer.body());
+    return answer;
   }
 
   /** True if the database answers. */

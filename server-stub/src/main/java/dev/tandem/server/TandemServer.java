@@ -1,6 +1,7 @@
 package dev.tandem.server;
 
 import dev.tandem.server.internal.HttpRoutes;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,9 @@ public final class TandemServer implements AutoCloseable {
   public static final String LOOPBACK = "127.0.0.1";
 
   private static final long HEARTBEAT_SECONDS = 15;
+
+  /** A poke stream's connection closes after this many heartbeats' time without a write. */
+  private static final long STREAM_IDLE_HEARTBEATS = 3;
 
   private final Server jetty;
   private final HttpRoutes routes;
@@ -114,6 +118,8 @@ public final class TandemServer implements AutoCloseable {
     private String host = LOOPBACK;
     private int port = 8080;
     private long maxBodyBytes = 4L << 20;
+    private Duration idleTimeout = Duration.ofSeconds(10);
+    private int maxBodyReaders = 64;
 
     private Builder(Backend backend) {
       if (backend == null) throw new NullPointerException("backend == null");
@@ -145,14 +151,47 @@ public final class TandemServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a connection may send nothing before the server gives up on it, default 10 s: a
+     * request body stalled this long is answered 408 and its connection closed; a request head that
+     * never ends, or a kept-alive connection with no next request, is closed. Bodies are read
+     * without holding a thread while they wait, so this bounds how long a stalled client holds a
+     * connection, not a thread. Poke streams are exempt (heartbeats every 15 s keep them busy).
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+        throw new IllegalArgumentException("idleTimeout <= 0");
+      }
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /**
+     * How many request bodies may be in progress at once (from their first byte to their last),
+     * default 64: together with {@link #maxBodyBytes} it bounds the memory bodies take while they
+     * arrive. A body that finds the cap reached is answered 503 (with {@code Retry-After: 1}) at
+     * once and its connection closed; a request that has not sent a body byte yet does not count.
+     */
+    public Builder maxBodyReaders(int maxBodyReaders) {
+      if (maxBodyReaders <= 0) throw new IllegalArgumentException("maxBodyReaders <= 0");
+      this.maxBodyReaders = maxBodyReaders;
+      return this;
+    }
+
     /** Starts listening; the server runs until {@link TandemServer#close}. */
     public TandemServer start() throws Exception {
       Server jetty = new Server();
       ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http()));
       connector.setHost(host);
       connector.setPort(port);
+      connector.setIdleTimeout(idleTimeout.toMillis());
       jetty.addConnector(connector);
-      HttpRoutes routes = new HttpRoutes(backend, maxBodyBytes);
+      HttpRoutes routes =
+          new HttpRoutes(
+              backend,
+              maxBodyBytes,
+              maxBodyReaders,
+              TimeUnit.SECONDS.toMillis(STREAM_IDLE_HEARTBEATS * HEARTBEAT_SECONDS));
       jetty.setHandler(routes);
       jetty.setStopTimeout(2_000);
       jetty.start();

@@ -372,6 +372,7 @@ abstract class BackendContractTest {
     HandlerResponse response = small.push(ANN, body(pushJson("g1", "1", many)));
 
     assertEquals(413, response.status());
+    assertTrue(response.body().startsWith("{\"error\":\"BodyTooLarge\""), response.body());
     assertEquals(0, count("SELECT COUNT(*) FROM message"));
   }
 
