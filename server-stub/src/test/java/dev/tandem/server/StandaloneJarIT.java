@@ -131,7 +131,10 @@ class StandaloneJarIT {
 
   private HttpResponse<String> send(String url, String json) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
-    if (json != null) request.POST(HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+      request.POST(HttpRequest.BodyPublishers.ofString(json));
+    }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -67,7 +67,8 @@ public final class HttpRoutes extends Handler.Abstract {
               response,
               callback,
               HandlerResponse.bodyTooLarge(maxBodyBytes),
-              "Content-Length " + length + " over " + maxBodyBytes);
+              "Content-Length " + length + " over " + maxBodyBytes,
+              true);
         }
         // The whole body is read before answering, even a 401: an answer sent before the body is
         // consumed makes Jetty drop the connection, which a client sees as a network failure.
@@ -105,6 +106,18 @@ public final class HttpRoutes extends Handler.Abstract {
       @Override
       public void read(Buffer body) {
         try {
+          String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+          if (!isJson(contentType)) {
+            refuse(
+                request,
+                response,
+                callback,
+                HandlerResponse.error(
+                    415, "send the body as application/json (UTF-8), not " + contentType),
+                "Content-Type " + contentType,
+                false);
+            return;
+          }
           String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
           HandlerResponse result =
               Request.getPathInContext(request).equals(PUSH)
@@ -118,21 +131,40 @@ public final class HttpRoutes extends Handler.Abstract {
 
       @Override
       public void refused(HandlerResponse answer, String reason) {
-        refuse(request, response, callback, answer, reason);
+        refuse(request, response, callback, answer, reason, true);
       }
     };
   }
 
   /**
-   * Answers a request refused before the backend saw it, says why in the log at WARN, and closes
-   * the connection: its body was not (all) read.
+   * True for {@code application/json}, with any parameters but a charset other than UTF-8 (JSON is
+   * UTF-8). The {@code replicache} client sends {@code application/json}, OkHttp (the Tandem
+   * client) {@code application/json; charset=utf-8}.
+   */
+  static boolean isJson(String contentType) {
+    if (contentType == null) return false;
+    String[] parts = contentType.split(";");
+    if (!parts[0].trim().equalsIgnoreCase("application/json")) return false;
+    for (int i = 1; i < parts.length; i++) {
+      String[] parameter = parts[i].split("=", 2);
+      if (!parameter[0].trim().equalsIgnoreCase("charset")) continue;
+      String charset = parameter.length < 2 ? "" : parameter[1].trim().replace("\"", "");
+      if (!charset.equalsIgnoreCase("utf-8")) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Answers a request refused before the backend saw it and says why in the log at WARN; {@code
+   * close} closes the connection, for a request whose body was not (all) read.
    */
   private static boolean refuse(
       Request request,
       Response response,
       Callback callback,
       HandlerResponse answer,
-      String reason) {
+      String reason,
+      boolean close) {
     log.warn(
         "refused {} {} from {}: {} ({})",
         request.getMethod(),
@@ -140,7 +172,7 @@ public final class HttpRoutes extends Handler.Abstract {
         Request.getRemoteAddr(request),
         answer.status(),
         reason);
-    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    if (close) response.getHeaders().put(HttpHeader.CONNECTION, "close");
     if (answer.status() == 503) response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
     return answer(response, callback, answer.status(), answer.body());
   }
