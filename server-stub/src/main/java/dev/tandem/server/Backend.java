@@ -4,6 +4,7 @@ import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
 import dev.tandem.protocol.ErrorResponse;
+import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PushRequest;
 import java.io.IOException;
@@ -88,6 +89,8 @@ public final class Backend {
           userID,
           HandlerResponse.error(400, "malformed or truncated push body: " + e.getMessage()));
     }
+    String badID = badMutationID(push);
+    if (badID != null) return refused("push", userID, HandlerResponse.error(400, badID));
     HandlerResponse response;
     int processed = 0;
     int failed = 0;
@@ -172,6 +175,22 @@ public final class Backend {
           response.status(),
           millisSince(start));
     return response;
+  }
+
+  /**
+   * Why a mutation ID of {@code push} is not one any client sends (they count 1, 2, 3 …), or null.
+   * Left to the push rules, an ID of 0 or less would read as a resend: skipped, answered 200, and
+   * the group claimed.
+   */
+  private static String badMutationID(PushRequest push) {
+    List<Mutation> mutations = push.mutations();
+    for (int i = 0; i < mutations.size(); i++) {
+      long id = mutations.get(i).id();
+      if (id < 1) {
+        return "malformed push: mutation IDs start at 1, but $.mutations[" + i + "].id is " + id;
+      }
+    }
+    return null;
   }
 
   /** Logs a request refused before it reached the database, at WARN, and returns the answer. */

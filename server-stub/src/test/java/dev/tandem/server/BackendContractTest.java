@@ -353,6 +353,25 @@ abstract class BackendContractTest {
   }
 
   @Test
+  void aMutationIdBelowOneIsABadRequestThatChangesAndClaimsNothing() throws Exception {
+    for (long id : new long[] {0, -1, Long.MIN_VALUE}) {
+      HandlerResponse response = push(ANN, pushJson("g1", record("c1", id)));
+
+      assertEquals(400, response.status(), response.body());
+      assertTrue(response.body().contains("$.mutations[0].id"), response.body());
+    }
+    HandlerResponse later = push(ANN, pushJson("g1", record("c1", 1), record("c1", 0)));
+    assertEquals(400, later.status(), later.body());
+    assertTrue(later.body().contains("$.mutations[1].id"), later.body());
+
+    assertEquals(0, count("SELECT COUNT(*) FROM applied"));
+    assertEquals(0, count("SELECT COUNT(*) FROM replicache_client"));
+    assertEquals(0, count("SELECT COUNT(*) FROM replicache_client_group"));
+    assertEquals(1, count("SELECT version FROM replicache_server WHERE id = 1"));
+    assertEquals(200, push(BOB, pushJson("g1", record("c9", 1))).status()); // g1 is still free.
+  }
+
+  @Test
   void aWrongShapeIsABadRequestThatNamesThePath() throws Exception {
     String json = pushJson("g1", record("c1", 1)).replace("\"id\":1", "\"id\":\"one\"");
     HandlerResponse response = push(ANN, json);
