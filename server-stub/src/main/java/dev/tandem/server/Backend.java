@@ -221,6 +221,7 @@ public final class Backend {
         throw new BodyTooLarge("request body exceeds " + maxBodyBytes + " bytes");
       }
     }
+    UnicodeCheck.check(buffer);
     JsonReader reader = JsonReader.of(buffer);
     T value = parser.read(reader);
     if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
