@@ -234,6 +234,36 @@ abstract class BackendContractTest {
   }
 
   @Test
+  void typedArgsAreDecodedStrictlyNotCoerced() throws Exception {
+    HandlerResponse response =
+        push(
+            ANN,
+            pushJson(
+                "g1",
+                mutation(
+                    "c1",
+                    1,
+                    "createMessage",
+                    "{\"id\":\"m1\",\"from\":\"ann\",\"content\":\"hi\",\"order\":\"1\"}"),
+                mutation(
+                    "c1",
+                    2,
+                    "createMessage",
+                    "{\"id\":\"m2\",\"from\":\"ann\",\"content\":5,\"order\":2}"),
+                mutation(
+                    "c1",
+                    3,
+                    "createMessage",
+                    "{\"id\":3,\"from\":\"ann\",\"content\":\"hi\",\"order\":3}"),
+                createMessage("c1", 4, "m4", "fine")));
+
+    assertEquals(200, response.status());
+    assertEquals(4, lastMutationID("c1")); // Refused for good, and the client goes on.
+    assertEquals(1, count("SELECT COUNT(*) FROM message"));
+    assertEquals(1, count("SELECT COUNT(*) FROM message WHERE id = 'm4'"));
+  }
+
+  @Test
   void aStatementSharedByThePushsMutationsOutlivesAFailedOne() throws Exception {
     HandlerResponse response =
         push(
