@@ -234,6 +234,51 @@ abstract class BackendContractTest {
   }
 
   @Test
+  void onlyItsSenderMayUpdateOrDeleteAMessage() throws Exception {
+    push(ANN, pushJson("g1", createMessage("c1", 1, "m1", "ann's")));
+
+    HandlerResponse response =
+        push(
+            BOB,
+            pushJson(
+                "g2",
+                mutation("c2", 1, "updateMessage", "{\"id\":\"m1\",\"content\":\"bob's now\"}"),
+                mutation("c2", 2, "deleteMessage", "{\"id\":\"m1\"}"),
+                mutation(
+                    "c2",
+                    3,
+                    "createMessage",
+                    "{\"id\":\"m2\",\"from\":\"bob\",\"content\":\"mine\",\"order\":3}")));
+
+    assertEquals(200, response.status());
+    assertEquals(3, lastMutationID("c2")); // Refused for good; bob's queue goes on.
+    assertEquals(
+        1,
+        count(
+            "SELECT COUNT(*) FROM message WHERE id = 'm1' AND content = 'ann''s' AND NOT deleted"));
+    assertEquals(1, count("SELECT COUNT(*) FROM message WHERE id = 'm2' AND sender = 'bob'"));
+    push(
+        ANN,
+        pushJson(
+            "g1",
+            mutation("c1", 2, "updateMessage", "{\"id\":\"m1\",\"content\":\"edited\"}"),
+            mutation("c1", 3, "deleteMessage", "{\"id\":\"m1\"}")));
+    assertEquals(
+        1,
+        count("SELECT COUNT(*) FROM message WHERE id = 'm1' AND content = 'edited' AND deleted"));
+  }
+
+  @Test
+  void aMessageIsSentOnlyAsTheAuthenticatedUser() throws Exception {
+    HandlerResponse response =
+        push(BOB, pushJson("g2", createMessage("c2", 1, "m1", "from 'ann'")));
+
+    assertEquals(200, response.status());
+    assertEquals(1, lastMutationID("c2"));
+    assertEquals(0, count("SELECT COUNT(*) FROM message"));
+  }
+
+  @Test
   void typedArgsAreDecodedStrictlyNotCoerced() throws Exception {
     HandlerResponse response =
         push(

@@ -132,6 +132,7 @@ class StandaloneJarIT {
   private HttpResponse<String> send(String url, String json) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
     if (json != null) {
+      request.header("Authorization", "ann"); // Dev auth: the sender of createMessage's "from".
       request.header("Content-Type", "application/json");
       request.POST(HttpRequest.BodyPublishers.ofString(json));
     }
