@@ -39,6 +39,7 @@ public final class Backend {
   private final Authenticator authenticator;
   private final SchemaVersions schemaVersions;
   private final long maxBodyBytes;
+  private final Transactor transactor;
   private final PushProcessor pushes;
   private final PullProcessor pulls;
   private final Pokes pokes = new Pokes();
@@ -48,10 +49,11 @@ public final class Backend {
     this.authenticator = builder.authenticator;
     this.schemaVersions = builder.schemaVersions;
     this.maxBodyBytes = builder.maxBodyBytes;
-    Transactor transactor = new Transactor(database);
+    this.transactor = new Transactor(database);
     this.pushes =
-        new PushProcessor(transactor, new LinkedHashMap<>(builder.mutators), database.dialect());
-    this.pulls = new PullProcessor(transactor, builder.clientView);
+        new PushProcessor(
+            transactor, new LinkedHashMap<>(builder.mutators), database.dialect(), pokes);
+    this.pulls = new PullProcessor(transactor, builder.clientView, pokes);
     try (Connection connection = database.writes().getConnection()) {
       Bookkeeping.migrate(connection, database.dialect(), builder.ddl);
     }
@@ -106,7 +108,8 @@ public final class Backend {
         processed = outcome.processed;
         failed = outcome.failed;
         version = outcome.version;
-        if (version != 0) pokes.poke(version);
+        // The global version: a commit changes every group's view, so every group is poked.
+        if (version != 0) pokes.poke(version, Pokes.FanOut.everyGroup());
       } catch (Exception e) {
         log.error("push failed: group={}", push.clientGroupID(), e);
         response =
@@ -197,6 +200,54 @@ public final class Backend {
   private static HandlerResponse refused(String kind, String userID, HandlerResponse answer) {
     log.warn("{} refused: user={} status={} {}", kind, userID, answer.status(), answer.body());
     return answer;
+  }
+
+  /**
+   * Handles {@code GET /poke?clientGroupID=…}: authenticates {@code authorization} as push and pull
+   * do, then subscribes {@code listener} to the pokes of {@code clientGroupID} for that user. The
+   * group must be the user's, or not claimed yet (its client opens the stream as it starts, before
+   * its first pull claims the group); a stream of a group that another user claims later is
+   * revoked. Answers a refusal instead when the token is not valid (401), {@code clientGroupID} is
+   * missing (400) or the group is another user's (403).
+   *
+   * <pre>{@code
+   * Pokes.Subscription subscription = backend.subscribePokes(authorization, groupID, listener);
+   * if (subscription.refusal() != null) { answer it } else { open the stream; close the subscription when it ends }
+   * }</pre>
+   */
+  public Pokes.Subscription subscribePokes(
+      String authorization, String clientGroupID, Pokes.StreamListener listener) {
+    String userID = authenticator.userID(authorization);
+    if (userID == null) {
+      return Pokes.refused(HandlerResponse.error(401, "missing, invalid or expired token"));
+    }
+    if (clientGroupID == null || clientGroupID.isEmpty()) {
+      return Pokes.refused(
+          refused(
+              "poke",
+              userID,
+              HandlerResponse.error(400, "the clientGroupID query parameter is missing")));
+    }
+    // Subscribed before the owner is read, so a claim in between reaches the subscription.
+    Pokes.Subscription subscription = pokes.add(clientGroupID, userID, listener);
+    String owner;
+    try {
+      owner = transactor.read(connection -> Bookkeeping.groupOwner(connection, clientGroupID));
+    } catch (Exception e) {
+      subscription.close();
+      log.error("poke stream failed: group={}", clientGroupID, e);
+      return Pokes.refused(HandlerResponse.error(500, "poke stream failed (see the server log)"));
+    }
+    if (owner != null && !owner.equals(userID)) {
+      subscription.close();
+      return Pokes.refused(
+          refused(
+              "poke",
+              userID,
+              HandlerResponse.error(403, "this client group belongs to another user")));
+    }
+    if (owner != null) pokes.owner(clientGroupID, owner);
+    return subscription;
   }
 
   /** True if the database answers. */

@@ -13,9 +13,10 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The standalone HTTP server (Jetty 12): {@code POST /api/replicache/push}, {@code POST
- * /api/replicache/pull}, {@code GET /api/replicache/poke} (server-sent events: a {@code data: poke}
- * event after each push that commits) and {@code GET /health}. It listens on the loopback address
- * unless told otherwise.
+ * /api/replicache/pull}, {@code GET /api/replicache/poke?clientGroupID=…} (server-sent events, with
+ * the same {@code Authorization} as push and pull: a {@code data: poke} event after each push that
+ * commits, see {@link Backend#subscribePokes}) and {@code GET /health}. It listens on the loopback
+ * address unless told otherwise.
  *
  * <pre>{@code
  * try (TandemServer server = TandemServer.builder(backend).port(0).start()) {

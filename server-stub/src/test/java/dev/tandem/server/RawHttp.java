@@ -96,6 +96,47 @@ final class RawHttp implements AutoCloseable {
 
   /** Reads one answer: status line, headers, and a body by length, by chunks or to the end. */
   Answer read() throws IOException {
+    Answer head = readHead();
+    return new Answer(head.status, head.headers, readBody(head.headers));
+  }
+
+  /**
+   * A GET of a server-sent-event stream: the answer's head, and its body if it is not a stream (a
+   * refusal). For a stream, {@link #nextLine} then reads its lines as they come.
+   */
+  Answer openStream(String path, String headerLines) throws IOException {
+    sendHead("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headerLines + "\r\n");
+    Answer head = readHead();
+    if ("chunked".equalsIgnoreCase(head.headers.get("transfer-encoding"))) return head;
+    return new Answer(head.status, head.headers, readBody(head.headers));
+  }
+
+  /** Bytes left in the current chunk of a stream; 0 before its first, -1 after its last. */
+  private int chunkLeft;
+
+  /** The next line of a chunked stream, or null when the stream ends (or the connection does). */
+  String nextLine() throws IOException {
+    StringBuilder line = new StringBuilder();
+    while (true) {
+      if (chunkLeft == 0) {
+        String size = line();
+        if (size != null && size.isEmpty()) size = line(); // The CRLF after a chunk.
+        chunkLeft = size == null ? -1 : Integer.parseInt(size.split(";")[0].trim(), 16);
+        if (chunkLeft == 0) chunkLeft = -1;
+      }
+      if (chunkLeft < 0) return line.length() == 0 ? null : line.toString();
+      int c = in.read();
+      if (c == -1) {
+        chunkLeft = -1;
+        continue;
+      }
+      chunkLeft--;
+      if (c == '\n') return line.toString();
+      line.append((char) c);
+    }
+  }
+
+  private Answer readHead() throws IOException {
     String statusLine = line();
     if (statusLine == null) throw new IOException("connection closed before an answer");
     int status = Integer.parseInt(statusLine.split(" ")[1]);
@@ -106,6 +147,10 @@ final class RawHttp implements AutoCloseable {
           line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
           line.substring(colon + 1).trim());
     }
+    return new Answer(status, headers, "");
+  }
+
+  private String readBody(Map<String, String> headers) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     if (headers.containsKey("content-length")) {
       body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
@@ -118,7 +163,7 @@ final class RawHttp implements AutoCloseable {
     } else {
       body.write(in.readAllBytes());
     }
-    return new Answer(status, headers, body.toString(StandardCharsets.UTF_8));
+    return body.toString(StandardCharsets.UTF_8);
   }
 
   /** The next line without its CRLF; null at the end of the stream. */

@@ -2,6 +2,7 @@ package dev.tandem.server.internal;
 
 import dev.tandem.server.Backend;
 import dev.tandem.server.HandlerResponse;
+import dev.tandem.server.Pokes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -30,6 +31,7 @@ public final class HttpRoutes extends Handler.Abstract {
   private final Semaphore bodyReaders;
   private final long streamIdleTimeoutMillis;
   private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
 
   /**
    * Routes for {@code backend}: bodies up to {@code maxBodyBytes}, at most {@code maxBodyReaders}
@@ -177,7 +179,22 @@ public final class HttpRoutes extends Handler.Abstract {
     return answer(response, callback, answer.status(), answer.body());
   }
 
+  /**
+   * {@code GET /poke?clientGroupID=…}: authenticated like push and pull, scoped to a group of the
+   * user's (or not claimed yet), then a server-sent-event stream of that group's pokes.
+   */
   private void openStream(Request request, Response response, Callback callback) {
+    SseStream stream = new SseStream(response, callback);
+    Pokes.Subscription subscription =
+        backend.subscribePokes(
+            request.getHeaders().get(HttpHeader.AUTHORIZATION),
+            Request.extractQueryParameters(request).getValue("clientGroupID"),
+            stream);
+    HandlerResponse refusal = subscription.refusal();
+    if (refusal != null) {
+      answer(response, callback, refusal.status(), refusal.body());
+      return;
+    }
     // The connector's idle timeout is short, for bodies; a stream is kept busy by heartbeats.
     request
         .getConnectionMetaData()
@@ -187,21 +204,15 @@ public final class HttpRoutes extends Handler.Abstract {
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-    AutoCloseable[] subscription = new AutoCloseable[1];
-    SseStream stream =
-        new SseStream(
-            response,
-            callback,
-            () -> {
-              try {
-                if (subscription[0] != null) subscription[0].close();
-              } catch (Exception ignored) {
-                // Removing a listener does not fail.
-              }
-            });
-    streams.add(stream);
-    subscription[0] = backend.pokes().subscribe(version -> stream.poke());
-    stream.open();
+    streams.add(stream); // Before it starts: a close that sees the stream's first bytes ends it.
+    if (!stream.start(subscription)) {
+      // Another user claimed the group between the check and now.
+      streams.remove(stream);
+      answer(
+          response, callback, 403, "{\"message\":\"this client group belongs to another user\"}");
+      return;
+    }
+    if (closing) stream.close(); // The server began to stop while this stream was opening.
   }
 
   /** Sends a keep-alive comment on every stream, so idle timeouts and proxies leave them open. */
@@ -210,8 +221,9 @@ public final class HttpRoutes extends Handler.Abstract {
     for (SseStream stream : streams) stream.heartbeat();
   }
 
-  /** Ends every open stream. */
+  /** Ends every open stream, and any that opens from now on. */
   public void closeStreams() {
+    closing = true;
     for (SseStream stream : streams) stream.close();
     streams.clear();
   }
