@@ -6,42 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How the standalone server reads request bodies (issue 11, items 5 to 7): stalled clients cannot
  * starve healthy ones, a body cut short is a 400, a stalled one times out, and a body over the
  * limit gets a 413 that says so in JSON.
  */
-class BodyReadingTest {
-  static final String PUSH = "/api/replicache/push";
-
-  @TempDir Path directory;
-  Database database;
-  TandemServer server;
+class BodyReadingTest extends ChatServerTest {
   final List<RawHttp> stalled = new ArrayList<>();
 
-  void start(TandemServer.Builder builder) throws Exception {
-    server = builder.port(0).start();
-  }
-
   TandemServer.Builder server() throws Exception {
-    database = TestDatabases.sqlite(directory);
-    return TandemServer.builder(ChatDomain.install(Backend.builder()).database(database).build());
+    return server(Authenticator.dev());
   }
 
   @AfterEach
-  void stop() throws Exception {
-    for (RawHttp http : stalled) http.close();
-    if (server != null) server.close();
-    if (database != null) database.close();
+  void closeStalled() throws Exception {
+    for (RawHttp http : stalled) http.close(); // Before the server stops (its @AfterEach).
   }
 
   /** A push whose head announces {@code length} bytes, followed by {@code sent} of them. */

@@ -8,35 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.protocol.Cookie;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Push and pull bodies are JSON, and say so (issue 11, item 11). */
-class ContentTypeTest {
-  static final String PUSH = "/api/replicache/push";
-  static final String PULL = "/api/replicache/pull";
-
-  @TempDir Path directory;
-  Database database;
-  TandemServer server;
-
+class ContentTypeTest extends ChatServerTest {
   @BeforeEach
   void start() throws Exception {
-    database = TestDatabases.sqlite(directory);
-    server =
-        TandemServer.start(
-            ChatDomain.install(Backend.builder()).database(database).build(), 0, 4096);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-    database.close();
+    start(Authenticator.dev());
   }
 
   RawHttp.Answer push(String contentType, long id) throws Exception {

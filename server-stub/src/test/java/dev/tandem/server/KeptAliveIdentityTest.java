@@ -6,48 +6,19 @@ import static dev.tandem.server.Requests.pushJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tandem.protocol.Cookie;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every request's identity comes from that request alone, also on a kept-alive connection (issue
  * 11, item 1): Jetty's per-connection header cache once matched a later {@code Authorization} value
  * case-insensitively against an earlier one and handed back the earlier value.
  */
-class KeptAliveIdentityTest {
-  static final String PUSH = "/api/replicache/push";
-  static final String PULL = "/api/replicache/pull";
-  static final String SECRET = "s3cret";
-  static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
-
-  @TempDir Path directory;
-  Database database;
-  TandemServer server;
-
-  void start(Authenticator authenticator) throws Exception {
-    database = TestDatabases.sqlite(directory);
-    Backend backend =
-        ChatDomain.install(Backend.builder())
-            .database(database)
-            .authenticator(authenticator)
-            .build();
-    server = TandemServer.start(backend, 0, 4L << 20);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (server != null) server.close();
-    if (database != null) database.close();
-  }
-
+class KeptAliveIdentityTest extends ChatServerTest {
   @Test
   void aHeaderDifferingOnlyInCaseIsAnotherUserOnTheSameConnection() throws Exception {
     start(Authenticator.dev());

@@ -8,42 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.tandem.protocol.Cookie;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The poke stream is authenticated like push and pull, and scoped to a client group its user may
  * use (issue 11, item 3).
  */
-class PokeStreamTest {
+class PokeStreamTest extends ChatServerTest {
   static final String POKE = "/api/replicache/poke";
-  static final String SECRET = "s3cret";
-  static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
-
-  @TempDir Path directory;
-  Database database;
-  TandemServer server;
-
-  void start(Authenticator authenticator) throws Exception {
-    database = TestDatabases.sqlite(directory);
-    Backend backend =
-        ChatDomain.install(Backend.builder())
-            .database(database)
-            .authenticator(authenticator)
-            .build();
-    server = TandemServer.start(backend, 0, 4L << 20);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (server != null) server.close();
-    if (database != null) database.close();
-  }
 
   static String auth(String authorization) {
     return "Authorization: " + authorization + "\r\nAccept: text/event-stream\r\n";
@@ -58,7 +32,7 @@ class PokeStreamTest {
     try (RawHttp http = new RawHttp(server.port())) {
       RawHttp.Answer answer =
           http.post(
-              "/api/replicache/push",
+              PUSH,
               user,
               pushJson(groupID, createMessage("c-" + groupID, id, "m-" + groupID + id, "hi")));
       assertEquals(200, answer.status, answer.body);
@@ -67,8 +41,7 @@ class PokeStreamTest {
 
   void pull(String user, String groupID) throws IOException {
     try (RawHttp http = new RawHttp(server.port())) {
-      assertEquals(
-          200, http.post("/api/replicache/pull", user, pullJson(groupID, Cookie.NULL)).status);
+      assertEquals(200, http.post(PULL, user, pullJson(groupID, Cookie.NULL)).status);
     }
   }
 
