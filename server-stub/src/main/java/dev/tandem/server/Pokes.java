@@ -127,13 +127,6 @@ public final class Pokes {
     return listeners.size();
   }
 
-  /** Open streams. */
-  public int streamCount() {
-    int count = 0;
-    for (Set<Subscription> group : streams.values()) count += group.size();
-    return count;
-  }
-
   static Subscription refused(HandlerResponse refusal) {
     return new Subscription(null, null, null, null, refusal);
   }
