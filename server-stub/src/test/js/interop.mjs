@@ -11,8 +11,10 @@
 //                            must get onUpdateNeeded({type:'VersionNotSupported',
 //                            versionType:'schema'}) for both
 //             poke           (extra) client B never pulls on its own; it only pulls when
-//                            an SSE event arrives on GET {base}/api/replicache/poke.
-//                            A creates a message and pushes; B must see it.
+//                            an SSE event arrives on GET {base}/api/replicache/poke
+//                            ?clientGroupID=<B's group>, sent with B's Authorization (the
+//                            server refuses a stream without them). A creates a message
+//                            and pushes; B must see it.
 //   options   --timeout-ms N        overall budget for the scenario (default 20000)
 //             --schema-version S    schemaVersion of the client(s) (default '1' for
 //                                   converge/poke, '999' for update-needed)
@@ -429,13 +431,15 @@ async function updateNeeded(deadline) {
   return {ok: true, schemaVersion: sv, reasons: {pull: pullReason, push: pushReason}, pendingKept: pending.length};
 }
 
-// Minimal EventSource-compatible reader over fetch (Node 20 has no EventSource).
+// Minimal EventSource-compatible reader over fetch (Node 20 has no EventSource, and a
+// browser EventSource cannot send an Authorization header anyway).
 // Follows the SSE dispatch rule: an event whose data buffer is empty is NOT dispatched,
 // exactly like a browser EventSource. Comment lines (':') are ignored.
-function openSse(url, onEvent, onOpen, stats) {
+function openSse(url, auth, onEvent, onOpen, stats) {
   const ac = new AbortController();
   (async () => {
-    const res = await realFetch(url, {headers: {Accept: 'text/event-stream'}, signal: ac.signal});
+    const headers = {Accept: 'text/event-stream', Authorization: auth};
+    const res = await realFetch(url, {headers, signal: ac.signal});
     stats.status = res.status;
     stats.contentType = res.headers.get('content-type');
     onOpen(res);
@@ -484,7 +488,9 @@ async function poke(deadline) {
   const pullErrors = [];
   let opened;
   const openedP = new Promise((r) => (opened = r));
-  const sse = openSse(`${base}/api/replicache/poke`, () => {
+  const groupB = await B.rep.clientGroupID;
+  const pokeURL = `${base}/api/replicache/poke?clientGroupID=${encodeURIComponent(groupB)}`;
+  const sse = openSse(pokeURL, opts.authB, () => {
     B.rep.pull({now: true}).catch((e) => pullErrors.push(String(e?.message ?? e)));
   }, opened, stats);
   try {

@@ -49,7 +49,7 @@ class StubServerSyncTest {
             .pullInterval(0)
             .scheduler(scheduler)
             .queryScheduler(Schedulers.trampoline())
-            .auth(AuthProvider.of("alice"))
+            .auth(AuthProvider.of("alice")) // Every client is one of alice's: she sends as alice.
             .build();
     clients.add(client);
     scheduler.triggerActions();
@@ -83,13 +83,13 @@ class StubServerSyncTest {
   void twoClientsConvergeIncludingConcurrentEditsOfTheSameKey() throws Exception {
     Tandem ann = client("ann");
     Tandem bob = client("bob");
-    ann.mutate("createMessage", new CreateMessage("m1", "ann", "hello", 1));
-    bob.mutate("createMessage", new CreateMessage("m2", "bob", "hi", 2));
+    ann.mutate("createMessage", new CreateMessage("m1", "alice", "hello", 1));
+    bob.mutate("createMessage", new CreateMessage("m2", "alice", "hi", 2));
     flush(ann);
     flush(bob);
     pull(ann);
-    assertEquals(new Message("bob", "hi", 2), message(ann, "m2"));
-    assertEquals(new Message("ann", "hello", 1), message(bob, "m1"));
+    assertEquals(new Message("alice", "hi", 2), message(ann, "m2"));
+    assertEquals(new Message("alice", "hello", 1), message(bob, "m1"));
 
     // Both edit m1 before either syncs; bob's push reaches the server last.
     ann.mutate("updateMessage", new UpdateMessage("m1", "ann's edit"));
@@ -152,7 +152,7 @@ class StubServerSyncTest {
   void aMutationMadeOfflineSurvivesARestartAndIsAppliedOnce() throws Exception {
     Tandem ann = client("ann");
     ann.mutate("increment", new Increment("a", 1)); // Closed before its push delay is up.
-    ann.mutate("createMessage", new CreateMessage("m1", "ann", "offline", 1));
+    ann.mutate("createMessage", new CreateMessage("m1", "alice", "offline", 1));
     ann.close();
     clients.remove(ann);
     assertEquals(0, server.pushRequests.get());
@@ -162,6 +162,6 @@ class StubServerSyncTest {
 
     assertEquals(Collections.singletonMap("a", 1L), server.counters());
     Tandem bob = client("bob");
-    assertEquals(new Message("ann", "offline", 1), message(bob, "m1"));
+    assertEquals(new Message("alice", "offline", 1), message(bob, "m1"));
   }
 }

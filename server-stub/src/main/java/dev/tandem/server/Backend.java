@@ -4,6 +4,7 @@ import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
 import dev.tandem.protocol.ErrorResponse;
+import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PushRequest;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class Backend {
   private final Authenticator authenticator;
   private final SchemaVersions schemaVersions;
   private final long maxBodyBytes;
+  private final Transactor transactor;
   private final PushProcessor pushes;
   private final PullProcessor pulls;
   private final Pokes pokes = new Pokes();
@@ -47,10 +49,11 @@ public final class Backend {
     this.authenticator = builder.authenticator;
     this.schemaVersions = builder.schemaVersions;
     this.maxBodyBytes = builder.maxBodyBytes;
-    Transactor transactor = new Transactor(database);
+    this.transactor = new Transactor(database);
     this.pushes =
-        new PushProcessor(transactor, new LinkedHashMap<>(builder.mutators), database.dialect());
-    this.pulls = new PullProcessor(transactor, builder.clientView);
+        new PushProcessor(
+            transactor, new LinkedHashMap<>(builder.mutators), database.dialect(), pokes);
+    this.pulls = new PullProcessor(transactor, builder.clientView, pokes);
     try (Connection connection = database.writes().getConnection()) {
       Bookkeeping.migrate(connection, database.dialect(), builder.ddl);
     }
@@ -78,12 +81,18 @@ public final class Backend {
     try {
       push = parse(body, PushRequest::read);
     } catch (BodyTooLarge e) {
-      return HandlerResponse.error(413, e.getMessage());
+      return refused("push", userID, HandlerResponse.bodyTooLarge(maxBodyBytes));
     } catch (JsonEncodingException | JsonDataException e) {
-      return HandlerResponse.error(400, "malformed push: " + e.getMessage());
+      return refused(
+          "push", userID, HandlerResponse.error(400, "malformed push: " + e.getMessage()));
     } catch (IOException e) {
-      return HandlerResponse.error(400, "malformed or truncated push body: " + e.getMessage());
+      return refused(
+          "push",
+          userID,
+          HandlerResponse.error(400, "malformed or truncated push body: " + e.getMessage()));
     }
+    String badID = badMutationID(push);
+    if (badID != null) return refused("push", userID, HandlerResponse.error(400, badID));
     HandlerResponse response;
     int processed = 0;
     int failed = 0;
@@ -99,7 +108,8 @@ public final class Backend {
         processed = outcome.processed;
         failed = outcome.failed;
         version = outcome.version;
-        if (version != 0) pokes.poke(version);
+        // The global version: a commit changes every group's view, so every group is poked.
+        if (version != 0) pokes.poke(version, Pokes.FanOut.everyGroup());
       } catch (Exception e) {
         log.error("push failed: group={}", push.clientGroupID(), e);
         response =
@@ -129,11 +139,15 @@ public final class Backend {
     try {
       pull = parse(body, PullRequest::read);
     } catch (BodyTooLarge e) {
-      return HandlerResponse.error(413, e.getMessage());
+      return refused("pull", userID, HandlerResponse.bodyTooLarge(maxBodyBytes));
     } catch (JsonEncodingException | JsonDataException e) {
-      return HandlerResponse.error(400, "malformed pull: " + e.getMessage());
+      return refused(
+          "pull", userID, HandlerResponse.error(400, "malformed pull: " + e.getMessage()));
     } catch (IOException e) {
-      return HandlerResponse.error(400, "malformed or truncated pull body: " + e.getMessage());
+      return refused(
+          "pull",
+          userID,
+          HandlerResponse.error(400, "malformed or truncated pull body: " + e.getMessage()));
     }
     HandlerResponse response;
     long version = 0;
@@ -166,6 +180,76 @@ public final class Backend {
     return response;
   }
 
+  /**
+   * Why a mutation ID of {@code push} is not one any client sends (they count 1, 2, 3 …), or null.
+   * Left to the push rules, an ID of 0 or less would read as a resend: skipped, answered 200, and
+   * the group claimed.
+   */
+  private static String badMutationID(PushRequest push) {
+    List<Mutation> mutations = push.mutations();
+    for (int i = 0; i < mutations.size(); i++) {
+      long id = mutations.get(i).id();
+      if (id < 1) {
+        return "malformed push: mutation IDs start at 1, but $.mutations[" + i + "].id is " + id;
+      }
+    }
+    return null;
+  }
+
+  /** Logs a request refused before it reached the database, at WARN, and returns the answer. */
+  private static HandlerResponse refused(String kind, String userID, HandlerResponse answer) {
+    log.warn("{} refused: user={} status={} {}", kind, userID, answer.status(), answer.body());
+    return answer;
+  }
+
+  /**
+   * Handles {@code GET /poke?clientGroupID=…}: authenticates {@code authorization} as push and pull
+   * do, then subscribes {@code listener} to the pokes of {@code clientGroupID} for that user. The
+   * group must be the user's, or not claimed yet (its client opens the stream as it starts, before
+   * its first pull claims the group); a stream of a group that another user claims later is
+   * revoked. Answers a refusal instead when the token is not valid (401), {@code clientGroupID} is
+   * missing (400) or the group is another user's (403).
+   *
+   * <pre>{@code
+   * Pokes.Subscription subscription = backend.subscribePokes(authorization, groupID, listener);
+   * if (subscription.refusal() != null) { answer it } else { open the stream; close the subscription when it ends }
+   * }</pre>
+   */
+  public Pokes.Subscription subscribePokes(
+      String authorization, String clientGroupID, Pokes.StreamListener listener) {
+    String userID = authenticator.userID(authorization);
+    if (userID == null) {
+      return Pokes.refused(HandlerResponse.error(401, "missing, invalid or expired token"));
+    }
+    if (clientGroupID == null || clientGroupID.isEmpty()) {
+      return Pokes.refused(
+          refused(
+              "poke",
+              userID,
+              HandlerResponse.error(400, "the clientGroupID query parameter is missing")));
+    }
+    // Subscribed before the owner is read, so a claim in between reaches the subscription.
+    Pokes.Subscription subscription = pokes.add(clientGroupID, userID, listener);
+    String owner;
+    try {
+      owner = transactor.read(connection -> Bookkeeping.groupOwner(connection, clientGroupID));
+    } catch (Exception e) {
+      subscription.close();
+      log.error("poke stream failed: group={}", clientGroupID, e);
+      return Pokes.refused(HandlerResponse.error(500, "poke stream failed (see the server log)"));
+    }
+    if (owner != null && !owner.equals(userID)) {
+      subscription.close();
+      return Pokes.refused(
+          refused(
+              "poke",
+              userID,
+              HandlerResponse.error(403, "this client group belongs to another user")));
+    }
+    if (owner != null) pokes.owner(clientGroupID, owner);
+    return subscription;
+  }
+
   /** True if the database answers. */
   public boolean healthy() {
     try (Connection connection = database.reads().getConnection()) {
@@ -188,6 +272,7 @@ public final class Backend {
         throw new BodyTooLarge("request body exceeds " + maxBodyBytes + " bytes");
       }
     }
+    UnicodeCheck.check(buffer);
     JsonReader reader = JsonReader.of(buffer);
     T value = parser.read(reader);
     if (reader.peek() != JsonReader.Token.END_DOCUMENT) {

@@ -12,6 +12,11 @@ import java.sql.SQLException;
  * {id, from, content, order}}, {@code updateMessage {id, content}} and {@code deleteMessage {id}}
  * (a soft delete), and the client view that serves each message under {@code message/<id>} as
  * {@code {from, content, order}}.
+ *
+ * <p>A message belongs to its sender, the authenticated user ({@link MutationContext#userID()}):
+ * {@code createMessage} with a {@code from} other than that user, and {@code updateMessage} or
+ * {@code deleteMessage} of another user's message, are refused (the mutator throws, so the mutation
+ * is rolled back and still counted as processed: the client is not blocked).
  */
 public final class ChatDomain {
   private ChatDomain() {}
@@ -54,6 +59,10 @@ public final class ChatDomain {
     require(args.from, "from");
     require(args.content, "content");
     require(args.order, "order");
+    if (!args.from.equals(context.userID())) {
+      throw new IllegalArgumentException(
+          "message '" + args.id + "' from '" + args.from + "' sent by another user");
+    }
     PreparedStatement statement =
         context.statement(
             "INSERT INTO message (id, sender, content, ord, deleted, version)"
@@ -72,12 +81,14 @@ public final class ChatDomain {
     require(args.content, "content");
     PreparedStatement statement =
         context.statement(
-            "UPDATE message SET content = ?, version = ? WHERE id = ? AND NOT deleted");
+            "UPDATE message SET content = ?, version = ?"
+                + " WHERE id = ? AND sender = ? AND NOT deleted");
     statement.setString(1, args.content);
     statement.setLong(2, context.version());
     statement.setString(3, args.id);
+    statement.setString(4, context.userID());
     if (statement.executeUpdate() == 0) {
-      throw new IllegalArgumentException("no message '" + args.id + "' to update");
+      throw new IllegalArgumentException("no message '" + args.id + "' of the sender to update");
     }
   }
 
@@ -85,12 +96,14 @@ public final class ChatDomain {
     require(args.id, "id");
     PreparedStatement statement =
         context.statement(
-            "UPDATE message SET deleted = ?, version = ? WHERE id = ? AND NOT deleted");
+            "UPDATE message SET deleted = ?, version = ?"
+                + " WHERE id = ? AND sender = ? AND NOT deleted");
     statement.setBoolean(1, true);
     statement.setLong(2, context.version());
     statement.setString(3, args.id);
+    statement.setString(4, context.userID());
     if (statement.executeUpdate() == 0) {
-      throw new IllegalArgumentException("no message '" + args.id + "' to delete");
+      throw new IllegalArgumentException("no message '" + args.id + "' of the sender to delete");
     }
   }
 

@@ -32,15 +32,38 @@ public final class HandlerResponse {
     return new HandlerResponse(200, json);
   }
 
-  /** A non-200 answer: {@code {"message": …}}. Clients do not parse it; people and logs do. */
-  static HandlerResponse error(int status, String message) {
-    StringBuilder json = new StringBuilder("{\"message\":\"");
-    for (char c : message.toCharArray()) {
+  /**
+   * A non-200 answer: {@code {"message": …}}. Clients do not parse it; people and logs do. For a
+   * server that mounts the handlers and refuses a request itself (a wrong {@code Content-Type}, a
+   * timeout), in the same shape as the handlers' own refusals.
+   */
+  public static HandlerResponse error(int status, String message) {
+    return new HandlerResponse(status, "{\"message\":" + quote(message) + "}");
+  }
+
+  /**
+   * 413 for a body over {@code maxBodyBytes}: {@code {"error":"BodyTooLarge","message":"request
+   * body exceeds N bytes","maxBodyBytes":N}}. A status other than 200, so a Replicache client
+   * treats it as a failed attempt and does not parse it; a Tandem client reads it.
+   */
+  public static HandlerResponse bodyTooLarge(long maxBodyBytes) {
+    return new HandlerResponse(
+        413,
+        "{\"error\":\"BodyTooLarge\",\"message\":\"request body exceeds "
+            + maxBodyBytes
+            + " bytes\",\"maxBodyBytes\":"
+            + maxBodyBytes
+            + "}");
+  }
+
+  private static String quote(String text) {
+    StringBuilder json = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
       if (c == '"' || c == '\\') json.append('\\').append(c);
       else if (c < 0x20) json.append(String.format("\\u%04x", (int) c));
       else json.append(c);
     }
-    return new HandlerResponse(status, json.append("\"}").toString());
+    return json.append('"').toString();
   }
 
   @Override

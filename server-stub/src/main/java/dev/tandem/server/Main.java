@@ -1,24 +1,34 @@
 package dev.tandem.server;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 
 /**
- * {@code java -jar tandem-server.jar [--port N] [--db PATH|JDBC-URL] [--auth dev|hmac:SECRET]
- * [--schema-versions MIN..MAX] [--max-body-bytes N]}: the chat backend of the Replicache tutorial,
- * on an embedded SQLite file by default.
+ * {@code java -jar tandem-server.jar [--host ADDR] [--port N] [--db PATH|JDBC-URL] [--auth
+ * dev|hmac:SECRET] [--allow-dev-auth-on-network] [--schema-versions MIN..MAX] [--max-body-bytes
+ * N]}: the chat backend of the Replicache tutorial, on an embedded SQLite file by default,
+ * listening on the loopback address unless {@code --host} says otherwise. {@code dev} auth (the
+ * header is the user ID) on an address other machines can reach is refused unless {@code
+ * --allow-dev-auth-on-network} is given.
  */
 public final class Main {
   private Main() {}
 
   static final String USAGE =
-      "usage: java -jar tandem-server.jar [--port N] [--db PATH|jdbc:postgresql:URL]"
-          + " [--auth dev|hmac:SECRET] [--schema-versions MIN..MAX] [--max-body-bytes N]";
+      "usage: java -jar tandem-server.jar [--host ADDR] [--port N]"
+          + " [--db PATH|jdbc:postgresql:URL] [--auth dev|hmac:SECRET]"
+          + " [--allow-dev-auth-on-network] [--schema-versions MIN..MAX] [--max-body-bytes N]";
+
+  static final String ALLOW_DEV_AUTH = "--allow-dev-auth-on-network";
 
   /** Parsed command-line options. */
   static final class Options {
+    String host = TandemServer.LOOPBACK;
+    boolean allowDevAuthOnNetwork;
     int port = 8080;
     String db = "tandem-server.db";
     Authenticator auth = Authenticator.dev();
@@ -32,9 +42,16 @@ public final class Main {
       while (!rest.isEmpty()) {
         String flag = rest.pop();
         if (flag.equals("--help") || flag.equals("-h")) throw new IllegalArgumentException(USAGE);
+        if (flag.equals(ALLOW_DEV_AUTH)) {
+          options.allowDevAuthOnNetwork = true;
+          continue;
+        }
         if (rest.isEmpty()) throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
         String value = rest.pop();
         switch (flag) {
+          case "--host":
+            options.host = value;
+            break;
           case "--port":
             options.port = Integer.parseInt(value);
             break;
@@ -62,7 +79,32 @@ public final class Main {
             throw new IllegalArgumentException("unknown flag " + flag + "\n" + USAGE);
         }
       }
+      options.refuseDevAuthOnNetwork();
       return options;
+    }
+
+    /** Dev auth lets anyone be anyone: only where nobody else can connect, or when told to. */
+    private void refuseDevAuthOnNetwork() {
+      if (!authMode.equals("dev") || allowDevAuthOnNetwork || loopback(host)) return;
+      throw new IllegalArgumentException(
+          "refusing to start: --auth dev on "
+              + host
+              + ", an address other machines can reach. With dev auth the Authorization header is"
+              + " the user ID, so anyone who can connect can act as any user. Use --auth"
+              + " hmac:SECRET, or listen on 127.0.0.1 (the default), or pass "
+              + ALLOW_DEV_AUTH
+              + " if that is really what you want.");
+    }
+
+    private static boolean loopback(String host) {
+      try {
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+          if (!address.isLoopbackAddress()) return false;
+        }
+        return true;
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("--host " + host + ": unknown host");
+      }
     }
   }
 
@@ -75,6 +117,14 @@ public final class Main {
       System.exit(2);
       return;
     }
+    if (options.allowDevAuthOnNetwork && options.authMode.equals("dev")) {
+      System.err.println(
+          "warning: --auth dev with "
+              + ALLOW_DEV_AUTH
+              + ": anyone who can reach "
+              + options.host
+              + " can act as any user");
+    }
     Database database = Database.open(options.db);
     Backend backend =
         ChatDomain.install(Backend.builder())
@@ -83,7 +133,12 @@ public final class Main {
             .schemaVersions(options.schemaVersions)
             .maxBodyBytes(options.maxBodyBytes)
             .build();
-    TandemServer server = TandemServer.start(backend, options.port, options.maxBodyBytes);
+    TandemServer server =
+        TandemServer.builder(backend)
+            .host(options.host)
+            .port(options.port)
+            .maxBodyBytes(options.maxBodyBytes)
+            .start();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -99,7 +154,9 @@ public final class Main {
     System.out.println(
         "listening on port "
             + server.port()
-            + " (db "
+            + " (host "
+            + server.host()
+            + ", db "
             + describe(options.db)
             + ", auth "
             + options.authMode

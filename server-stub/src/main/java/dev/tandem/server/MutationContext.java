@@ -27,7 +27,12 @@ public interface MutationContext {
   /** The global version this push commits at: stamp it on every row you change. */
   long version();
 
-  /** The authenticated user that sent the push. */
+  /**
+   * The authenticated user that sent the push: what the {@link Authenticator} made of its {@code
+   * Authorization} header, the same for every mutation of the push. Use it for authority (who may
+   * change a row), never a user named in the args: {@link ChatDomain} refuses a message whose
+   * {@code from} is someone else, and changes to another user's message.
+   */
   String userID();
 
   /** The client that made the mutation. */

@@ -2,7 +2,6 @@ package dev.tandem.server;
 
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonDataException;
-import com.squareup.moshi.Moshi;
 import dev.tandem.protocol.RawJson;
 import java.io.IOException;
 
@@ -19,9 +18,13 @@ import java.io.IOException;
 public interface Mutator {
   void apply(MutationContext context, RawJson args) throws Exception;
 
-  /** A mutator whose JSON args are decoded to {@code argsType} with Moshi first. */
+  /**
+   * A mutator whose JSON args are decoded to {@code argsType} with Moshi first, strictly: a string
+   * where a number belongs ({@code "order": "1"}), or a number where a string belongs, fails the
+   * mutation instead of being converted. Args that do not decode fail it too.
+   */
   static <T> Mutator typed(Class<T> argsType, Typed<T> mutator) {
-    JsonAdapter<T> adapter = new Moshi.Builder().build().adapter(argsType).nonNull();
+    JsonAdapter<T> adapter = StrictScalars.MOSHI.adapter(argsType).nonNull();
     return (context, args) -> {
       T decoded;
       try {

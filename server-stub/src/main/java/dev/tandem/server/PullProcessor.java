@@ -35,10 +35,12 @@ final class PullProcessor {
 
   private final Transactor transactor;
   private final ClientView view;
+  private final Pokes pokes;
 
-  PullProcessor(Transactor transactor, ClientView view) {
+  PullProcessor(Transactor transactor, ClientView view, Pokes pokes) {
     this.transactor = transactor;
     this.view = view;
+    this.pokes = pokes;
   }
 
   Outcome process(String userID, PullRequest pull) throws Exception {
@@ -67,6 +69,7 @@ final class PullProcessor {
                 Bookkeeping.claimGroup(connection, groupID, userID);
                 return Bookkeeping.groupOwner(connection, groupID);
               });
+      pokes.owner(groupID, owner); // Streams of the group opened by others end.
     }
     if (!owner.equals(userID)) {
       return new Outcome(

@@ -34,26 +34,37 @@ final class PushProcessor {
     final int failed;
     final int skipped;
     final long version; // 0 when nothing committed
+    final boolean claimed; // this push claimed the group for its user, and committed
 
-    Outcome(HandlerResponse response, int processed, int failed, int skipped, long version) {
+    Outcome(
+        HandlerResponse response,
+        int processed,
+        int failed,
+        int skipped,
+        long version,
+        boolean claimed) {
       this.response = response;
       this.processed = processed;
       this.failed = failed;
       this.skipped = skipped;
       this.version = version;
+      this.claimed = claimed;
     }
   }
 
   private final Transactor transactor;
   private final Map<String, Mutator> mutators;
   private final Dialect dialect;
+  private final Pokes pokes;
   private final String startPush;
   private final KeptStatements kept = new KeptStatements();
 
-  PushProcessor(Transactor transactor, Map<String, Mutator> mutators, Dialect dialect) {
+  PushProcessor(
+      Transactor transactor, Map<String, Mutator> mutators, Dialect dialect, Pokes pokes) {
     this.transactor = transactor;
     this.mutators = mutators;
     this.dialect = dialect;
+    this.pokes = pokes;
     this.startPush = transactor.locking(Bookkeeping.startPushSql(dialect));
   }
 
@@ -64,11 +75,15 @@ final class PushProcessor {
    * makes the same decisions.
    */
   Outcome process(String userID, PushRequest push) throws Exception {
+    Outcome outcome;
     try {
-      return transactor.writeLocking(connection -> apply(connection, userID, push, false));
+      outcome = transactor.writeLocking(connection -> apply(connection, userID, push, false));
     } catch (MutatorFailed e) {
-      return transactor.writeLocking(connection -> apply(connection, userID, push, true));
+      outcome = transactor.writeLocking(connection -> apply(connection, userID, push, true));
     }
+    // Streams of the group opened by others end, before the poke.
+    if (outcome.claimed) pokes.owner(push.clientGroupID(), userID);
+    return outcome;
   }
 
   private Outcome apply(Connection connection, String userID, PushRequest push, boolean savepoints)
@@ -176,13 +191,12 @@ final class PushProcessor {
     }
     if (changes.isEmpty()) {
       // Nothing changed (resends only, or a gap first): the version must not move.
-      Outcome unchanged = outcome(response, 0, 0, skipped, 0);
-      if (!claimed) throw new Transactor.Rollback(unchanged);
+      if (!claimed) throw new Transactor.Rollback(outcome(response, 0, 0, skipped, 0));
       Bookkeeping.setVersion(connection, version - 1); // Keep the claim, undo the version step.
-      return unchanged;
+      return new Outcome(response, 0, 0, skipped, 0, true);
     }
     Bookkeeping.saveClients(kept, connection, groupID, version, changes);
-    return outcome(response, processed, failed, skipped, version);
+    return new Outcome(response, processed, failed, skipped, version, claimed);
   }
 
   /** Runs one mutation; false if it failed and was rolled back (to its savepoint). */
@@ -244,7 +258,7 @@ final class PushProcessor {
 
   private static Outcome outcome(
       HandlerResponse response, int processed, int failed, int skipped, long version) {
-    return new Outcome(response, processed, failed, skipped, version);
+    return new Outcome(response, processed, failed, skipped, version, false);
   }
 
   private static Outcome forbidden() {

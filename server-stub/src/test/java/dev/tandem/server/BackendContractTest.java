@@ -25,100 +25,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The server rules of PROTOCOL.md, run against each database ({@link SqliteBackendTest}, {@link
  * PostgresBackendTest}) through the framework-agnostic handlers.
  */
-abstract class BackendContractTest {
-  static final String ANN = "ann";
-  static final String BOB = "bob";
-
-  Database database;
-  Backend backend;
-  final List<Long> pokes = new CopyOnWriteArrayList<>();
-
-  abstract Database openDatabase() throws Exception;
-
-  Backend.Builder configure(Backend.Builder builder) {
-    return builder;
-  }
-
-  @BeforeEach
-  void setUp() throws Exception {
-    database = openDatabase();
-    backend =
-        configure(ChatDomain.install(Backend.builder()).database(database))
-            .ddl(
-                "CREATE TABLE IF NOT EXISTS applied (client_id TEXT NOT NULL,"
-                    + " mutation_id BIGINT NOT NULL, version BIGINT NOT NULL)")
-            .mutator("record", BackendContractTest::record)
-            .mutator(
-                "recordThenFail",
-                (context, args) -> {
-                  record(context, args);
-                  throw new IllegalStateException("business rule says no");
-                })
-            .build();
-    backend.pokes().subscribe(pokes::add);
-  }
-
-  @AfterEach
-  void tearDown() {
-    database.close();
-  }
-
-  /** A mutator that is not idempotent: applying it twice leaves two rows. */
-  static void record(MutationContext context, RawJson args) throws Exception {
-    try (PreparedStatement insert =
-        context
-            .connection()
-            .prepareStatement(
-                "INSERT INTO applied (client_id, mutation_id, version) VALUES (?, ?, ?)")) {
-      insert.setString(1, context.clientID());
-      insert.setLong(2, Long.parseLong(args.toString()));
-      insert.setLong(3, context.version());
-      insert.executeUpdate();
-    }
-  }
-
-  static Mutation record(String clientID, long id) {
-    return mutation(clientID, id, "record", Long.toString(id));
-  }
-
-  HandlerResponse push(String user, String json) {
-    return backend.push(user, body(json));
-  }
-
-  HandlerResponse pull(String user, String groupID, Cookie cookie) {
-    return backend.pull(user, body(pullJson(groupID, cookie)));
-  }
-
-  long count(String sql, Object... params) throws Exception {
-    try (Connection connection = database.reads().getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) statement.setObject(i + 1, params[i]);
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    }
-  }
-
-  long lastMutationID(String clientID) throws Exception {
-    return count(
-        "SELECT COALESCE(MAX(last_mutation_id), 0) FROM replicache_client WHERE id = ?", clientID);
-  }
-
+abstract class BackendContractTest extends BackendTest {
   @Test
   void pushThenPullReturnsTheMessageAndTheLastMutationID() throws Exception {
     assertEquals(200, push(ANN, pushJson("g1", createMessage("c1", 1, "m1", "hi"))).status());
@@ -229,6 +147,51 @@ abstract class BackendContractTest {
     assertEquals(200, response.status());
     assertEquals(3, lastMutationID("c1"));
     assertEquals(1, count("SELECT COUNT(*) FROM message"));
+  }
+
+  @Test
+  void onlyItsSenderMayUpdateOrDeleteAMessage() throws Exception {
+    push(ANN, pushJson("g1", createMessage("c1", 1, "m1", "ann's")));
+
+    HandlerResponse response =
+        push(
+            BOB,
+            pushJson(
+                "g2",
+                mutation("c2", 1, "updateMessage", "{\"id\":\"m1\",\"content\":\"bob's now\"}"),
+                mutation("c2", 2, "deleteMessage", "{\"id\":\"m1\"}"),
+                mutation(
+                    "c2",
+                    3,
+                    "createMessage",
+                    "{\"id\":\"m2\",\"from\":\"bob\",\"content\":\"mine\",\"order\":3}")));
+
+    assertEquals(200, response.status());
+    assertEquals(3, lastMutationID("c2")); // Refused for good; bob's queue goes on.
+    assertEquals(
+        1,
+        count(
+            "SELECT COUNT(*) FROM message WHERE id = 'm1' AND content = 'ann''s' AND NOT deleted"));
+    assertEquals(1, count("SELECT COUNT(*) FROM message WHERE id = 'm2' AND sender = 'bob'"));
+    push(
+        ANN,
+        pushJson(
+            "g1",
+            mutation("c1", 2, "updateMessage", "{\"id\":\"m1\",\"content\":\"edited\"}"),
+            mutation("c1", 3, "deleteMessage", "{\"id\":\"m1\"}")));
+    assertEquals(
+        1,
+        count("SELECT COUNT(*) FROM message WHERE id = 'm1' AND content = 'edited' AND deleted"));
+  }
+
+  @Test
+  void aMessageIsSentOnlyAsTheAuthenticatedUser() throws Exception {
+    HandlerResponse response =
+        push(BOB, pushJson("g2", createMessage("c2", 1, "m1", "from 'ann'")));
+
+    assertEquals(200, response.status());
+    assertEquals(1, lastMutationID("c2"));
+    assertEquals(0, count("SELECT COUNT(*) FROM message"));
   }
 
   @Test
@@ -372,6 +335,7 @@ abstract class BackendContractTest {
     HandlerResponse response = small.push(ANN, body(pushJson("g1", "1", many)));
 
     assertEquals(413, response.status());
+    assertTrue(response.body().startsWith("{\"error\":\"BodyTooLarge\""), response.body());
     assertEquals(0, count("SELECT COUNT(*) FROM message"));
   }
 

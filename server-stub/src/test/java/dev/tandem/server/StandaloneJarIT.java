@@ -86,6 +86,18 @@ class StandaloneJarIT {
     assertTrue(output.contains("unknown flag --colour") && output.contains("usage:"), output);
   }
 
+  @Test
+  void refusesDevAuthOnANetworkAddress() throws Exception {
+    Process process = start("--port", "0", "--host", "0.0.0.0");
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue());
+    assertTrue(
+        output.contains("refusing to start: --auth dev on 0.0.0.0")
+            && output.contains("--allow-dev-auth-on-network"),
+        output);
+  }
+
   private Process start(String... flags) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -119,7 +131,11 @@ class StandaloneJarIT {
 
   private HttpResponse<String> send(String url, String json) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
-    if (json != null) request.POST(HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Authorization", "ann"); // Dev auth: the sender of createMessage's "from".
+      request.header("Content-Type", "application/json");
+      request.POST(HttpRequest.BodyPublishers.ofString(json));
+    }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -171,7 +171,9 @@ class TandemServerTest {
   void aPushPokesOpenStreams() throws Exception {
     HttpResponse<Stream<String>> stream =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/replicache/poke")).build(),
+            HttpRequest.newBuilder(URI.create(base + "/api/replicache/poke?clientGroupID=g2"))
+                .header("Authorization", token("bob", NOW.plusSeconds(60)))
+                .build(),
             HttpResponse.BodyHandlers.ofLines());
     assertEquals(200, stream.statusCode());
     assertEquals(

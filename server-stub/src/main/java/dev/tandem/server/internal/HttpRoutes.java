@@ -2,19 +2,20 @@ package dev.tandem.server.internal;
 
 import dev.tandem.server.Backend;
 import dev.tandem.server.HandlerResponse;
+import dev.tandem.server.Pokes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import okio.Buffer;
-import okio.Okio;
-import okio.Source;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The standalone server's endpoints on Jetty's core handler API. */
 public final class HttpRoutes extends Handler.Abstract {
@@ -23,13 +24,26 @@ public final class HttpRoutes extends Handler.Abstract {
   public static final String POKE = "/api/replicache/poke";
   public static final String HEALTH = "/health";
 
+  private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.http");
+
   private final Backend backend;
   private final long maxBodyBytes;
+  private final Semaphore bodyReaders;
+  private final long streamIdleTimeoutMillis;
   private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
 
-  public HttpRoutes(Backend backend, long maxBodyBytes) {
+  /**
+   * Routes for {@code backend}: bodies up to {@code maxBodyBytes}, at most {@code maxBodyReaders}
+   * of them in progress at once; a poke stream's connection idles out after {@code
+   * streamIdleTimeoutMillis} (heartbeats keep a live one busy).
+   */
+  public HttpRoutes(
+      Backend backend, long maxBodyBytes, int maxBodyReaders, long streamIdleTimeoutMillis) {
     this.backend = backend;
     this.maxBodyBytes = maxBodyBytes;
+    this.bodyReaders = new Semaphore(maxBodyReaders);
+    this.streamIdleTimeoutMillis = streamIdleTimeoutMillis;
   }
 
   @Override
@@ -50,35 +64,23 @@ public final class HttpRoutes extends Handler.Abstract {
           return answer(response, callback, 405, "{\"message\":\"use POST\"}");
         long length = request.getLength();
         if (length > maxBodyBytes) {
-          return answer(
+          return refuse(
+              request,
               response,
               callback,
-              413,
-              "{\"message\":\"request body exceeds " + maxBodyBytes + " bytes\"}");
+              HandlerResponse.bodyTooLarge(maxBodyBytes),
+              "Content-Length " + length + " over " + maxBodyBytes,
+              true);
         }
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        // Read the whole body (up to the cap) before answering, even a 401: an answer sent before
-        // the body is consumed makes Jetty drop the connection, which a client sees as a network
-        // failure instead of the status.
-        Buffer body;
-        try {
-          body = readBody(Content.Source.asInputStream(request));
-        } catch (java.io.IOException e) {
-          response.getHeaders().put(HttpHeader.CONNECTION, "close");
-          return answer(
-              response,
-              callback,
-              413,
-              "{\"message\":\"request body exceeds " + maxBodyBytes + " bytes\"}");
-        }
-        java.io.InputStream in = body.inputStream();
-        HandlerResponse result =
-            path.equals(PUSH) ? backend.push(authorization, in) : backend.pull(authorization, in);
-        return answer(response, callback, result.status(), result.body());
+        // The whole body is read before answering, even a 401: an answer sent before the body is
+        // consumed makes Jetty drop the connection, which a client sees as a network failure.
+        new BodyReader(request, maxBodyBytes, bodyReaders, syncCall(request, response, callback))
+            .run();
+        return true;
       case POKE:
         if (!method.equals("GET"))
           return answer(response, callback, 405, "{\"message\":\"use GET\"}");
-        openStream(response, callback);
+        openStream(request, response, callback);
         return true;
       case HEALTH:
         if (!method.equals("GET"))
@@ -100,35 +102,117 @@ public final class HttpRoutes extends Handler.Abstract {
     response.getHeaders().put("Access-Control-Max-Age", "600");
   }
 
-  /** The request body; IOException if it is larger than the cap (or cannot be read). */
-  private Buffer readBody(java.io.InputStream in) throws java.io.IOException {
-    Buffer body = new Buffer();
-    Source source = Okio.source(in); // Reads straight into the buffer's segments.
-    while (source.read(body, 8192) != -1) {
-      if (body.size() > maxBodyBytes) throw new java.io.IOException("body over the cap");
-    }
-    return body;
+  /** A push or pull once its body is in: the backend answers. */
+  private BodyReader.Outcome syncCall(Request request, Response response, Callback callback) {
+    return new BodyReader.Outcome() {
+      @Override
+      public void read(Buffer body) {
+        try {
+          String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+          if (!isJson(contentType)) {
+            refuse(
+                request,
+                response,
+                callback,
+                HandlerResponse.error(
+                    415, "send the body as application/json (UTF-8), not " + contentType),
+                "Content-Type " + contentType,
+                false);
+            return;
+          }
+          String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+          HandlerResponse result =
+              Request.getPathInContext(request).equals(PUSH)
+                  ? backend.push(authorization, body.inputStream())
+                  : backend.pull(authorization, body.inputStream());
+          answer(response, callback, result.status(), result.body());
+        } catch (RuntimeException | Error e) {
+          callback.failed(e);
+        }
+      }
+
+      @Override
+      public void refused(HandlerResponse answer, String reason) {
+        refuse(request, response, callback, answer, reason, true);
+      }
+    };
   }
 
-  private void openStream(Response response, Callback callback) {
+  /**
+   * True for {@code application/json}, with any parameters but a charset other than UTF-8 (JSON is
+   * UTF-8). The {@code replicache} client sends {@code application/json}, OkHttp (the Tandem
+   * client) {@code application/json; charset=utf-8}.
+   */
+  static boolean isJson(String contentType) {
+    if (contentType == null) return false;
+    String[] parts = contentType.split(";");
+    if (!parts[0].trim().equalsIgnoreCase("application/json")) return false;
+    for (int i = 1; i < parts.length; i++) {
+      String[] parameter = parts[i].split("=", 2);
+      if (!parameter[0].trim().equalsIgnoreCase("charset")) continue;
+      String charset = parameter.length < 2 ? "" : parameter[1].trim().replace("\"", "");
+      if (!charset.equalsIgnoreCase("utf-8")) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Answers a request refused before the backend saw it and says why in the log at WARN; {@code
+   * close} closes the connection, for a request whose body was not (all) read.
+   */
+  private static boolean refuse(
+      Request request,
+      Response response,
+      Callback callback,
+      HandlerResponse answer,
+      String reason,
+      boolean close) {
+    log.warn(
+        "refused {} {} from {}: {} ({})",
+        request.getMethod(),
+        Request.getPathInContext(request),
+        Request.getRemoteAddr(request),
+        answer.status(),
+        reason);
+    if (close) response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    if (answer.status() == 503) response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+    return answer(response, callback, answer.status(), answer.body());
+  }
+
+  /**
+   * {@code GET /poke?clientGroupID=…}: authenticated like push and pull, scoped to a group of the
+   * user's (or not claimed yet), then a server-sent-event stream of that group's pokes.
+   */
+  private void openStream(Request request, Response response, Callback callback) {
+    SseStream stream = new SseStream(response, callback);
+    Pokes.Subscription subscription =
+        backend.subscribePokes(
+            request.getHeaders().get(HttpHeader.AUTHORIZATION),
+            Request.extractQueryParameters(request).getValue("clientGroupID"),
+            stream);
+    HandlerResponse refusal = subscription.refusal();
+    if (refusal != null) {
+      answer(response, callback, refusal.status(), refusal.body());
+      return;
+    }
+    // The connector's idle timeout is short, for bodies; a stream is kept busy by heartbeats.
+    request
+        .getConnectionMetaData()
+        .getConnection()
+        .getEndPoint()
+        .setIdleTimeout(streamIdleTimeoutMillis);
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-    AutoCloseable[] subscription = new AutoCloseable[1];
-    SseStream stream =
-        new SseStream(
-            response,
-            callback,
-            () -> {
-              try {
-                if (subscription[0] != null) subscription[0].close();
-              } catch (Exception ignored) {
-                // Removing a listener does not fail.
-              }
-            });
-    streams.add(stream);
-    subscription[0] = backend.pokes().subscribe(version -> stream.poke());
-    stream.open();
+    streams.add(stream); // Before it starts: a close that sees the stream's first bytes ends it.
+    if (!stream.start(subscription)) {
+      // Another user claimed the group between the check and now.
+      streams.remove(stream);
+      answer(
+          response, callback, 403, "{\"message\":\"this client group belongs to another user\"}");
+      return;
+    }
+    if (closing) stream.close(); // The server began to stop while this stream was opening.
   }
 
   /** Sends a keep-alive comment on every stream, so idle timeouts and proxies leave them open. */
@@ -137,8 +221,9 @@ public final class HttpRoutes extends Handler.Abstract {
     for (SseStream stream : streams) stream.heartbeat();
   }
 
-  /** Ends every open stream. */
+  /** Ends every open stream, and any that opens from now on. */
   public void closeStreams() {
+    closing = true;
     for (SseStream stream : streams) stream.close();
     streams.clear();
   }

@@ -1,5 +1,6 @@
 package dev.tandem.server.internal;
 
+import dev.tandem.server.Pokes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.server.Response;
@@ -8,63 +9,91 @@ import org.eclipse.jetty.util.Callback;
 /**
  * One server-sent-event stream. Jetty allows one write in flight per response, so events queue
  * here; pokes coalesce, because a poke carries no content and one "pull now" covers many.
+ *
+ * <p>The stream subscribes before it {@link #start starts}, so that the answer can still be a
+ * refusal: pokes that come in between wait, and a revocation in between makes {@code start} fail.
  */
-public final class SseStream {
+final class SseStream implements Pokes.StreamListener {
   private final Response response;
   private final Callback done;
-  private final Runnable onClose;
+  private AutoCloseable subscription;
+  private boolean started;
   private boolean writing;
   private boolean closed;
+  private boolean finished;
   private boolean pokePending;
   private boolean heartbeatPending;
 
-  public SseStream(Response response, Callback done, Runnable onClose) {
+  SseStream(Response response, Callback done) {
     this.response = response;
     this.done = done;
-    this.onClose = onClose;
   }
 
-  public synchronized boolean isOpen() {
+  synchronized boolean isOpen() {
     return !closed;
   }
 
-  /** Opens the stream with a comment, so a client knows it is subscribed. */
-  public void open() {
-    write(": connected\n\n");
+  /**
+   * Opens the stream with a comment, so a client knows it is subscribed; false, and nothing
+   * written, if it was revoked before it started (then the caller answers the request).
+   */
+  boolean start(AutoCloseable subscription) {
+    synchronized (this) {
+      this.subscription = subscription;
+      if (!closed) {
+        started = true;
+        writing = true;
+      }
+    }
+    if (!started) {
+      closeQuietly(subscription);
+      return false;
+    }
+    send(": connected\n\n");
+    return true;
   }
 
-  public void poke() {
+  @Override
+  public void poked() {
     synchronized (this) {
       if (closed) return;
       pokePending = true;
-      if (writing) return;
     }
     flush();
   }
 
-  public void heartbeat() {
+  @Override
+  public void revoked() {
+    close();
+  }
+
+  void heartbeat() {
     synchronized (this) {
       if (closed) return;
       heartbeatPending = true;
-      if (writing) return;
     }
     flush();
   }
 
-  /** Ends the stream normally (server shutdown). */
-  public void close() {
+  /**
+   * Ends the stream normally (server shutdown, or its group revoked). A write in flight finishes
+   * first: Jetty wants the response's callback completed only once no write is pending.
+   */
+  void close() {
+    boolean finishNow;
     synchronized (this) {
       if (closed) return;
       closed = true;
+      finishNow = started && !writing;
     }
-    onClose.run();
-    done.succeeded();
+    closeQuietly(subscription);
+    if (finishNow) finish(null);
   }
 
   private void flush() {
     String text;
     synchronized (this) {
-      if (writing || closed) return;
+      if (!started || writing || closed) return;
       if (pokePending) {
         text = "data: poke\n\n";
       } else if (heartbeatPending) {
@@ -79,14 +108,6 @@ public final class SseStream {
     send(text);
   }
 
-  private void write(String text) {
-    synchronized (this) {
-      if (closed) return;
-      writing = true;
-    }
-    send(text);
-  }
-
   private void send(String text) {
     response.write(
         false,
@@ -95,18 +116,40 @@ public final class SseStream {
   }
 
   private void written() {
+    boolean finishNow;
     synchronized (this) {
       writing = false;
+      finishNow = closed;
     }
-    flush();
+    if (finishNow) finish(null);
+    else flush();
   }
 
   private void failed(Throwable failure) {
     synchronized (this) {
-      if (closed) return;
+      writing = false;
       closed = true;
     }
-    onClose.run();
-    done.failed(failure);
+    finish(failure);
+  }
+
+  /** Completes the response, once: {@code failure} null for a normal end. */
+  private void finish(Throwable failure) {
+    synchronized (this) {
+      if (finished) return;
+      finished = true;
+    }
+    closeQuietly(subscription);
+    if (failure == null) done.succeeded();
+    else done.failed(failure);
+  }
+
+  private static void closeQuietly(AutoCloseable subscription) {
+    if (subscription == null) return;
+    try {
+      subscription.close();
+    } catch (Exception ignored) {
+      // Removing a subscription does not fail.
+    }
   }
 }
