@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
@@ -69,12 +70,14 @@ public final class Tandem implements Closeable {
         });
   }
 
+  /** Where mutation timestamps count from: this class's loading, like performance.timeOrigin. */
+  private static final long TIME_ORIGIN = System.nanoTime();
+
   private final LocalStore local;
   private final DatabaseLock fileLock;
   private final Mutations mutations;
   private final LiveQueries live;
   private final SyncEngine sync;
-  private final Scheduler scheduler;
   private final Scheduler resultScheduler;
   private final List<Closeable> attached = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -82,7 +85,6 @@ public final class Tandem implements Closeable {
   private Tandem(Builder builder, LocalStore local, DatabaseLock fileLock) {
     this.local = local;
     this.fileLock = fileLock;
-    this.scheduler = builder.scheduler;
     this.resultScheduler = builder.resultScheduler;
     this.mutations =
         new Mutations(
@@ -137,7 +139,9 @@ public final class Tandem implements Closeable {
    */
   public long mutate(String name, Object args) {
     checkOpen();
-    double timestamp = scheduler.now(TimeUnit.MICROSECONDS) / 1000.0;
+    // A monotonic clock reading in ms, as the protocol says (the replicache client sends
+    // performance.now()), not the wall clock: it never goes back when the clock is set.
+    double timestamp = (System.nanoTime() - TIME_ORIGIN) / 1e6;
     long id = mutations.mutate(name, args, timestamp);
     sync.mutated(local.pendingCount());
     return id;
@@ -471,10 +475,24 @@ public final class Tandem implements Closeable {
     /**
      * Sets the push, pull and poke URLs of a server that serves {@code base + "/push"}, {@code
      * "/pull"} and {@code "/poke"} (as the Tandem server stub does under {@code /api/replicache}).
+     * A query string stays a query string: {@code https://h/api?userID=u} pushes to {@code
+     * https://h/api/push?userID=u}.
+     *
+     * @throws IllegalArgumentException if {@code base} is not an http or https URL.
      */
     public Builder serverUrl(String base) {
-      String trimmed = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-      return pushUrl(trimmed + "/push").pullUrl(trimmed + "/pull").pokeUrl(trimmed + "/poke");
+      HttpUrl url = HttpUrl.get(base);
+      return pushUrl(under(url, "push")).pullUrl(under(url, "pull")).pokeUrl(under(url, "poke"));
+    }
+
+    private static String under(HttpUrl base, String segment) {
+      HttpUrl.Builder url = base.newBuilder();
+      if (base.pathSegments().get(base.pathSize() - 1).isEmpty()) {
+        url.setPathSegment(base.pathSize() - 1, segment); // "…/api/" has an empty last segment.
+      } else {
+        url.addPathSegment(segment);
+      }
+      return url.build().toString();
     }
 
     /** The push URL (POST); null for a client that does not push. */

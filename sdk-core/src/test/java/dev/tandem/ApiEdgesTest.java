@@ -323,4 +323,67 @@ class ApiEdgesTest extends SyncFixture {
     assertEquals("write tests", tasks.get(0).getString("title"));
     assertEquals("t1", tasks.get(0).getString("id"));
   }
+
+  /** Args with a field left unset, as a form with an optional field sends them. */
+  static final class Rename {
+    String id;
+    String title;
+    String note; // Unset: not sent at all, as JSON.stringify leaves undefined out.
+  }
+
+  @Test
+  void unsetFieldsOfArgsAreLeftOutNotSentAsNull() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem = builder().mutator("rename", Rename.class, (tx, r) -> tx.put("r/" + r.id, r)).build();
+    Rename rename = new Rename();
+    rename.id = "a";
+    rename.title = "new";
+
+    tandem.mutate("rename", rename);
+
+    assertEquals("{\"id\":\"a\",\"title\":\"new\"}", tandem.pendingMutations().get(0).argsJson());
+  }
+
+  @Test
+  void aServerUrlWithAQueryStringKeepsItAsAQueryString() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem =
+        builder()
+            .serverUrl(server.url("/api/replicache/?userID=u").toString())
+            .pokeUrl(null)
+            .build();
+    scheduler.triggerActions();
+
+    RecordedRequest pull = takeRequest();
+    assertEquals("/api/replicache/pull", pull.getUrl().encodedPath());
+    assertEquals("u", pull.getUrl().queryParameter("userID"));
+    tandem.mutate("increment", new Increment("a", 1));
+    enqueuePush("{}");
+    advance(10);
+    RecordedRequest push = takeRequest();
+    assertEquals("/api/replicache/push", push.getUrl().encodedPath());
+    assertEquals("u", push.getUrl().queryParameter("userID"));
+  }
+
+  @Test
+  void mutationTimestampsAreAMonotonicClockReadingNotEpochTime() throws Exception {
+    enqueue(EMPTY_PULL);
+    tandem = builder().scheduler(Schedulers.io()).pushDelay(0).maxPushBatch(1, 1 << 20).build();
+    enqueuePush("{}");
+    enqueuePush("{}");
+
+    tandem.mutate("increment", new Increment("a", 1));
+    tandem.mutate("increment", new Increment("a", 1));
+
+    List<Double> timestamps = new ArrayList<>();
+    while (timestamps.size() < 2) {
+      RecordedRequest request = takeRequest();
+      if (!request.getUrl().encodedPath().endsWith("/push")) continue;
+      for (dev.tandem.protocol.Mutation m : push(request).mutations())
+        timestamps.add(m.timestamp());
+    }
+    double epochMillis = System.currentTimeMillis();
+    assertTrue(timestamps.get(0) < epochMillis / 1000, "not epoch milliseconds: " + timestamps);
+    assertTrue(timestamps.get(1) >= timestamps.get(0), timestamps.toString());
+  }
 }

@@ -66,14 +66,15 @@ public final class RawJson {
 
   /**
    * The value {@code writing} writes, for building values without parsing text: {@code
-   * RawJson.build(w -> w.beginObject().name("n").value(1).endObject())}.
+   * RawJson.build(w -> w.beginObject().name("n").value(1).endObject())}. Like Moshi (and
+   * JavaScript's {@code JSON.stringify} with unset fields), an object member whose value is null is
+   * left out; an adapter made with {@code serializeNulls()} writes it.
    *
    * @throws IllegalStateException if it writes no value or an incomplete one.
    */
   public static RawJson build(Writing writing) {
     Buffer buffer = new Buffer();
     JsonWriter writer = JsonWriter.of(buffer);
-    writer.setSerializeNulls(true);
     try {
       writing.write(writer);
       writer.close(); // Throws if a document is incomplete.
