@@ -29,10 +29,21 @@ final class Puller extends SyncLoop {
   private final PullApplier applier;
   private final SyncConfig config;
   private final AfterPull afterPull;
+  private final Position received;
 
-  /** Told after each applied (or no-op) pull how many mutations are still pending. */
+  /** Told after each applied (or no-op) pull what is still pending. */
   interface AfterPull {
-    void pulled(long pending);
+    /**
+     * @param pending how many mutations are still pending.
+     * @param receivedBeforePull the queue position the server had acknowledged when the pull was
+     *     requested ({@link Position#at()} then).
+     */
+    void pulled(long pending, long receivedBeforePull);
+  }
+
+  /** A queue position read when a pull is requested: how far the server had received pushes. */
+  interface Position {
+    long at();
   }
 
   Puller(
@@ -41,12 +52,14 @@ final class Puller extends SyncLoop {
       Transport transport,
       PullApplier applier,
       SyncConfig config,
+      Position received,
       AfterPull afterPull) {
     super(config.scheduler, config.backoff(), state);
     this.local = local;
     this.transport = transport;
     this.applier = applier;
     this.config = config;
+    this.received = received;
     this.afterPull = afterPull;
   }
 
@@ -64,6 +77,7 @@ final class Puller extends SyncLoop {
   @Override
   long attempt() {
     if (state.stopped() || !state.networkAvailable()) return DONE;
+    long receivedBeforePull = received.at(); // Before the request: pushes after it may race it.
     Cookie base = local.cookie();
     String json =
         ProtocolJson.moshi()
@@ -112,7 +126,7 @@ final class Puller extends SyncLoop {
           body.close();
         }
       }
-      return handle(outcome);
+      return handle(outcome, receivedBeforePull);
     } catch (JsonDataException | com.squareup.moshi.JsonEncodingException e) {
       state.failed(Failures.protocol("malformed pull response: " + e.getMessage()));
       return backoff.failure();
@@ -125,7 +139,7 @@ final class Puller extends SyncLoop {
     }
   }
 
-  private long handle(PullApplier.Outcome outcome) {
+  private long handle(PullApplier.Outcome outcome, long receivedBeforePull) {
     switch (outcome.kind) {
       case APPLIED:
       case NO_OP:
@@ -136,7 +150,7 @@ final class Puller extends SyncLoop {
         state.refused(outcome.refused);
         state.confirmedUpTo(local.confirmedMutationID());
         state.pulled();
-        afterPull.pulled(pending);
+        afterPull.pulled(pending, receivedBeforePull);
         return DONE;
       case DISCARDED:
         return 0; // Our cookie moved on while this pull was out: ask again from the new one.

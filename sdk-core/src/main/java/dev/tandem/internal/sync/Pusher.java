@@ -35,6 +35,9 @@ final class Pusher extends SyncLoop {
   /** The queue position sent last in this session; 0 sends from the start again. */
   private volatile long sentUpTo;
 
+  /** The queue position a 200 answered last: the server has received everything up to it. */
+  private volatile long receivedUpTo;
+
   /** The batch count after a 413; the configured cap otherwise. */
   private volatile int batchCount;
 
@@ -52,9 +55,22 @@ final class Pusher extends SyncLoop {
     this.batchCount = config.maxPushBatchCount;
   }
 
-  /** After a pull, what is still pending is what the server has not applied: resend it. */
-  void resendFromStart() {
-    sentUpTo = 0;
+  /** Where the server had received everything up to when this is called (queue position). */
+  long receivedUpTo() {
+    return receivedUpTo;
+  }
+
+  /**
+   * After a pull: if a mutation the server had answered 200 for before the pull was requested is
+   * still pending, the server did not keep it (it lost state, or it processes pushes later): send
+   * everything unconfirmed again. Otherwise keep going from where the pusher is, so nothing in
+   * flight or already received is sent twice.
+   */
+  void pulled(long oldestPendingSeq, long receivedBeforePull) {
+    if (oldestPendingSeq > 0 && oldestPendingSeq <= receivedBeforePull) {
+      sentUpTo = 0;
+      receivedUpTo = 0;
+    }
   }
 
   @Override
@@ -115,6 +131,7 @@ final class Pusher extends SyncLoop {
         return DONE;
       }
       sentUpTo = batch.get(batch.size() - 1).seq;
+      receivedUpTo = sentUpTo;
       batchCount = config.maxPushBatchCount;
       backoff.success();
       state.update(s -> s.withLastError(null));

@@ -4,7 +4,9 @@ import dev.tandem.SyncStoppedException;
 import dev.tandem.internal.Ids;
 import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.internal.store.LocalStore;
+import dev.tandem.internal.store.Pending;
 import io.reactivex.rxjava3.core.Completable;
+import java.util.List;
 
 /**
  * Syncs with a Replicache-protocol server: owns the push loop, the pull loop and the poke stream,
@@ -28,7 +30,8 @@ public final class RealSyncEngine extends SyncEngine {
     this.puller =
         config.pullUrl == null
             ? null
-            : new Puller(state, local, transport, applier, config, this::afterPull);
+            : new Puller(
+                state, local, transport, applier, config, this::receivedUpTo, this::afterPull);
     this.pusher =
         config.pushUrl == null
             ? null
@@ -46,10 +49,15 @@ public final class RealSyncEngine extends SyncEngine {
                 state);
   }
 
-  private void afterPull(long pending) {
-    if (pusher == null) return;
-    pusher.resendFromStart();
-    if (pending > 0) pusher.schedule(0);
+  private long receivedUpTo() {
+    return pusher == null ? 0 : pusher.receivedUpTo();
+  }
+
+  private void afterPull(long pending, long receivedBeforePull) {
+    if (pusher == null || pending == 0) return;
+    List<Pending> oldest = local.pending(0, 1);
+    pusher.pulled(oldest.isEmpty() ? 0 : oldest.get(0).seq, receivedBeforePull);
+    pusher.schedule(0);
   }
 
   private void schedulePull(long delayMillis) {
