@@ -10,7 +10,7 @@ import javax.swing.JList;
 import javax.swing.JPanel;
 import javax.swing.ListCellRenderer;
 
-/** A list's name (and its owner when not you), and how many todos are open, or "syncing…". */
+/** A list's name (and its owner when not you), how many todos are open, "syncing…" if new. */
 final class ListRenderer implements ListCellRenderer<ListItem> {
   private final String user;
   private final JPanel cell = new JPanel(new BorderLayout(8, 0));
@@ -33,10 +33,8 @@ final class ListRenderer implements ListCellRenderer<ListItem> {
             ? ""
             : " <font color='#888888'>· " + TodoWindow.escape(item.ownerID()) + "</font>";
     name.setText("<html>" + TodoWindow.escape(item.name()) + owner + "</html>");
-    count.setText(
-        item.pending()
-            ? "syncing…"
-            : item.open() == 0 && item.total() > 0 ? "done" : item.open() + " open");
+    String open = item.open() == 0 && item.total() > 0 ? "all done" : item.open() + " open";
+    count.setText(item.pending() ? open + " · syncing…" : open);
     cell.setBackground(selected ? list.getSelectionBackground() : list.getBackground());
     Color text = selected ? list.getSelectionForeground() : list.getForeground();
     name.setForeground(text);
