@@ -3,14 +3,12 @@ package dev.tandem.sample.chat;
 import io.reactivex.rxjava3.disposables.CompositeDisposable;
 import java.awt.BorderLayout;
 import java.awt.Color;
-import java.awt.Component;
 import java.awt.Font;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
 import java.text.SimpleDateFormat;
 import java.util.Date;
 import javax.swing.BorderFactory;
-import javax.swing.DefaultListCellRenderer;
 import javax.swing.DefaultListModel;
 import javax.swing.JButton;
 import javax.swing.JFrame;
@@ -23,9 +21,10 @@ import javax.swing.JToggleButton;
 import javax.swing.SwingUtilities;
 
 /**
- * The chat window: the live message list (pending messages in grey, marked "sending"), a compose
- * box, the user's name, a status bar (online or offline, messages waiting, last sync), an offline
- * switch, and a banner when the server needs a newer app.
+ * The chat window: the live message list (the user's own messages on the right, others' on the left
+ * with the sender's name, each with its time; pending ones marked "sending…"), a compose box, the
+ * user's name, a status bar (online or offline, messages waiting, last sync, the last sync error),
+ * an offline switch, and a banner when the server needs a newer app.
  */
 final class ChatWindow {
   private ChatWindow() {}
@@ -39,6 +38,7 @@ final class ChatWindow {
     DefaultListModel<ChatMessage> model = new DefaultListModel<>();
     JList<ChatMessage> list = new JList<>(model);
     list.setCellRenderer(new MessageRenderer(client.user()));
+    list.setSelectionModel(new NoSelection());
 
     JLabel banner = new JLabel(" ");
     banner.setOpaque(true);
@@ -131,7 +131,11 @@ final class ChatWindow {
                                     + "   ·   last sync "
                                     + (s.lastSyncMillis() == 0
                                         ? "never"
-                                        : new SimpleDateFormat("HH:mm:ss").format(new Date()))))));
+                                        : new SimpleDateFormat("HH:mm:ss")
+                                            .format(new Date(s.lastSyncMillis())))
+                                    + (s.lastError() == null
+                                        ? ""
+                                        : "   ·   " + s.lastError().kind())))));
     subscriptions.add(
         client
             .updateNeeded()
@@ -160,35 +164,14 @@ final class ChatWindow {
     frame.setVisible(true);
   }
 
-  /** Renders "from: content", pending messages grey and marked. */
-  private static final class MessageRenderer extends DefaultListCellRenderer {
+  /** Messages are read, not selected. */
+  private static final class NoSelection extends javax.swing.DefaultListSelectionModel {
     private static final long serialVersionUID = 1L;
-    private final String user;
-
-    MessageRenderer(String user) {
-      this.user = user;
-    }
 
     @Override
-    public Component getListCellRendererComponent(
-        JList<?> list, Object value, int index, boolean selected, boolean focused) {
-      ChatMessage message = (ChatMessage) value;
-      String text =
-          "<html><b>"
-              + escape(message.from())
-              + "</b>: "
-              + escape(message.content())
-              + (message.pending() ? " <i>(sending…)</i>" : "")
-              + "</html>";
-      super.getListCellRendererComponent(list, text, index, selected, focused);
-      setBorder(BorderFactory.createEmptyBorder(4, 8, 4, 8));
-      if (message.pending()) setForeground(Color.GRAY);
-      else if (message.from().equals(user)) setForeground(new Color(0x1A, 0x4C, 0x9A));
-      return this;
-    }
+    public void setSelectionInterval(int index0, int index1) {}
 
-    private static String escape(String text) {
-      return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
+    @Override
+    public void addSelectionInterval(int index0, int index1) {}
   }
 }
