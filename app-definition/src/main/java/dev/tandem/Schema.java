@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -163,6 +164,22 @@ public final class Schema {
         if (!key.add(column)) {
           throw new IllegalArgumentException(
               "primary key of table '" + table.name() + "' names '" + column + "' twice");
+        }
+      }
+      for (List<String> index : table.indexes()) {
+        if (index.isEmpty()) {
+          throw new IllegalArgumentException("an index of table '" + table.name() + "' is empty");
+        }
+        Set<String> indexed = new HashSet<>();
+        for (String column : index) {
+          if (table.column(column) == null) {
+            throw new IllegalArgumentException(
+                "index of table '" + table.name() + "' names unknown column '" + column + "'");
+          }
+          if (!indexed.add(column)) {
+            throw new IllegalArgumentException(
+                "index of table '" + table.name() + "' names '" + column + "' twice");
+          }
         }
       }
       Set<String> relationships = new HashSet<>();

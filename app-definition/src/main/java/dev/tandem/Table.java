@@ -21,18 +21,21 @@ public final class Table {
   private final List<Column> columns;
   private final List<String> primaryKey;
   private final List<Relationship> relationships;
+  private final List<List<String>> indexes;
 
   private Table(
       String name,
       String from,
       List<Column> columns,
       List<String> primaryKey,
-      List<Relationship> relationships) {
+      List<Relationship> relationships,
+      List<List<String>> indexes) {
     this.name = name;
     this.from = from;
     this.columns = Collections.unmodifiableList(columns);
     this.primaryKey = Collections.unmodifiableList(primaryKey);
     this.relationships = Collections.unmodifiableList(relationships);
+    this.indexes = Collections.unmodifiableList(indexes);
   }
 
   /**
@@ -48,7 +51,8 @@ public final class Table {
         name,
         new ArrayList<Column>(),
         new ArrayList<String>(),
-        new ArrayList<Relationship>());
+        new ArrayList<Relationship>(),
+        new ArrayList<List<String>>());
   }
 
   /**
@@ -56,14 +60,14 @@ public final class Table {
    * from("analytics.event")} syncs keys {@code analytics.event/…} into this table.
    */
   public Table from(String serverName) {
-    return new Table(name, serverName, columns, primaryKey, relationships);
+    return new Table(name, serverName, columns, primaryKey, relationships, indexes);
   }
 
   /** Adds columns, after those added before. */
   public Table columns(Column... more) {
     List<Column> all = new ArrayList<>(columns);
     all.addAll(Arrays.asList(more));
-    return new Table(name, from, all, primaryKey, relationships);
+    return new Table(name, from, all, primaryKey, relationships, indexes);
   }
 
   /**
@@ -71,14 +75,31 @@ public final class Table {
    * compound key. A row's key is {@code <from>/<its key values joined by />}.
    */
   public Table primaryKey(String... columnNames) {
-    return new Table(name, from, columns, Arrays.asList(columnNames), relationships);
+    return new Table(
+        name, from, columns, new ArrayList<>(Arrays.asList(columnNames)), relationships, indexes);
   }
 
   /** Adds relationships from this table's rows, after those added before. */
   public Table relationships(Relationship... more) {
     List<Relationship> all = new ArrayList<>(relationships);
     all.addAll(Arrays.asList(more));
-    return new Table(name, from, columns, primaryKey, all);
+    return new Table(name, from, columns, primaryKey, all, indexes);
+  }
+
+  /**
+   * Adds an index on {@code columnNames} (in that order), after those added before, for queries
+   * that filter or sort on them: {@code Table.named("todo")….index("listID", "done")}. The primary
+   * key and the fields relationships join on are indexed without asking.
+   */
+  public Table index(String... columnNames) {
+    List<List<String>> all = new ArrayList<>(indexes);
+    all.add(Collections.unmodifiableList(new ArrayList<>(Arrays.asList(columnNames))));
+    return new Table(name, from, columns, primaryKey, relationships, all);
+  }
+
+  /** The indexes added with {@link #index}, each a list of column names. */
+  public List<List<String>> indexes() {
+    return indexes;
   }
 
   /** The table's name in queries and in {@link WriteTransaction#table}. */

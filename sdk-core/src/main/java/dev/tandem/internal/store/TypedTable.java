@@ -83,6 +83,7 @@ public final class TypedTable {
       }
     }
     index(db, "pk", table.primaryKey());
+    for (List<String> declared : table.indexes()) index(db, "x_" + join(declared), declared);
     for (Relationship relationship : table.relationships()) {
       Relationship.Hop first = relationship.hops().get(0);
       index(db, "r_" + relationship.name(), first.sourceFields());
@@ -106,6 +107,15 @@ public final class TypedTable {
       }
     }
     return added;
+  }
+
+  private static String join(List<String> columns) {
+    StringBuilder joined = new StringBuilder();
+    for (String column : columns) {
+      if (joined.length() > 0) joined.append('_');
+      joined.append(column);
+    }
+    return joined.toString();
   }
 
   private void index(SqlConnection db, String suffix, List<String> columns) {
