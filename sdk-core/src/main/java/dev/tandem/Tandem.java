@@ -31,7 +31,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -99,7 +102,7 @@ public final class Tandem implements Closeable {
                 return RealReadTransaction.run(Tandem.this.local, query, reads);
               }
             },
-            builder.queryScheduler);
+            builder.queryScheduler != null ? builder.queryScheduler : queries());
     local.setListener(live);
     SyncState state = new SyncState(local);
     this.sync =
@@ -107,6 +110,26 @@ public final class Tandem implements Closeable {
             ? SyncEngine.localOnly(state)
             : new RealSyncEngine(
                 state, local, new PullApplier(local, mutations), builder.syncConfig());
+  }
+
+  /** Threads that re-run live queries, when the builder names no query scheduler. */
+  private static final int QUERY_THREADS = 2;
+
+  /** Where this instance's own live-query threads run (null when the builder gave a scheduler). */
+  private ExecutorService queryExecutor;
+
+  /** A bounded scheduler of this instance's own, so a burst of re-runs queues, not spawns. */
+  private Scheduler queries() {
+    final AtomicInteger count = new AtomicInteger();
+    queryExecutor =
+        Executors.newFixedThreadPool(
+            QUERY_THREADS,
+            runnable -> {
+              Thread thread = new Thread(runnable, "tandem-query-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    return Schedulers.from(queryExecutor);
   }
 
   /** A builder with every option at its default; {@link Builder#databaseFile} is required. */
@@ -380,6 +403,7 @@ public final class Tandem implements Closeable {
     }
     sync.close();
     live.close();
+    if (queryExecutor != null) queryExecutor.shutdown(); // A re-run under way finishes.
     local.close();
     fileLock.release();
   }
@@ -400,7 +424,7 @@ public final class Tandem implements Closeable {
     private Moshi moshi = new Moshi.Builder().build();
     private final Mutators.Builder mutators = Mutators.builder();
     private Scheduler scheduler = Schedulers.io();
-    private Scheduler queryScheduler = Schedulers.io();
+    private Scheduler queryScheduler;
     private Scheduler resultScheduler;
     private SqlDriverFactory driverFactory;
     private final List<Internal.Attachment> attachments = new java.util.ArrayList<>();
@@ -592,7 +616,11 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    /** Runs live queries. Default {@code Schedulers.io()}. */
+    /**
+     * Runs live queries (their first run and every re-run after a commit). Default: two threads of
+     * this instance's own, so a burst of re-runs after a write queues instead of starting a thread
+     * per query; stopped by {@link Tandem#close()}.
+     */
     public Builder queryScheduler(Scheduler scheduler) {
       this.queryScheduler = scheduler;
       return this;

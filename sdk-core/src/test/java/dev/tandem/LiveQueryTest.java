@@ -126,4 +126,29 @@ class LiveQueryTest {
             .test();
     watch.assertError(IllegalStateException.class);
   }
+
+  @Test
+  void byDefaultReRunsShareTwoThreadsOfTheInstance() throws Exception {
+    open(null);
+    java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.CountDownLatch reRan = new java.util.concurrent.CountDownLatch(50);
+    List<io.reactivex.rxjava3.disposables.Disposable> watches = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      watches.add(
+          tandem
+              .watch(
+                  tx -> {
+                    threads.add(Thread.currentThread().getName());
+                    return tx.get("counter/a") == null ? 0L : 1L;
+                  })
+              .filter(value -> value == 1L)
+              .subscribe(value -> reRan.countDown()));
+    }
+    tandem.mutate("increment", new Increment("a", 1));
+
+    assertEquals(true, reRan.await(10, java.util.concurrent.TimeUnit.SECONDS));
+    for (io.reactivex.rxjava3.disposables.Disposable watch : watches) watch.dispose();
+    assertEquals(true, threads.size() <= 2, threads.toString());
+    for (String thread : threads) assertEquals(true, thread.startsWith("tandem-query-"), thread);
+  }
 }
