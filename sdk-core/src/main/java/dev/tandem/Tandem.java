@@ -28,6 +28,8 @@ import io.reactivex.rxjava3.schedulers.Schedulers;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +37,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
@@ -505,18 +506,24 @@ public final class Tandem implements Closeable {
      * @throws IllegalArgumentException if {@code base} is not an http or https URL.
      */
     public Builder serverUrl(String base) {
-      HttpUrl url = HttpUrl.get(base);
+      URI url;
+      try {
+        url = new URI(base);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("not a URL: " + base, e);
+      }
+      if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
+        throw new IllegalArgumentException("not an http or https URL: " + base);
+      }
       return pushUrl(under(url, "push")).pullUrl(under(url, "pull")).pokeUrl(under(url, "poke"));
     }
 
-    private static String under(HttpUrl base, String segment) {
-      HttpUrl.Builder url = base.newBuilder();
-      if (base.pathSegments().get(base.pathSize() - 1).isEmpty()) {
-        url.setPathSegment(base.pathSize() - 1, segment); // "…/api/" has an empty last segment.
-      } else {
-        url.addPathSegment(segment);
-      }
-      return url.build().toString();
+    /** {@code base}'s path plus {@code /segment}, its query kept (java.net: OkHttp loads later). */
+    private static String under(URI base, String segment) {
+      String path = base.getRawPath() == null ? "" : base.getRawPath();
+      if (path.endsWith("/")) path = path.substring(0, path.length() - 1);
+      String query = base.getRawQuery() == null ? "" : "?" + base.getRawQuery();
+      return base.getScheme() + "://" + base.getRawAuthority() + path + "/" + segment + query;
     }
 
     /** The push URL (POST); null for a client that does not push. */
@@ -549,7 +556,10 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    /** The OkHttp client requests go through (share the app's). Default a new one. */
+    /**
+     * The OkHttp client requests go through (share the app's). Default: a new one, made by the
+     * first request on a sync thread, so that {@code build()} does not wait for OkHttp to load.
+     */
     public Builder httpClient(OkHttpClient client) {
       this.httpClient = client;
       return this;
@@ -690,7 +700,6 @@ public final class Tandem implements Closeable {
      */
     public Tandem build() {
       if (databaseFile == null) throw new IllegalStateException("databaseFile is required");
-      if (httpClient == null) httpClient = new OkHttpClient();
       DatabaseLock lock = DatabaseLock.acquire(databaseFile);
       Tandem tandem;
       try {

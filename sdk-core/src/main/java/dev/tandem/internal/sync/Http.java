@@ -14,10 +14,17 @@ import okhttp3.RequestBody;
 public final class Http {
   private static final MediaType JSON = MediaType.get("application/json");
 
-  private final OkHttpClient client;
+  /** The app's client, or null until {@link #client()} makes a default one. */
+  private volatile OkHttpClient client;
+
   private final String requestIDPrefix;
   private final AtomicLong counter = new AtomicLong();
 
+  /**
+   * @param client the app's OkHttp client, or null for a default one made on first use (on a sync
+   *     thread: making one loads OkHttp, a few hundred milliseconds that {@code build()} need not
+   *     wait for).
+   */
   public Http(OkHttpClient client, String clientID, String sessionID) {
     this.client = client;
     this.requestIDPrefix = clientID + "-" + sessionID + "-";
@@ -32,10 +39,15 @@ public final class Http {
             .header("X-Replicache-RequestID", requestIDPrefix + counter.getAndIncrement())
             .post(RequestBody.create(json, JSON))
             .build();
-    return client.newCall(request);
+    return client().newCall(request);
   }
 
   public OkHttpClient client() {
-    return client;
+    OkHttpClient current = client;
+    if (current != null) return current;
+    synchronized (this) {
+      if (client == null) client = new OkHttpClient();
+      return client;
+    }
   }
 }

@@ -21,7 +21,8 @@ import okhttp3.sse.EventSources;
  */
 final class PokeStream extends EventSourceListener {
   private final Transport transport;
-  private final HttpUrl url;
+  private final String url;
+  private final String clientGroupID;
   private final Puller puller;
   private final Scheduler.Worker worker;
   private final Backoff backoff;
@@ -40,8 +41,8 @@ final class PokeStream extends EventSourceListener {
       Backoff backoff,
       SyncState state) {
     this.transport = transport;
-    this.url =
-        HttpUrl.get(url).newBuilder().addQueryParameter("clientGroupID", clientGroupID).build();
+    this.url = url;
+    this.clientGroupID = clientGroupID;
     this.puller = puller;
     this.worker = scheduler.createWorker();
     this.backoff = backoff;
@@ -77,7 +78,11 @@ final class PokeStream extends EventSourceListener {
     }
     Request request =
         new Request.Builder()
-            .url(url)
+            .url(
+                HttpUrl.get(url)
+                    .newBuilder()
+                    .addQueryParameter("clientGroupID", clientGroupID)
+                    .build())
             .header("Accept", "text/event-stream")
             .header("Authorization", authorization == null ? "" : authorization)
             .build();
