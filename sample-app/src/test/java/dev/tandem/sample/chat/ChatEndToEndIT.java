@@ -2,6 +2,7 @@ package dev.tandem.sample.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tandem.sample.SampleProcess;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
@@ -27,12 +28,12 @@ class ChatEndToEndIT {
 
   @TempDir Path directory;
 
-  ChatProcess server(String schemaVersions) throws Exception {
-    return ChatProcess.start(
+  SampleProcess server(String schemaVersions) throws Exception {
+    return SampleProcess.start(
         "server",
         directory,
         List.of(
-            ChatProcess.JAVA,
+            SampleProcess.JAVA,
             "-jar",
             SERVER_JAR.toString(),
             "--port",
@@ -44,7 +45,7 @@ class ChatEndToEndIT {
   }
 
   /** The base URL the server printed. */
-  static String url(ChatProcess server) throws InterruptedException {
+  static String url(SampleProcess server) throws InterruptedException {
     Matcher port =
         Pattern.compile("listening on port (\\d+)")
             .matcher(server.await(l -> l.startsWith("listening on port"), WAIT, "its port"));
@@ -52,12 +53,12 @@ class ChatEndToEndIT {
     return "http://127.0.0.1:" + port.group(1) + "/api/replicache";
   }
 
-  ChatProcess chat(String user, String url) throws Exception {
-    return ChatProcess.start(
+  SampleProcess chat(String user, String url) throws Exception {
+    return SampleProcess.start(
         user,
         directory,
         List.of(
-            ChatProcess.JAVA,
+            SampleProcess.JAVA,
             "-jar",
             CHAT_JAR.toString(),
             "--server",
@@ -71,12 +72,12 @@ class ChatEndToEndIT {
 
   @Test
   void messagesMeetAndOfflineMessagesArriveOnceInOrderAfterARestart() throws Exception {
-    try (ChatProcess server = server("1..5")) {
+    try (SampleProcess server = server("1..5")) {
       String url = url(server);
 
-      try (ChatProcess bob = chat("bob", url)) {
+      try (SampleProcess bob = chat("bob", url)) {
         bob.awaitLine("READY bob", WAIT);
-        ChatProcess ann = chat("ann", url);
+        SampleProcess ann = chat("ann", url);
         ann.awaitLine("READY ann", WAIT);
         ann.type("hello bob");
         bob.awaitLine("MSG ann: hello bob", WAIT);
@@ -110,8 +111,8 @@ class ChatEndToEndIT {
 
   @Test
   void anUnsupportedSchemaVersionIsShownNotACrash() throws Exception {
-    try (ChatProcess server = server("2..5")) {
-      try (ChatProcess old = chat("old", url(server))) {
+    try (SampleProcess server = server("2..5")) {
+      try (SampleProcess old = chat("old", url(server))) {
         old.await(
             l ->
                 l.startsWith(

@@ -1,4 +1,4 @@
-package dev.tandem.sample.chat;
+package dev.tandem.sample;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,15 +14,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A process whose output lines are collected, with waits that end on a line, not on a clock. */
-final class ChatProcess implements AutoCloseable {
-  static final String JAVA = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+public final class SampleProcess implements AutoCloseable {
+  public static final String JAVA =
+      Paths.get(System.getProperty("java.home"), "bin", "java").toString();
 
   private final String name;
   private final Process process;
   private final Writer input;
   private final List<String> lines = new ArrayList<>();
 
-  private ChatProcess(String name, Process process) {
+  private SampleProcess(String name, Process process) {
     this.name = name;
     this.process = process;
     this.input = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -52,8 +53,9 @@ final class ChatProcess implements AutoCloseable {
     reader.start();
   }
 
-  static ChatProcess start(String name, Path directory, List<String> command) throws IOException {
-    return new ChatProcess(
+  public static SampleProcess start(String name, Path directory, List<String> command)
+      throws IOException {
+    return new SampleProcess(
         name,
         new ProcessBuilder(command)
             .directory(directory.toFile())
@@ -61,13 +63,14 @@ final class ChatProcess implements AutoCloseable {
             .start());
   }
 
-  void type(String line) throws IOException {
+  public void type(String line) throws IOException {
     input.write(line + "\n");
     input.flush();
   }
 
   /** Waits until a line matches, up to {@code seconds}; returns it. */
-  String await(Predicate<String> matches, int seconds, String what) throws InterruptedException {
+  public String await(Predicate<String> matches, int seconds, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     int seen = 0;
     synchronized (lines) {
@@ -85,12 +88,12 @@ final class ChatProcess implements AutoCloseable {
     }
   }
 
-  String awaitLine(String exact, int seconds) throws InterruptedException {
+  public String awaitLine(String exact, int seconds) throws InterruptedException {
     return await(exact::equals, seconds, "'" + exact + "'");
   }
 
   /** Every line so far. */
-  List<String> output() {
+  public List<String> output() {
     synchronized (lines) {
       List<String> copy = new ArrayList<>();
       for (String line : lines) if (line != null) copy.add(line);
@@ -98,7 +101,7 @@ final class ChatProcess implements AutoCloseable {
     }
   }
 
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(20, TimeUnit.SECONDS);
   }
