@@ -33,6 +33,10 @@ public final class ServerTable {
   final List<Column> key = new ArrayList<>();
   private final String selectList;
   final String upsert;
+
+  /** An upsert that writes over a deleted row only: it changes no row if a live one exists. */
+  final String insert;
+
   final String selectByKey;
   final String softDelete;
   final String anyLive;
@@ -77,6 +81,7 @@ public final class ServerTable {
             + DELETED
             + " = excluded."
             + DELETED;
+    this.insert = upsert + " WHERE " + sqlName + "." + DELETED;
     this.selectByKey = "SELECT " + selectList + " FROM " + sqlName + " WHERE " + keyMatch("");
     this.softDelete =
         "UPDATE "

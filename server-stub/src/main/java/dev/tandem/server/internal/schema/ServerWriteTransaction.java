@@ -242,12 +242,16 @@ public final class ServerWriteTransaction implements WriteTransaction {
     }
   }
 
-  private void store(ServerTable table, Object[] values) throws SQLException {
-    PreparedStatement upsert = context.statement(table.upsert);
+  private int store(ServerTable table, Object[] values) throws SQLException {
+    return store(table, table.upsert, values);
+  }
+
+  private int store(ServerTable table, String sql, Object[] values) throws SQLException {
+    PreparedStatement upsert = context.statement(sql);
     int next = table.setValues(upsert, 1, values);
     upsert.setLong(next, context.version());
     upsert.setBoolean(next + 1, false);
-    upsert.executeUpdate();
+    return upsert.executeUpdate();
   }
 
   private void kvPut(String key, String json) throws SQLException {
@@ -310,16 +314,21 @@ public final class ServerWriteTransaction implements WriteTransaction {
       public void insert(Object row) {
         Map<String, Object> fields = table.byField(values(row));
         String key = table.keyOf(fields);
-        if (getJson(key) != null) {
-          throw new IllegalStateException("table '" + table.table.name() + "' already has " + key);
+        try {
+          // One statement: it writes over a deleted row, and changes nothing if a live one exists.
+          if (store(table, table.insert, table.bind(fields, codec)) == 0) {
+            throw new IllegalStateException(
+                "table '" + table.table.name() + "' already has " + key);
+          }
+        } catch (SQLException e) {
+          throw new StorageException(e);
         }
-        write(key, fields);
       }
 
       @Override
       public void upsert(Object row) {
         Map<String, Object> fields = table.byField(values(row));
-        write(table.keyOf(fields), fields);
+        write(fields);
       }
 
       @Override
@@ -333,7 +342,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = new LinkedHashMap<>((Map<String, Object>) current);
         fields.putAll(changes);
-        write(key, fields);
+        write(fields);
       }
 
       @Override
@@ -341,7 +350,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
         return del(table.keyOf(table.byField(values(primaryKey))));
       }
 
-      private void write(String key, Map<String, Object> fields) {
+      private void write(Map<String, Object> fields) {
         Object[] values = table.bind(fields, codec);
         try {
           store(table, values);
