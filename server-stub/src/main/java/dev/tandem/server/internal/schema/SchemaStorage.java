@@ -133,21 +133,14 @@ public final class SchemaStorage implements ClientView {
   @Override
   public void changes(Connection connection, long since, Consumer<PatchOperation> out)
       throws SQLException {
-    String liveOnly = since == 0 ? " AND " + ServerTable.DELETED + " = ?" : "";
+    // A first pull reads every live row: a plain scan, not one through the version index.
+    String which = since == 0 ? ServerTable.DELETED + " = ?" : ServerTable.VERSION + " > ?";
     for (ServerTable table : byName.values()) {
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "SELECT "
-                  + table.selectList("")
-                  + " FROM "
-                  + table.sqlName
-                  + " WHERE "
-                  + ServerTable.VERSION
-                  + " > ?"
-                  + liveOnly)) {
-        statement.setFetchSize(1000);
-        statement.setLong(1, since);
-        if (since == 0) statement.setBoolean(2, false);
+              "SELECT " + table.selectList("") + " FROM " + table.sqlName + " WHERE " + which)) {
+        if (since == 0) statement.setBoolean(1, false);
+        else statement.setLong(1, since);
         int deleted = table.table.columns().size() + 1;
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
@@ -164,12 +157,9 @@ public final class SchemaStorage implements ClientView {
     }
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "SELECT key, value, deleted FROM "
-                + KV
-                + " WHERE version > ?"
-                + (since == 0 ? " AND deleted = ?" : ""))) {
-      statement.setLong(1, since);
-      if (since == 0) statement.setBoolean(2, false);
+            "SELECT key, value, deleted FROM " + KV + " WHERE " + which.replace("_tandem_", ""))) {
+      if (since == 0) statement.setBoolean(1, false);
+      else statement.setLong(1, since);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           if (rows.getBoolean(3)) out.accept(PatchOperation.del(rows.getString(1)));

@@ -31,6 +31,10 @@ public final class ServerTable {
   final String prefix;
   final String sqlName;
   final List<Column> key = new ArrayList<>();
+
+  /** Where each primary key column is in the SELECT list, from 0. */
+  private final int[] keyIndexes;
+
   private final String selectList;
   final String upsert;
 
@@ -47,6 +51,8 @@ public final class ServerTable {
     this.prefix = table.serverName() + "/";
     this.sqlName = tableName(table.serverName(), dialect);
     for (String name : table.primaryKey()) key.add(table.column(name));
+    this.keyIndexes = new int[key.size()];
+    for (int i = 0; i < key.size(); i++) keyIndexes[i] = table.columns().indexOf(key.get(i));
     StringBuilder columns = new StringBuilder();
     StringBuilder marks = new StringBuilder();
     StringBuilder updates = new StringBuilder();
@@ -458,23 +464,26 @@ public final class ServerTable {
     writer.beginObject();
     int index = first;
     for (Column column : table.columns()) {
-      Object value = read(rows, index++, column);
-      if (value == null) continue;
-      writer.name(column.field());
+      int at = index++;
       switch (column.type()) {
         case NUMBER:
-          double number = (Double) value;
+          double number = rows.getDouble(at);
+          if (rows.wasNull()) continue;
+          writer.name(column.field());
           if (number == Math.rint(number) && Math.abs(number) < 1e15) writer.value((long) number);
           else writer.value(number);
           break;
         case BOOL:
-          writer.value((Boolean) value);
-          break;
-        case JSON:
-          RawJson.parse((String) value).write(writer);
+          boolean bool = rows.getBoolean(at);
+          if (rows.wasNull()) continue;
+          writer.name(column.field()).value(bool);
           break;
         default:
-          writer.value((String) value);
+          String text = rows.getString(at);
+          if (text == null) continue;
+          writer.name(column.field());
+          if (column.type() == Column.Type.JSON) RawJson.parse(text).write(writer);
+          else writer.value(text);
       }
     }
     writer.endObject();
@@ -493,12 +502,24 @@ public final class ServerTable {
     }
   }
 
-  /** The row's key, read from its primary key columns at the cursor. */
+  /** The row's key, read from its primary key columns at the cursor: what {@link #keyOf} makes. */
   String keyAt(ResultSet rows, int first) throws SQLException {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    for (Column column : key) {
-      fields.put(column.field(), read(rows, first + table.columns().indexOf(column), column));
+    StringBuilder result = new StringBuilder(prefix);
+    for (int i = 0; i < keyIndexes.length; i++) {
+      if (i > 0) result.append('/');
+      Column column = key.get(i);
+      int index = first + keyIndexes[i];
+      switch (column.type()) {
+        case NUMBER:
+          result.append(keyPart(rows.getDouble(index)));
+          break;
+        case BOOL:
+          result.append(rows.getBoolean(index));
+          break;
+        default:
+          result.append(rows.getString(index));
+      }
     }
-    return keyOf(fields);
+    return result.toString();
   }
 }
