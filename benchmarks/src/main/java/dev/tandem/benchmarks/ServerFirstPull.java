@@ -16,13 +16,14 @@ import java.util.Locale;
  * beside {@code rows} rows of a two-table app on the schema-driven server ({@link SharedApps#TODO}:
  * a tenth lists, the rest todos), each on a fresh database of the same dialect filled through
  * pushes. Each pull is a new client group's ({@code cookie: null}), timed around {@code
- * backend.pull}: the read transaction, the patch and the response body. Two unreported warm-up
- * pairs, then {@link #PAIRS} pairs in alternating order; medians reported.
+ * backend.pull}: the read transaction, the patch and the response body, each after a {@code
+ * System.gc()}. Three unreported warm-up pairs, then {@link #PAIRS} pairs in alternating order;
+ * medians reported.
  */
 final class ServerFirstPull {
   private ServerFirstPull() {}
 
-  static final int PAIRS = 5;
+  static final int PAIRS = 9;
   static final int PER_PUSH = 1000;
 
   static final String HEADER =
@@ -40,7 +41,7 @@ final class ServerFirstPull {
       long[] chatNanos = new long[PAIRS];
       long[] appNanos = new long[PAIRS];
       int group = 0;
-      for (int pair = -2; pair < PAIRS; pair++) {
+      for (int pair = -3; pair < PAIRS; pair++) {
         long c;
         long a;
         if ((pair & 1) == 0) {
@@ -81,6 +82,7 @@ final class ServerFirstPull {
         "{\"pullVersion\":1,\"clientGroupID\":\""
             + group
             + "\",\"profileID\":\"p\",\"schemaVersion\":\"1\",\"cookie\":null}";
+    System.gc(); // Neither side pays for the other's garbage.
     long start = System.nanoTime();
     HandlerResponse response =
         backend.pull("puller", new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));

@@ -142,15 +142,15 @@ public final class SchemaStorage implements ClientView {
         if (since == 0) statement.setBoolean(1, false);
         else statement.setLong(1, since);
         int deleted = table.table.columns().size() + 1;
+        String[] key = new String[1];
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
-            String key = table.keyAt(rows, 1);
-            if (rows.getBoolean(deleted)) {
-              out.accept(PatchOperation.del(key));
-            } else {
-              out.accept(
-                  PatchOperation.put(key, RawJson.build(writer -> writeRow(table, rows, writer))));
+            if (since > 0 && rows.getBoolean(deleted)) {
+              out.accept(PatchOperation.del(table.keyAt(rows, 1)));
+              continue;
             }
+            RawJson value = RawJson.build(writer -> key[0] = writeRow(table, rows, writer));
+            out.accept(PatchOperation.put(key[0], value));
           }
         }
       }
@@ -169,11 +169,11 @@ public final class SchemaStorage implements ClientView {
     }
   }
 
-  private static void writeRow(
+  private static String writeRow(
       ServerTable table, ResultSet rows, com.squareup.moshi.JsonWriter writer)
       throws java.io.IOException {
     try {
-      table.writeJson(rows, 1, writer);
+      return table.writeJson(rows, 1, writer);
     } catch (SQLException e) {
       throw new java.io.IOException(e);
     }

@@ -35,6 +35,9 @@ public final class ServerTable {
   /** Where each primary key column is in the SELECT list, from 0. */
   private final int[] keyIndexes;
 
+  /** Per column, its position in the primary key, or -1. */
+  private final int[] keyPosition;
+
   private final String selectList;
   final String upsert;
 
@@ -53,6 +56,9 @@ public final class ServerTable {
     for (String name : table.primaryKey()) key.add(table.column(name));
     this.keyIndexes = new int[key.size()];
     for (int i = 0; i < key.size(); i++) keyIndexes[i] = table.columns().indexOf(key.get(i));
+    this.keyPosition = new int[table.columns().size()];
+    java.util.Arrays.fill(keyPosition, -1);
+    for (int i = 0; i < keyIndexes.length; i++) keyPosition[keyIndexes[i]] = i;
     StringBuilder columns = new StringBuilder();
     StringBuilder marks = new StringBuilder();
     StringBuilder updates = new StringBuilder();
@@ -199,13 +205,7 @@ public final class ServerTable {
   }
 
   private static String keyPart(Object value) {
-    if (value instanceof Number) {
-      double number = ((Number) value).doubleValue();
-      if (number == Math.rint(number) && !Double.isInfinite(number)) {
-        return Long.toString((long) number);
-      }
-      return Double.toString(number);
-    }
+    if (value instanceof Number) return keyPart(((Number) value).doubleValue());
     if (value instanceof Enum) return ((Enum<?>) value).name();
     return value.toString();
   }
@@ -458,13 +458,17 @@ public final class ServerTable {
   /**
    * Writes the row at the cursor ({@link #selectList} from column {@code first}) as the JSON object
    * the client stores: fields by {@code field()} name, nulls left out, whole numbers without {@code
-   * .0}.
+   * .0}. Each column is read once; returns the row's key, made on the way.
    */
-  void writeJson(ResultSet rows, int first, JsonWriter writer) throws SQLException, IOException {
+  String writeJson(ResultSet rows, int first, JsonWriter writer) throws SQLException, IOException {
+    String[] parts = new String[keyIndexes.length];
     writer.beginObject();
     int index = first;
-    for (Column column : table.columns()) {
+    List<Column> columns = table.columns();
+    for (int c = 0; c < columns.size(); c++) {
+      Column column = columns.get(c);
       int at = index++;
+      String part;
       switch (column.type()) {
         case NUMBER:
           double number = rows.getDouble(at);
@@ -472,11 +476,14 @@ public final class ServerTable {
           writer.name(column.field());
           if (number == Math.rint(number) && Math.abs(number) < 1e15) writer.value((long) number);
           else writer.value(number);
+          part = null;
+          if (keyPosition[c] >= 0) part = keyPart(number);
           break;
         case BOOL:
           boolean bool = rows.getBoolean(at);
           if (rows.wasNull()) continue;
           writer.name(column.field()).value(bool);
+          part = Boolean.toString(bool);
           break;
         default:
           String text = rows.getString(at);
@@ -484,9 +491,24 @@ public final class ServerTable {
           writer.name(column.field());
           if (column.type() == Column.Type.JSON) RawJson.parse(text).write(writer);
           else writer.value(text);
+          part = text;
       }
+      if (keyPosition[c] >= 0) parts[keyPosition[c]] = part;
     }
     writer.endObject();
+    StringBuilder key = new StringBuilder(prefix);
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) key.append('/');
+      key.append(parts[i]);
+    }
+    return key.toString();
+  }
+
+  private static String keyPart(double number) {
+    if (number == Math.rint(number) && !Double.isInfinite(number)) {
+      return Long.toString((long) number);
+    }
+    return Double.toString(number);
   }
 
   /** The row at the cursor as JSON text. */
