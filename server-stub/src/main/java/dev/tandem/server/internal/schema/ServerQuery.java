@@ -6,6 +6,7 @@ import dev.tandem.Query;
 import dev.tandem.Relationship;
 import dev.tandem.Row;
 import dev.tandem.internal.app.ApiAccess;
+import dev.tandem.internal.app.SqlWhere;
 import dev.tandem.server.MutationContext;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -85,7 +86,7 @@ final class ServerQuery {
   }
 
   /** One SELECT over a table, built up clause by clause. */
-  private final class Select {
+  private final class Select implements SqlWhere.Columns {
     final ServerTable table;
     final String alias;
     final StringBuilder from;
@@ -144,70 +145,21 @@ final class ServerQuery {
         directions.add(Query.Direction.ASC);
         values.add(bindable(row.get(column.name())));
       }
-      StringBuilder clause = new StringBuilder("(");
-      for (int i = 0; i < columns.size(); i++) {
-        if (i > 0) clause.append(" OR ");
-        clause.append('(');
-        for (int j = 0; j < i; j++) {
-          Object value = values.get(j);
-          if (value == null) {
-            clause.append(columns.get(j)).append(" IS NULL AND ");
-          } else {
-            clause.append(columns.get(j)).append(" = ? AND ");
-            args.add(value);
-          }
-        }
-        Object value = values.get(i);
-        boolean ascending = directions.get(i) == Query.Direction.ASC;
-        if (value == null) {
-          clause.append(ascending ? columns.get(i) + " IS NOT NULL" : "1 = 0");
-        } else if (ascending) {
-          clause.append(columns.get(i)).append(" > ?");
-          args.add(value);
-        } else {
-          clause
-              .append('(')
-              .append(columns.get(i))
-              .append(" < ? OR ")
-              .append(columns.get(i))
-              .append(" IS NULL)");
-          args.add(value);
-        }
-        clause.append(')');
-      }
-      and(clause.append(')').toString());
+      and(SqlWhere.startAfter(columns, directions, values, args));
     }
 
     private String compile(Condition condition) {
-      switch (condition.kind()) {
-        case AND:
-        case OR:
-          if (condition.parts().isEmpty()) {
-            return condition.kind() == Condition.Kind.AND ? "1 = 1" : "1 = 0";
-          }
-          StringBuilder joined = new StringBuilder("(");
-          for (int i = 0; i < condition.parts().size(); i++) {
-            if (i > 0) joined.append(condition.kind() == Condition.Kind.AND ? " AND " : " OR ");
-            joined.append(compile(condition.parts().get(i)));
-          }
-          return joined.append(')').toString();
-        case IS_NULL:
-          return alias + field(table, condition.column()) + " IS NULL";
-        case IS_NOT_NULL:
-          return alias + field(table, condition.column()) + " IS NOT NULL";
-        case IN:
-          if (condition.values().isEmpty()) return "1 = 0";
-          StringBuilder in = new StringBuilder(sortable(condition.column()) + " IN (");
-          for (int i = 0; i < condition.values().size(); i++) {
-            in.append(i == 0 ? "?" : ", ?");
-            args.add(bindable(condition.values().get(i)));
-          }
-          return in.append(')').toString();
-        case COMPARE:
-        default:
-          args.add(bindable(condition.value()));
-          return sortable(condition.column()) + " " + condition.operator() + " ?";
-      }
+      return SqlWhere.compile(condition, this, args);
+    }
+
+    @Override
+    public String sql(String column) {
+      return sortable(column);
+    }
+
+    @Override
+    public Object bindable(Object value) {
+      return ServerQuery.bindable(value);
     }
 
     /** The column, compared and ordered byte-wise if it holds text. */

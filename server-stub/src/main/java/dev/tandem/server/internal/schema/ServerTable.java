@@ -38,6 +38,8 @@ public final class ServerTable {
   /** Per column, its position in the primary key, or -1. */
   private final int[] keyPosition;
 
+  private final Map<String, Column> byField = new java.util.HashMap<>();
+
   private final String selectList;
   final String upsert;
 
@@ -59,6 +61,7 @@ public final class ServerTable {
     this.keyPosition = new int[table.columns().size()];
     java.util.Arrays.fill(keyPosition, -1);
     for (int i = 0; i < keyIndexes.length; i++) keyPosition[keyIndexes[i]] = i;
+    for (Column column : table.columns()) byField.put(column.field(), column);
     StringBuilder columns = new StringBuilder();
     StringBuilder marks = new StringBuilder();
     StringBuilder updates = new StringBuilder();
@@ -309,10 +312,7 @@ public final class ServerTable {
   }
 
   private Column columnOfField(String field) {
-    for (Column column : table.columns()) {
-      if (column.field().equals(field)) return column;
-    }
-    return null;
+    return byField.get(field);
   }
 
   private Object storable(Column column, Object value, JsonCodec codec) {
@@ -472,7 +472,9 @@ public final class ServerTable {
       switch (column.type()) {
         case NUMBER:
           double number = rows.getDouble(at);
-          if (rows.wasNull()) continue;
+          // Required columns are NOT NULL (checked at build): no wasNull(), a native call on
+          // SQLite.
+          if (column.isOptional() && rows.wasNull()) continue;
           writer.name(column.field());
           if (number == Math.rint(number) && Math.abs(number) < 1e15) writer.value((long) number);
           else writer.value(number);
@@ -481,7 +483,7 @@ public final class ServerTable {
           break;
         case BOOL:
           boolean bool = rows.getBoolean(at);
-          if (rows.wasNull()) continue;
+          if (column.isOptional() && rows.wasNull()) continue;
           writer.name(column.field()).value(bool);
           part = Boolean.toString(bool);
           break;

@@ -367,7 +367,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
     if (!(value instanceof Map)) {
       throw new IllegalArgumentException("a row is a Map or an object with fields, not " + row);
     }
-    return new LinkedHashMap<>((Map<String, Object>) value);
+    return (Map<String, Object>) value; // Read only: ServerTable.byField copies it.
   }
 
   @Override
