@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -112,10 +111,7 @@ class SharedMutatorPropertyTest {
   }
 
   static LongStream seeds() {
-    String one = System.getProperty("tandem.seed");
-    if (one != null && !one.isEmpty()) return LongStream.of(Long.parseLong(one.trim()));
-    return new SplittableRandom(SEED_SOURCE)
-        .longs(Integer.getInteger("tandem.seeds", SEEDS), 1, Long.MAX_VALUE);
+    return ConvergencePropertyTest.seeds(SEEDS, SEED_SOURCE);
   }
 
   /** A seed's mutations: upserts and inserts of new rows, updates and deletes of made ones. */
@@ -200,23 +196,9 @@ class SharedMutatorPropertyTest {
     }
   }
 
-  static void check(long seed) throws Exception {
+  static void check(long seed) {
     List<Step> steps = steps(seed);
-    try {
-      run(steps);
-    } catch (Exception | AssertionError e) {
-      throw new AssertionError(
-          "seed "
-              + seed
-              + " failed (replay: mvn -pl sdk-core test -Dtest=SharedMutatorPropertyTest"
-              + " -Dtandem.seed="
-              + seed
-              + "): "
-              + e
-              + "\n  steps: "
-              + steps,
-          e);
-    }
+    ConvergencePropertyTest.replayable("SharedMutatorPropertyTest", seed, steps, () -> run(steps));
   }
 
   static void run(List<Step> steps) throws Exception {

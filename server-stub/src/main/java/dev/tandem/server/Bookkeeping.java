@@ -2,6 +2,7 @@ package dev.tandem.server;
 
 import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.RefusedMutation;
+import dev.tandem.server.internal.KeptStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

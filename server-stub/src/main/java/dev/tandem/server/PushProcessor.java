@@ -3,6 +3,7 @@ package dev.tandem.server;
 import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PushRequest;
+import dev.tandem.server.internal.KeptStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

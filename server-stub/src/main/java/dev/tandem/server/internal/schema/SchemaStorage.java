@@ -8,6 +8,8 @@ import dev.tandem.protocol.PatchOperation;
 import dev.tandem.protocol.RawJson;
 import dev.tandem.server.ClientView;
 import dev.tandem.server.Dialect;
+import dev.tandem.server.MutationContext;
+import dev.tandem.server.internal.KeptStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,6 +34,7 @@ public final class SchemaStorage implements ClientView {
   private final JsonCodec codec;
   private final Map<String, ServerTable> byName = new LinkedHashMap<>();
   private final Map<String, ServerTable> byPrefix = new LinkedHashMap<>();
+  private final KeptStatements kept = new KeptStatements();
   final String kvOrder;
 
   /**
@@ -61,6 +64,15 @@ public final class SchemaStorage implements ClientView {
       byName.put(table.name(), server);
       byPrefix.put(table.serverName(), server);
     }
+  }
+
+  /**
+   * The statement for {@code sql}, one of the storage's fixed statements, on the push's connection:
+   * prepared once per physical connection and kept (not per push), so a push compiles none of them
+   * again. Parameters are not cleared: every one is set on each use.
+   */
+  PreparedStatement statement(MutationContext context, String sql) throws SQLException {
+    return kept.get(context.connection(), sql);
   }
 
   JsonCodec codec() {

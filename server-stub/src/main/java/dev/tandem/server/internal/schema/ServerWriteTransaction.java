@@ -65,7 +65,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
       if (table == null) return kvGet(key);
       Object[] keyValues = table.parseKey(key);
       if (keyValues == null) return null;
-      PreparedStatement select = context.statement(table.selectByKey);
+      PreparedStatement select = storage.statement(context, table.selectByKey);
       table.setKey(select, 1, keyValues);
       try (ResultSet rows = select.executeQuery()) {
         if (!rows.next() || rows.getBoolean(table.table.columns().size() + 1)) return null;
@@ -78,8 +78,8 @@ public final class ServerWriteTransaction implements WriteTransaction {
 
   private String kvGet(String key) throws SQLException {
     PreparedStatement select =
-        context.statement(
-            "SELECT value FROM " + SchemaStorage.KV + " WHERE key = ? AND deleted = ?");
+        storage.statement(
+            context, "SELECT value FROM " + SchemaStorage.KV + " WHERE key = ? AND deleted = ?");
     select.setString(1, key);
     select.setBoolean(2, false);
     try (ResultSet rows = select.executeQuery()) {
@@ -105,7 +105,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
   }
 
   private boolean exists(String sql) throws SQLException {
-    PreparedStatement statement = context.statement(sql);
+    PreparedStatement statement = storage.statement(context, sql);
     statement.setBoolean(1, false);
     try (ResultSet rows = statement.executeQuery()) {
       return rows.next();
@@ -127,7 +127,8 @@ public final class ServerWriteTransaction implements WriteTransaction {
     List<String[]> entries = new ArrayList<>();
     try {
       PreparedStatement kv =
-          context.statement(
+          storage.statement(
+              context,
               "SELECT key, value FROM "
                   + SchemaStorage.KV
                   + " WHERE key >= ? AND deleted = ? ORDER BY "
@@ -147,7 +148,8 @@ public final class ServerWriteTransaction implements WriteTransaction {
       for (ServerTable table : storage.tables()) {
         if (!table.prefix.startsWith(prefix) && !prefix.startsWith(table.prefix)) continue;
         PreparedStatement all =
-            context.statement(
+            storage.statement(
+                context,
                 "SELECT "
                     + table.selectList("")
                     + " FROM "
@@ -247,7 +249,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
   }
 
   private int store(ServerTable table, String sql, Object[] values) throws SQLException {
-    PreparedStatement upsert = context.statement(sql);
+    PreparedStatement upsert = storage.statement(context, sql);
     int next = table.setValues(upsert, 1, values);
     upsert.setLong(next, context.version());
     upsert.setBoolean(next + 1, false);
@@ -256,7 +258,8 @@ public final class ServerWriteTransaction implements WriteTransaction {
 
   private void kvPut(String key, String json) throws SQLException {
     PreparedStatement upsert =
-        context.statement(
+        storage.statement(
+            context,
             "INSERT INTO "
                 + SchemaStorage.KV
                 + " (key, value, version, deleted) VALUES (?, ?, ?, ?) ON CONFLICT (key)"
@@ -283,7 +286,8 @@ public final class ServerWriteTransaction implements WriteTransaction {
       int next;
       if (table == null) {
         delete =
-            context.statement(
+            storage.statement(
+                context,
                 "UPDATE "
                     + SchemaStorage.KV
                     + " SET deleted = ?, version = ? WHERE key = ? AND deleted = ?");
@@ -294,7 +298,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
       } else {
         Object[] keyValues = table.parseKey(key);
         if (keyValues == null) return false;
-        delete = context.statement(table.softDelete);
+        delete = storage.statement(context, table.softDelete);
         delete.setBoolean(1, true);
         delete.setLong(2, context.version());
         next = table.setKey(delete, 3, keyValues);
