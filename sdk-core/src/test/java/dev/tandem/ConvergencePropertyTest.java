@@ -94,10 +94,15 @@ class ConvergencePropertyTest {
 
   /** {@code -Dtandem.seed} alone, or the first {@code -Dtandem.seeds} (default {@link #SEEDS}). */
   static LongStream seeds() {
+    return seeds(SEEDS, SEED_SOURCE);
+  }
+
+  /** {@code -Dtandem.seed} alone, or the first {@code -Dtandem.seeds} (default {@code count}). */
+  static LongStream seeds(int count, long source) {
     String one = System.getProperty("tandem.seed");
     if (one != null && !one.isEmpty()) return LongStream.of(Long.parseLong(one.trim()));
-    int count = Integer.getInteger("tandem.seeds", SEEDS);
-    return new SplittableRandom(SEED_SOURCE).longs(count, 1, Long.MAX_VALUE);
+    return new SplittableRandom(source)
+        .longs(Integer.getInteger("tandem.seeds", count), 1, Long.MAX_VALUE);
   }
 
   /** The run a seed stands for. */
@@ -119,13 +124,27 @@ class ConvergencePropertyTest {
   /** Runs a seed's steps; any failure is rethrown naming the seed, how to replay it, the steps. */
   static void check(long seed) throws Exception {
     List<Step> steps = steps(seed);
+    replayable("ConvergencePropertyTest", seed, steps, () -> run(steps));
+  }
+
+  /** A seeded run of a property test. */
+  interface Run {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code run}; any failure is rethrown naming the seed, how to replay it with {@code
+   * -Dtandem.seed}, and the run's {@code steps}.
+   */
+  static void replayable(String test, long seed, Object steps, Run run) {
     try {
-      run(steps);
+      run.run();
     } catch (Exception | AssertionError e) {
       throw new AssertionError(
           "seed "
               + seed
-              + " failed (replay: mvn -pl sdk-core test -Dtest=ConvergencePropertyTest"
+              + " failed (replay: mvn -pl sdk-core test -Dtest="
+              + test
               + " -Dtandem.seed="
               + seed
               + "): "

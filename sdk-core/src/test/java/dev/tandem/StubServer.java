@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -44,16 +45,21 @@ final class StubServer implements AutoCloseable {
   final AtomicInteger pushRequests = new AtomicInteger();
 
   StubServer(Path directory) throws Exception {
+    this(
+        directory,
+        builder ->
+            ChatDomain.install(builder)
+                .ddl(
+                    "CREATE TABLE IF NOT EXISTS counter (key TEXT PRIMARY KEY NOT NULL,"
+                        + " value BIGINT NOT NULL, version BIGINT NOT NULL)")
+                .mutator("increment", Mutator.typed(Increment.class, StubServer::increment))
+                .clientView(ChatDomain.clientView().and(StubServer::counters)));
+  }
+
+  /** A server whose backend {@code configure} sets up (an app, say), on a SQLite file. */
+  StubServer(Path directory, UnaryOperator<Backend.Builder> configure) throws Exception {
     database = Database.sqlite(directory.resolve("server.db"));
-    backend =
-        ChatDomain.install(Backend.builder())
-            .database(database)
-            .ddl(
-                "CREATE TABLE IF NOT EXISTS counter (key TEXT PRIMARY KEY NOT NULL,"
-                    + " value BIGINT NOT NULL, version BIGINT NOT NULL)")
-            .mutator("increment", Mutator.typed(Increment.class, StubServer::increment))
-            .clientView(ChatDomain.clientView().and(StubServer::counters))
-            .build();
+    backend = configure.apply(Backend.builder().database(database)).build();
     http.setDispatcher(
         new Dispatcher() {
           @Override

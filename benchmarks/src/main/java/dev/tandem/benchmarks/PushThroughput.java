@@ -23,7 +23,9 @@ import javax.sql.DataSource;
  * alternating which side goes first, and prints backend and baseline throughput and their ratio.
  *
  * <p>Options: {@code -dialects sqlite,postgres -clients 1,8,32 -batch 20 -warmup 1 -seconds 1.2
- * -pairs 5 -jitwarmup 4 -census true}.
+ * -pairs 5 -jitwarmup 4 -census true -shared true -pullrows 100000}. With {@code -shared}, each row
+ * is measured again with the chat as a shared app on the schema-driven server; {@code -pullrows}
+ * rows are then served in a first pull by both ({@link ServerFirstPull}).
  */
 public final class PushThroughput {
   private PushThroughput() {}
@@ -38,6 +40,8 @@ public final class PushThroughput {
     int pairs = 5;
     double jitWarmupSeconds = 4;
     boolean census = true;
+    boolean shared = true;
+    int pullRows = 100_000;
 
     static Options parse(String[] args) {
       Options options = new Options();
@@ -76,12 +80,19 @@ public final class PushThroughput {
           case "-census":
             options.census = Boolean.parseBoolean(value);
             break;
+          case "-shared":
+            options.shared = Boolean.parseBoolean(value);
+            break;
+          case "-pullrows":
+            options.pullRows = Integer.parseInt(value);
+            break;
           default:
             throw new IllegalArgumentException(
                 "unknown option "
                     + flag
                     + "; options: -dialects sqlite,postgres -clients 1,8,32 -batch 20 -warmup 1"
-                    + " -seconds 1.2 -pairs 5 -jitwarmup 4 -census true");
+                    + " -seconds 1.2 -pairs 5 -jitwarmup 4 -census true -shared true"
+                    + " -pullrows 100000");
         }
       }
       return options;
@@ -175,6 +186,7 @@ public final class PushThroughput {
         options.batch);
 
     List<Row> rows = new ArrayList<>();
+    List<String> pulls = new ArrayList<>();
     for (Dialect dialect : options.dialects) {
       try (Target target = Target.start(dialect)) {
         System.out.println();
@@ -183,10 +195,29 @@ public final class PushThroughput {
         CpuClock cpu = target.cpuClock();
         jitWarmup(cpu, target, options);
         for (int clients : options.clients) {
-          rows.add(measure(cpu, target, clients, 1, "push (1 mutation)", options));
+          rows.add(measure(cpu, target, clients, 1, "push (1 mutation)", false, options));
           rows.add(
-              measure(cpu, target, clients, options.batch, "batch of " + options.batch, options));
+              measure(
+                  cpu,
+                  target,
+                  clients,
+                  options.batch,
+                  "batch of " + options.batch,
+                  false,
+                  options));
+          if (!options.shared) continue;
+          rows.add(measure(cpu, target, clients, 1, "shared push (1 mutation)", true, options));
+          rows.add(
+              measure(
+                  cpu,
+                  target,
+                  clients,
+                  options.batch,
+                  "shared batch of " + options.batch,
+                  true,
+                  options));
         }
+        if (options.pullRows > 0) pulls.addAll(ServerFirstPull.measure(target, options.pullRows));
       }
     }
 
@@ -217,6 +248,12 @@ public final class PushThroughput {
           row.backendCpuMicros,
           row.baselineCpuMicros);
     }
+    if (!pulls.isEmpty()) {
+      System.out.println();
+      System.out.println(ServerFirstPull.HEADER);
+      System.out.println("|---|---|---:|---:|---:|---:|");
+      for (String line : pulls) System.out.println(line);
+    }
     System.out.printf("%ntotal run time %.0f s%n", (System.nanoTime() - started) / 1e9);
   }
 
@@ -227,18 +264,26 @@ public final class PushThroughput {
   private static void jitWarmup(CpuClock cpu, Target target, Options options) throws Exception {
     if (options.jitWarmupSeconds <= 0) return;
     for (int batch : new int[] {1, options.batch}) {
-      try (Scenario scenario = new Scenario(target.fresh(2), 2, batch, "jit-" + batch)) {
-        run(cpu, scenario.clients, scenario::push, options.jitWarmupSeconds);
-        run(cpu, scenario.clients, scenario::baseline, options.jitWarmupSeconds);
+      for (boolean shared : options.shared ? new boolean[] {false, true} : new boolean[] {false}) {
+        try (Scenario scenario = new Scenario(target.fresh(2), 2, batch, "jit-" + batch, shared)) {
+          run(cpu, scenario.clients, scenario::push, options.jitWarmupSeconds);
+          run(cpu, scenario.clients, scenario::baseline, options.jitWarmupSeconds);
+        }
       }
     }
   }
 
   private static Row measure(
-      CpuClock cpu, Target target, int clients, int batch, String workload, Options options)
+      CpuClock cpu,
+      Target target,
+      int clients,
+      int batch,
+      String workload,
+      boolean shared,
+      Options options)
       throws Exception {
     String prefix = target.name().toLowerCase(Locale.ROOT) + "-" + clients + "-" + batch;
-    try (Scenario scenario = new Scenario(target.fresh(clients), clients, batch, prefix)) {
+    try (Scenario scenario = new Scenario(target.fresh(clients), clients, batch, prefix, shared)) {
       Op backend =
           client -> {
             scenario.push(client);

@@ -14,8 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * One database with the chat backend installed, a baseline table beside it, and {@code clients}
- * simulated clients, each with its own user, client group and client ID.
+ * One database with the chat backend installed (hand-written, or the shared app), a baseline table
+ * beside it, and {@code clients} simulated clients, each with its own user, client group and client
+ * ID.
  *
  * <p>The backend operation is one {@code backend.push} of {@code batch} createMessage mutations.
  * The baseline operation is the bare transaction on the same pool ({@code database.writes()}): the
@@ -69,8 +70,19 @@ final class Scenario implements AutoCloseable {
   long baselineTransactions;
 
   Scenario(Database database, int clients, int batch, String prefix) throws Exception {
+    this(database, clients, batch, prefix, false);
+  }
+
+  /**
+   * With {@code shared}, the backend is the schema-driven server with the chat as a shared app
+   * ({@link SharedApps#CHAT}): the same pushes run the shared {@code createMessage} through the
+   * server's {@code WriteTransaction}.
+   */
+  Scenario(Database database, int clients, int batch, String prefix, boolean shared)
+      throws Exception {
     this.database = database;
-    this.backend = ChatDomain.install(Backend.builder()).database(database).build();
+    Backend.Builder builder = Backend.builder().database(database);
+    this.backend = (shared ? builder.app(SharedApps.CHAT) : ChatDomain.install(builder)).build();
     this.clients = new Client[clients];
     for (int i = 0; i < clients; i++) this.clients[i] = new Client(prefix, i);
     this.batch = batch;

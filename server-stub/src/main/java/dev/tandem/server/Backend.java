@@ -3,10 +3,17 @@ package dev.tandem.server;
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
+import com.squareup.moshi.Moshi;
+import dev.tandem.AppDefinition;
+import dev.tandem.Mutators;
+import dev.tandem.Schema;
+import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PushRequest;
+import dev.tandem.server.internal.schema.SchemaStorage;
+import dev.tandem.server.internal.schema.SharedMutators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -50,11 +57,31 @@ public final class Backend {
     this.schemaVersions = builder.schemaVersions;
     this.maxBodyBytes = builder.maxBodyBytes;
     this.transactor = new Transactor(database);
-    this.pushes =
-        new PushProcessor(
-            transactor, new LinkedHashMap<>(builder.mutators), database.dialect(), pokes);
-    this.pulls = new PullProcessor(transactor, builder.clientView, pokes);
+    Map<String, Mutator> mutators = new LinkedHashMap<>(builder.mutators);
+    ClientView view = builder.clientView;
+    SchemaStorage storage = null;
+    if (builder.schema != null || builder.shared != null || builder.overridden) {
+      Moshi moshi = builder.moshi != null ? builder.moshi : new Moshi.Builder().build();
+      storage = new SchemaStorage(builder.schema, database.dialect(), new JsonCodec(moshi));
+      Mutators shared = builder.shared != null ? builder.shared : Mutators.builder().build();
+      Map<String, Mutator> fromApp =
+          SharedMutators.of(storage, shared, builder.overrides.build(), moshi);
+      for (Map.Entry<String, Mutator> entry : fromApp.entrySet()) {
+        if (mutators.putIfAbsent(entry.getKey(), entry.getValue()) != null) {
+          throw new IllegalArgumentException(
+              "mutator '"
+                  + entry.getKey()
+                  + "' is both an app mutator and a hand-written server mutator: override an"
+                  + " app mutator with serverMutator()");
+        }
+      }
+      view = view.and(storage);
+    }
+    this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes);
+    this.pulls = new PullProcessor(transactor, view, pokes);
     try (Connection connection = database.writes().getConnection()) {
+      // The app's tables are checked before anything is created: a mismatch changes nothing.
+      if (storage != null) storage.migrate(connection);
       Bookkeeping.migrate(connection, database.dialect(), builder.ddl);
     }
   }
@@ -303,8 +330,63 @@ public final class Backend {
     private final Map<String, Mutator> mutators = new LinkedHashMap<>();
     private final List<String> ddl = new ArrayList<>();
     private ClientView clientView = (connection, since, out) -> {};
+    private Schema schema;
+    private Mutators shared;
+    private Moshi moshi;
+    private final Mutators.Builder overrides = Mutators.builder();
+    private boolean overridden;
 
     private Builder() {}
+
+    /**
+     * Serves {@code app}: its schema's tables stored in real tables (created if missing, checked if
+     * present), its mutators run on the server through the same code as on the client, its Moshi
+     * for their args and values. Same as {@link #schema}, {@link #mutators} and {@link #moshi}.
+     */
+    public Builder app(AppDefinition app) {
+      return schema(app.schema()).mutators(app.mutators()).moshi(app.moshi());
+    }
+
+    /**
+     * Stores each table of {@code schema} in a real table named by its {@code from()} name, with a
+     * typed column per schema column named by its {@code field()} (see SERVER.md). Keys matching no
+     * table go to {@code tandem_kv}.
+     */
+    public Builder schema(Schema schema) {
+      this.schema = schema;
+      return this;
+    }
+
+    /**
+     * Registers every mutator of {@code mutators} as a server mutator running the same code, in the
+     * push transaction, through a server {@code WriteTransaction} ({@code Reason.AUTHORITATIVE}).
+     * Without a {@link #schema} every key they write goes to {@code tandem_kv}.
+     */
+    public Builder mutators(Mutators mutators) {
+      this.shared = mutators;
+      return this;
+    }
+
+    /** The Moshi for app mutators' args and values. Default: Moshi with no extra adapters. */
+    public Builder moshi(Moshi moshi) {
+      this.moshi = moshi;
+      return this;
+    }
+
+    /**
+     * Runs {@code mutator} on the server instead of the app's mutator {@code name} (or as a
+     * server-only one): for what only the server may decide, such as ownership checks against
+     * {@code tx.userID()} or server-set fields. Its args type must read the same JSON as the
+     * client's.
+     *
+     * @throws IllegalArgumentException if {@code name} already has a server override.
+     */
+    public <A> Builder serverMutator(
+        String name, Class<A> argsType, dev.tandem.Mutator<A> mutator) {
+      overrides.add(name, argsType, mutator);
+      overridden = true;
+      return this;
+    }
 
     public Builder database(Database database) {
       this.database = database;

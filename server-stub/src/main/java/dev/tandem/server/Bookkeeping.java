@@ -1,10 +1,15 @@
 package dev.tandem.server;
 
+import dev.tandem.protocol.Mutation;
+import dev.tandem.protocol.RefusedMutation;
+import dev.tandem.server.internal.KeptStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The Replicache tables of the global version strategy (seeds/000), and their queries. */
 final class Bookkeeping {
@@ -28,6 +33,12 @@ final class Bookkeeping {
     "INSERT INTO replicache_server (id, version) VALUES (1, 1) ON CONFLICT (id) DO NOTHING",
     "CREATE TABLE IF NOT EXISTS replicache_client_group ("
         + "id TEXT PRIMARY KEY NOT NULL, user_id TEXT NOT NULL)",
+    // Mutations the server refused (rule 3), served once in refusedMutations (Tandem extension).
+    "CREATE TABLE IF NOT EXISTS tandem_refused_mutation (client_id TEXT NOT NULL,"
+        + " mutation_id BIGINT NOT NULL, error TEXT NOT NULL, version BIGINT NOT NULL,"
+        + " PRIMARY KEY (client_id, mutation_id))",
+    "CREATE INDEX IF NOT EXISTS tandem_refused_mutation_by_version"
+        + " ON tandem_refused_mutation (version)",
   };
 
   private static final String[] INDEX_CLIENTS = {
@@ -279,5 +290,41 @@ final class Bookkeeping {
       this.exists = exists;
       this.lastMutationID = lastMutationID;
     }
+  }
+
+  /** Records that the push at {@code version} refused {@code mutation}, and why. */
+  static void recordRefusal(
+      StatementCache statements, Mutation mutation, String error, long version)
+      throws SQLException {
+    PreparedStatement insert =
+        statements.get(
+            "INSERT INTO tandem_refused_mutation (client_id, mutation_id, error, version)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT (client_id, mutation_id) DO NOTHING");
+    insert.setString(1, mutation.clientID());
+    insert.setLong(2, mutation.id());
+    insert.setString(3, error);
+    insert.setLong(4, version);
+    insert.executeUpdate();
+  }
+
+  /** The refusals of {@code groupID}'s clients recorded after {@code since}. */
+  static List<RefusedMutation> refusals(Connection connection, String groupID, long since)
+      throws SQLException {
+    List<RefusedMutation> refused = new ArrayList<>();
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT r.client_id, r.mutation_id, r.error FROM tandem_refused_mutation r"
+                + " JOIN replicache_client c ON c.id = r.client_id"
+                + " WHERE c.client_group_id = ? AND r.version > ?"
+                + " ORDER BY r.client_id, r.mutation_id")) {
+      statement.setString(1, groupID);
+      statement.setLong(2, since);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          refused.add(new RefusedMutation(rows.getString(1), rows.getLong(2), rows.getString(3)));
+        }
+      }
+    }
+    return refused;
   }
 }

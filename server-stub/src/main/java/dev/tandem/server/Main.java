@@ -1,5 +1,8 @@
 package dev.tandem.server;
 
+import dev.tandem.AppDefinition;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -9,10 +12,11 @@ import java.util.Deque;
 
 /**
  * {@code java -jar tandem-server.jar [--host ADDR] [--port N] [--db PATH|JDBC-URL] [--auth
- * dev|hmac:SECRET] [--allow-dev-auth-on-network] [--schema-versions MIN..MAX] [--max-body-bytes
- * N]}: the chat backend of the Replicache tutorial, on an embedded SQLite file by default,
- * listening on the loopback address unless {@code --host} says otherwise. {@code dev} auth (the
- * header is the user ID) on an address other machines can reach is refused unless {@code
+ * dev|hmac:SECRET] [--allow-dev-auth-on-network] [--schema-versions MIN..MAX] [--max-body-bytes N]
+ * [--app CLASS]}: the app {@code --app} names (an {@link AppDefinition} on the class path), or else
+ * the chat backend of the Replicache tutorial, on an embedded SQLite file by default, listening on
+ * the loopback address unless {@code --host} says otherwise. {@code dev} auth (the header is the
+ * user ID) on an address other machines can reach is refused unless {@code
  * --allow-dev-auth-on-network} is given.
  */
 public final class Main {
@@ -21,7 +25,9 @@ public final class Main {
   static final String USAGE =
       "usage: java -jar tandem-server.jar [--host ADDR] [--port N]"
           + " [--db PATH|jdbc:postgresql:URL] [--auth dev|hmac:SECRET]"
-          + " [--allow-dev-auth-on-network] [--schema-versions MIN..MAX] [--max-body-bytes N]";
+          + " [--allow-dev-auth-on-network] [--schema-versions MIN..MAX] [--max-body-bytes N]"
+          + " [--app CLASS]\n"
+          + "       java -cp my-app.jar:tandem-server.jar dev.tandem.server.Main --app CLASS ...";
 
   static final String ALLOW_DEV_AUTH = "--allow-dev-auth-on-network";
 
@@ -35,6 +41,7 @@ public final class Main {
     String authMode = "dev";
     SchemaVersions schemaVersions = SchemaVersions.all();
     long maxBodyBytes = 4L << 20;
+    String app;
 
     static Options parse(String... args) {
       Options options = new Options();
@@ -74,6 +81,9 @@ public final class Main {
             break;
           case "--max-body-bytes":
             options.maxBodyBytes = Long.parseLong(value);
+            break;
+          case "--app":
+            options.app = value;
             break;
           default:
             throw new IllegalArgumentException("unknown flag " + flag + "\n" + USAGE);
@@ -125,14 +135,32 @@ public final class Main {
               + options.host
               + " can act as any user");
     }
+    AppDefinition app;
+    try {
+      app = options.app == null ? null : loadApp(options.app);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     Database database = Database.open(options.db);
-    Backend backend =
-        ChatDomain.install(Backend.builder())
-            .database(database)
-            .authenticator(options.auth)
-            .schemaVersions(options.schemaVersions)
-            .maxBodyBytes(options.maxBodyBytes)
-            .build();
+    Backend.Builder builder =
+        app == null ? ChatDomain.install(Backend.builder()) : Backend.builder().app(app);
+    Backend backend;
+    try {
+      backend =
+          builder
+              .database(database)
+              .authenticator(options.auth)
+              .schemaVersions(options.schemaVersions)
+              .maxBodyBytes(options.maxBodyBytes)
+              .build();
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      database.close();
+      System.err.println("refusing to start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     TandemServer server =
         TandemServer.builder(backend)
             .host(options.host)
@@ -162,9 +190,52 @@ public final class Main {
             + options.authMode
             + ", schema versions "
             + options.schemaVersions
+            + ", app "
+            + (options.app == null ? "the chat" : options.app)
             + ")");
     System.out.flush();
     server.join();
+  }
+
+  /**
+   * Creates the {@code --app} class through its public no-argument constructor, from the class path
+   * ({@code java -cp my-app.jar:tandem-server.jar dev.tandem.server.Main --app …}).
+   *
+   * @throws IllegalArgumentException saying why it cannot: no such class, not an {@link
+   *     AppDefinition}, no public no-argument constructor, or the constructor threw.
+   */
+  static AppDefinition loadApp(String className) {
+    Class<?> type;
+    try {
+      type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalArgumentException(
+          "--app "
+              + className
+              + ": no such class on the class path (start with java -cp my-app.jar:tandem-server.jar"
+              + " dev.tandem.server.Main --app "
+              + className
+              + ")");
+    }
+    if (!AppDefinition.class.isAssignableFrom(type)) {
+      throw new IllegalArgumentException(
+          "--app " + className + ": is not a " + AppDefinition.class.getName());
+    }
+    Constructor<?> constructor;
+    try {
+      constructor = type.getConstructor();
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(
+          "--app " + className + ": needs a public constructor without arguments");
+    }
+    try {
+      return (AppDefinition) constructor.newInstance();
+    } catch (InvocationTargetException e) {
+      throw new IllegalArgumentException(
+          "--app " + className + ": its constructor threw " + e.getCause(), e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException("--app " + className + ": cannot create it: " + e, e);
+    }
   }
 
   private static String describe(String db) {

@@ -38,5 +38,8 @@ public interface MutationContext {
   /** The client that made the mutation. */
   String clientID();
 
+  /** The mutation's ID, counted per client from 1. */
+  long mutationID();
+
   Dialect dialect();
 }

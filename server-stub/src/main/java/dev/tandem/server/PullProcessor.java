@@ -87,7 +87,12 @@ final class PullProcessor {
           List<PatchOperation> patch = new ArrayList<>();
           if (since == 0) patch.add(PatchOperation.clear());
           view.changes(connection, since, patch::add);
-          PullResponse response = new PullResponse(Cookie.of(version), lastMutationIDs, patch);
+          PullResponse response =
+              new PullResponse(
+                  Cookie.of(version),
+                  lastMutationIDs,
+                  patch,
+                  Bookkeeping.refusals(connection, groupID, since));
           return new Outcome(
               HandlerResponse.ok(
                   ProtocolJsonWriter.write(PullResult.class, PullResult.of(response))),

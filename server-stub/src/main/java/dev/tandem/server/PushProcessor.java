@@ -3,6 +3,7 @@ package dev.tandem.server;
 import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PushRequest;
+import dev.tandem.server.internal.KeptStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -199,7 +200,10 @@ final class PushProcessor {
     return new Outcome(response, processed, failed, skipped, version, claimed);
   }
 
-  /** Runs one mutation; false if it failed and was rolled back (to its savepoint). */
+  /**
+   * Runs one mutation; false if it was refused (an unknown mutator, or one that threw and was
+   * rolled back to its savepoint), which is recorded for the group's next pull.
+   */
   private boolean run(
       Connection connection,
       StatementCache statements,
@@ -211,22 +215,24 @@ final class PushProcessor {
     Mutator mutator = mutators.get(mutation.name());
     if (mutator == null) {
       log.warn(
-          "mutation {} of client {}: unknown mutator '{}', skipped",
+          "mutation {} of client {}: unknown mutator '{}', refused",
           mutation.id(),
           mutation.clientID(),
           mutation.name());
+      Bookkeeping.recordRefusal(
+          statements, mutation, "unknown mutator '" + mutation.name() + "'", version);
       return false;
     }
     Context context =
-        new Context(connection, statements, version, userID, mutation.clientID(), dialect);
+        new Context(
+            connection, statements, version, userID, mutation.clientID(), mutation.id(), dialect);
     if (!savepoints) {
       try {
         mutator.apply(context, mutation.args());
         return true;
-      } catch (SQLException e) {
-        if (Transactor.retryable(e)) throw e;
-        throw new MutatorFailed(e);
       } catch (Exception e) {
+        SQLException retry = retryable(e);
+        if (retry != null) throw retry;
         throw new MutatorFailed(e);
       }
     }
@@ -235,21 +241,36 @@ final class PushProcessor {
       mutator.apply(context, mutation.args());
       connection.releaseSavepoint(savepoint);
       return true;
-    } catch (SQLException e) {
-      if (Transactor.retryable(e)) throw e; // Retry the whole push.
-      connection.rollback(savepoint);
-      logFailure(mutation, e);
-      return false;
     } catch (Exception e) {
+      SQLException retry = retryable(e);
+      if (retry != null) throw retry; // Retry the whole push.
       connection.rollback(savepoint);
       logFailure(mutation, e);
+      Bookkeeping.recordRefusal(statements, mutation, reason(e), version);
       return false;
     }
   }
 
+  /** A serialization failure or busy database under {@code e}, to retry the push on; or null. */
+  private static SQLException retryable(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException && Transactor.retryable((SQLException) t)) {
+        return (SQLException) t;
+      }
+    }
+    return null;
+  }
+
+  /** What a refusal says: the exception's message (its class name if it has none), no stack. */
+  static String reason(Exception e) {
+    String message = e.getMessage();
+    if (message == null || message.isEmpty()) message = e.getClass().getSimpleName();
+    return message.length() <= 1000 ? message : message.substring(0, 997) + "...";
+  }
+
   private static void logFailure(Mutation mutation, Exception e) {
     log.warn(
-        "mutation {} of client {} ({}) failed and was skipped: {}",
+        "mutation {} of client {} ({}) failed and was refused: {}",
         mutation.id(),
         mutation.clientID(),
         mutation.name(),
@@ -276,6 +297,7 @@ final class PushProcessor {
     private final long version;
     private final String userID;
     private final String clientID;
+    private final long mutationID;
     private final Dialect dialect;
 
     Context(
@@ -284,13 +306,20 @@ final class PushProcessor {
         long version,
         String userID,
         String clientID,
+        long mutationID,
         Dialect dialect) {
       this.connection = connection;
       this.statements = statements;
       this.version = version;
       this.userID = userID;
       this.clientID = clientID;
+      this.mutationID = mutationID;
       this.dialect = dialect;
+    }
+
+    @Override
+    public long mutationID() {
+      return mutationID;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tandem.server;
 
 import static dev.tandem.server.Requests.createMessage;
+import static dev.tandem.server.Requests.mutation;
 import static dev.tandem.server.Requests.pullJson;
 import static dev.tandem.server.Requests.pushJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,6 +97,60 @@ class StandaloneJarIT {
         output.contains("refusing to start: --auth dev on 0.0.0.0")
             && output.contains("--allow-dev-auth-on-network"),
         output);
+  }
+
+  @Test
+  void loadsAnAppFromTheClassPath() throws Exception {
+    Process process = startApp("dev.tandem.server.apps.TodoTestApp", "--port", "0");
+    try {
+      String base = "http://127.0.0.1:" + awaitPort(process);
+      String todo = "{\"listID\":\"l1\",\"id\":1,\"title\":\"milk\",\"done\":false}";
+      assertEquals(
+          "{}",
+          send(base + "/api/replicache/push", pushJson("g1", mutation("c1", 1, "createTodo", todo)))
+              .body());
+      String pull = send(base + "/api/replicache/pull", pullJson("g1", Cookie.NULL)).body();
+      assertTrue(
+          pull.contains(
+              "\"app.todo/l1/1\",\"value\":{\"list_id\":\"l1\",\"id\":1,\"title\":\"milk\","
+                  + "\"done\":false}"),
+          pull);
+    } finally {
+      process.destroy();
+      assertTrue(process.waitFor(20, TimeUnit.SECONDS), "server stops on SIGTERM");
+    }
+  }
+
+  @Test
+  void anAppThatCannotBeLoadedIsAClearError() throws Exception {
+    assertRefused(startApp("com.example.Missing"), "--app com.example.Missing: no such class");
+    assertRefused(startApp("java.lang.String"), "is not a dev.tandem.AppDefinition");
+    assertRefused(
+        startApp("dev.tandem.server.apps.NoConstructorApp"),
+        "needs a public constructor without arguments");
+  }
+
+  private static void assertRefused(Process process, String expected) throws Exception {
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue(), output);
+    assertTrue(output.contains(expected), output);
+  }
+
+  /** {@code java -cp target/test-classes:tandem-server.jar dev.tandem.server.Main --app …}. */
+  private Process startApp(String app, String... flags) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(
+        Paths.get("target/test-classes").toAbsolutePath() + java.io.File.pathSeparator + JAR);
+    command.add("dev.tandem.server.Main");
+    command.addAll(Arrays.asList("--app", app));
+    command.addAll(Arrays.asList(flags));
+    return new ProcessBuilder(command)
+        .directory(directory.toFile())
+        .redirectErrorStream(true)
+        .start();
   }
 
   private Process start(String... flags) throws Exception {

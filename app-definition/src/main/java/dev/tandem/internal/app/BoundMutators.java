@@ -2,6 +2,8 @@ package dev.tandem.internal.app;
 
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonReader;
+import com.squareup.moshi.JsonWriter;
 import com.squareup.moshi.Moshi;
 import dev.tandem.Mutator;
 import dev.tandem.Mutators;
@@ -27,7 +29,26 @@ public final class BoundMutators {
       this.name = name;
       this.argsType = argsType;
       this.mutator = mutator;
-      this.adapter = moshi.adapter(argsType).nullSafe();
+      this.adapter = argsType == Void.class ? voidAdapter() : moshi.adapter(argsType).nullSafe();
+    }
+
+    /**
+     * Moshi has no adapter for {@code Void}: its args are {@code null}, and any value reads as
+     * null.
+     */
+    private static <A> JsonAdapter<A> voidAdapter() {
+      return new JsonAdapter<A>() {
+        @Override
+        public A fromJson(JsonReader reader) throws IOException {
+          reader.skipValue();
+          return null;
+        }
+
+        @Override
+        public void toJson(JsonWriter writer, A value) throws IOException {
+          writer.nullValue();
+        }
+      };
     }
 
     RawJson encode(Object args) {

@@ -6,6 +6,7 @@ import dev.tandem.Relationship;
 import dev.tandem.Row;
 import dev.tandem.internal.app.ApiAccess;
 import dev.tandem.internal.app.JsonCodec;
+import dev.tandem.internal.app.SqlWhere;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.db.SqlCursor;
 import dev.tandem.internal.store.ClientView;
@@ -157,7 +158,7 @@ public final class QueryRunner {
   }
 
   /** One SELECT over a table, built up clause by clause. */
-  private final class Select {
+  private final class Select implements SqlWhere.Columns {
     final TypedTable table;
     final String alias;
     final StringBuilder from;
@@ -222,81 +223,32 @@ public final class QueryRunner {
 
     /** Rows after {@code row} in (order columns…, key) order. */
     void startAfter(List<Query.Order> order, Row row) {
-      StringBuilder clause = new StringBuilder("(");
       List<String> columns = new ArrayList<>();
       List<Query.Direction> directions = new ArrayList<>();
       List<Object> values = new ArrayList<>();
       for (Query.Order o : order) {
-        column(o.column());
-        columns.add(alias + TypedTable.column(o.column()));
+        columns.add(alias + column(o.column()));
         directions.add(o.direction());
         values.add(bindable(row.get(o.column())));
       }
       columns.add(alias + "\"_key\"");
       directions.add(Query.Direction.ASC);
       values.add(row.key());
-      for (int i = 0; i < columns.size(); i++) {
-        if (i > 0) clause.append(" OR ");
-        clause.append('(');
-        for (int j = 0; j < i; j++) {
-          Object value = values.get(j);
-          if (value == null) {
-            clause.append(columns.get(j)).append(" IS NULL AND ");
-          } else {
-            clause.append(columns.get(j)).append(" = ? AND ");
-            args.add(value);
-          }
-        }
-        Object value = values.get(i);
-        boolean ascending = directions.get(i) == Query.Direction.ASC;
-        if (value == null) {
-          clause.append(ascending ? columns.get(i) + " IS NOT NULL" : "0");
-        } else if (ascending) {
-          clause.append(columns.get(i)).append(" > ?");
-          args.add(value);
-        } else {
-          clause
-              .append('(')
-              .append(columns.get(i))
-              .append(" < ? OR ")
-              .append(columns.get(i))
-              .append(" IS NULL)");
-          args.add(value);
-        }
-        clause.append(')');
-      }
-      and(clause.append(')').toString());
+      and(SqlWhere.startAfter(columns, directions, values, args));
     }
 
     private String compile(Condition condition) {
-      switch (condition.kind()) {
-        case AND:
-        case OR:
-          if (condition.parts().isEmpty())
-            return condition.kind() == Condition.Kind.AND ? "1" : "0";
-          StringBuilder joined = new StringBuilder("(");
-          for (int i = 0; i < condition.parts().size(); i++) {
-            if (i > 0) joined.append(condition.kind() == Condition.Kind.AND ? " AND " : " OR ");
-            joined.append(compile(condition.parts().get(i)));
-          }
-          return joined.append(')').toString();
-        case IS_NULL:
-          return alias + column(condition.column()) + " IS NULL";
-        case IS_NOT_NULL:
-          return alias + column(condition.column()) + " IS NOT NULL";
-        case IN:
-          if (condition.values().isEmpty()) return "0";
-          StringBuilder in = new StringBuilder(alias + column(condition.column()) + " IN (");
-          for (int i = 0; i < condition.values().size(); i++) {
-            in.append(i == 0 ? "?" : ", ?");
-            args.add(bindable(condition.values().get(i)));
-          }
-          return in.append(')').toString();
-        case COMPARE:
-        default:
-          args.add(bindable(condition.value()));
-          return alias + column(condition.column()) + " " + condition.operator() + " ?";
-      }
+      return SqlWhere.compile(condition, this, args);
+    }
+
+    @Override
+    public String sql(String column) {
+      return alias + column(column);
+    }
+
+    @Override
+    public Object bindable(Object value) {
+      return QueryRunner.bindable(value);
     }
 
     private String column(String name) {

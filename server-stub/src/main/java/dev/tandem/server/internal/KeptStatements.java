@@ -1,4 +1,4 @@
-package dev.tandem.server;
+package dev.tandem.server.internal;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,22 +9,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The push's own statements (its first statement, the client row's update and insert), prepared
- * once per physical connection and kept while it is open: sqlite-jdbc keeps no statement cache, so
- * preparing them per push compiled the same SQL on every push. Callers close result sets, never the
- * statements.
+ * The push's own statements (its first statement, the client row's update and insert) and the
+ * schema-driven storage's fixed statements, prepared once per physical connection and kept while it
+ * is open: sqlite-jdbc keeps no statement cache, so preparing them per push compiled the same SQL
+ * on every push. Callers close result sets, never the statements.
  *
  * <p>Statements are prepared on the connection under the pool's proxy ({@link Connection#unwrap}),
  * which would otherwise close them when the pooled connection is handed back. Entries for
  * connections the pool has closed are dropped when a new connection turns up. Thread-safe; a
  * connection, and so its statements, is used by one thread at a time.
  */
-final class KeptStatements {
+public final class KeptStatements {
   private final Map<Connection, Map<String, PreparedStatement>> byConnection =
       Collections.synchronizedMap(new IdentityHashMap<>());
 
   /** The statement for {@code sql} on {@code connection}'s physical connection. */
-  PreparedStatement get(Connection connection, String sql) throws SQLException {
+  public PreparedStatement get(Connection connection, String sql) throws SQLException {
     Connection physical =
         connection.isWrapperFor(Connection.class)
             ? connection.unwrap(Connection.class)

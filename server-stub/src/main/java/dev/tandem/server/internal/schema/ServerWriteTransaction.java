@@ -1,0 +1,404 @@
+package dev.tandem.server.internal.schema;
+
+import dev.tandem.KeyValue;
+import dev.tandem.Query;
+import dev.tandem.Row;
+import dev.tandem.ScanOptions;
+import dev.tandem.TableWriter;
+import dev.tandem.WriteTransaction;
+import dev.tandem.internal.app.ApiAccess;
+import dev.tandem.internal.app.JsonCodec;
+import dev.tandem.server.MutationContext;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A shared mutator's transaction on the server ({@link Reason#AUTHORITATIVE}): reads and writes go
+ * to the real tables of the push transaction, through {@link MutationContext#statement}. Keys under
+ * a schema table's prefix are rows of that table (validated against the schema; a value that does
+ * not fit fails the mutation); other keys live in {@code tandem_kv}. Writes are stamped with the
+ * push's version; deletes are soft; reads skip deleted rows. Valid only while the mutator runs.
+ */
+public final class ServerWriteTransaction implements WriteTransaction {
+  private static final ApiAccess API = ApiAccess.get();
+
+  private final SchemaStorage storage;
+  private final JsonCodec codec;
+  private final MutationContext context;
+  private final long mutationID;
+
+  public ServerWriteTransaction(SchemaStorage storage, MutationContext context, long mutationID) {
+    this.storage = storage;
+    this.codec = storage.codec();
+    this.context = context;
+    this.mutationID = mutationID;
+  }
+
+  MutationContext context() {
+    return context;
+  }
+
+  @Override
+  public Object get(String key) {
+    String json = getJson(key);
+    return json == null ? null : codec.fromJson(json, Object.class);
+  }
+
+  @Override
+  public <T> T get(String key, Class<T> type) {
+    String json = getJson(key);
+    return json == null ? null : codec.fromJson(json, type);
+  }
+
+  @Override
+  public String getJson(String key) {
+    if (key == null) throw new NullPointerException("key == null");
+    try {
+      ServerTable table = storage.tableOf(key);
+      if (table == null) return kvGet(key);
+      Object[] keyValues = table.parseKey(key);
+      if (keyValues == null) return null;
+      PreparedStatement select = storage.statement(context, table.selectByKey);
+      table.setKey(select, 1, keyValues);
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next() || rows.getBoolean(table.table.columns().size() + 1)) return null;
+        return table.json(rows, 1);
+      }
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
+  private String kvGet(String key) throws SQLException {
+    PreparedStatement select =
+        storage.statement(
+            context, "SELECT value FROM " + SchemaStorage.KV + " WHERE key = ? AND deleted = ?");
+    select.setString(1, key);
+    select.setBoolean(2, false);
+    try (ResultSet rows = select.executeQuery()) {
+      return rows.next() ? rows.getString(1) : null;
+    }
+  }
+
+  @Override
+  public boolean has(String key) {
+    return getJson(key) != null;
+  }
+
+  @Override
+  public boolean isEmpty() {
+    try {
+      for (ServerTable table : storage.tables()) {
+        if (exists(table.anyLive)) return false;
+      }
+      return !exists("SELECT 1 FROM " + SchemaStorage.KV + " WHERE deleted = ? LIMIT 1");
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
+  private boolean exists(String sql) throws SQLException {
+    PreparedStatement statement = storage.statement(context, sql);
+    statement.setBoolean(1, false);
+    try (ResultSet rows = statement.executeQuery()) {
+      return rows.next();
+    }
+  }
+
+  /**
+   * Entries in UTF-8 order of their keys. {@code tandem_kv} is read in key order up to the limit; a
+   * schema table under the prefix is read whole (its rows' keys are not a column), so prefer {@link
+   * #query} for tables.
+   */
+  @Override
+  public List<KeyValue> scan(ScanOptions options) {
+    String prefix = options.prefix();
+    String start =
+        options.start() != null && options.start().compareTo(prefix) > 0 ? options.start() : prefix;
+    boolean exclusive =
+        options.start() != null && start.equals(options.start()) && options.startExclusive();
+    List<String[]> entries = new ArrayList<>();
+    try {
+      PreparedStatement kv =
+          storage.statement(
+              context,
+              "SELECT key, value FROM "
+                  + SchemaStorage.KV
+                  + " WHERE key >= ? AND deleted = ? ORDER BY "
+                  + storage.kvOrder);
+      kv.setString(1, start);
+      kv.setBoolean(2, false);
+      try (ResultSet rows = kv.executeQuery()) {
+        int count = 0;
+        while (rows.next() && count < options.limit()) {
+          String key = rows.getString(1);
+          if (!key.startsWith(prefix)) break;
+          if (exclusive && key.equals(start)) continue;
+          entries.add(new String[] {key, rows.getString(2)});
+          count++;
+        }
+      }
+      for (ServerTable table : storage.tables()) {
+        if (!table.prefix.startsWith(prefix) && !prefix.startsWith(table.prefix)) continue;
+        PreparedStatement all =
+            storage.statement(
+                context,
+                "SELECT "
+                    + table.selectList("")
+                    + " FROM "
+                    + table.sqlName
+                    + " WHERE "
+                    + ServerTable.DELETED
+                    + " = ?");
+        all.setBoolean(1, false);
+        try (ResultSet rows = all.executeQuery()) {
+          while (rows.next()) {
+            String key = table.keyAt(rows, 1);
+            int order = compareUtf8(key, start);
+            if (!key.startsWith(prefix) || order < 0 || (exclusive && order == 0)) continue;
+            entries.add(new String[] {key, table.json(rows, 1)});
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+    entries.sort(
+        Comparator.comparing((String[] entry) -> entry[0], ServerWriteTransaction::compareUtf8));
+    List<KeyValue> result = new ArrayList<>();
+    for (String[] entry : entries) {
+      if (result.size() >= options.limit()) break;
+      result.add(API.keyValue(entry[0], entry[1], codec));
+    }
+    return result;
+  }
+
+  static int compareUtf8(String a, String b) {
+    byte[] x = a.getBytes(StandardCharsets.UTF_8);
+    byte[] y = b.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < Math.min(x.length, y.length); i++) {
+      int order = (x[i] & 0xff) - (y[i] & 0xff);
+      if (order != 0) return order;
+    }
+    return x.length - y.length;
+  }
+
+  @Override
+  public List<Row> query(Query query) {
+    try {
+      return new ServerQuery(storage, context).run(query);
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
+  @Override
+  public <T> List<T> query(Query query, Class<T> type) {
+    List<T> mapped = new ArrayList<>();
+    for (Row row : query(query)) mapped.add(row.as(type));
+    return mapped;
+  }
+
+  @Override
+  public String clientID() {
+    return context.clientID();
+  }
+
+  @Override
+  public void put(String key, Object value) {
+    if (key == null) throw new NullPointerException("key == null");
+    ServerTable table = storage.tableOf(key);
+    try {
+      if (table == null) {
+        kvPut(key, codec.toJson(value));
+        return;
+      }
+      Object plain = codec.toJsonValue(value);
+      if (!(plain instanceof Map)) {
+        throw new IllegalArgumentException(
+            "the value of "
+                + key
+                + " is not a JSON object, so it is no row of table '"
+                + table.table.name()
+                + "'");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> fields =
+          table.withKeyFields(key, new LinkedHashMap<>((Map<String, Object>) plain));
+      Object[] values = table.bind(fields, codec);
+      String rowKey = table.keyOf(fields);
+      if (!rowKey.equals(key)) {
+        throw new IllegalArgumentException(
+            "key " + key + " does not match the row's primary key, whose key is " + rowKey);
+      }
+      store(table, values);
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
+  private int store(ServerTable table, Object[] values) throws SQLException {
+    return store(table, table.upsert, values);
+  }
+
+  private int store(ServerTable table, String sql, Object[] values) throws SQLException {
+    PreparedStatement upsert = storage.statement(context, sql);
+    int next = table.setValues(upsert, 1, values);
+    upsert.setLong(next, context.version());
+    upsert.setBoolean(next + 1, false);
+    return upsert.executeUpdate();
+  }
+
+  private void kvPut(String key, String json) throws SQLException {
+    PreparedStatement upsert =
+        storage.statement(
+            context,
+            "INSERT INTO "
+                + SchemaStorage.KV
+                + " (key, value, version, deleted) VALUES (?, ?, ?, ?) ON CONFLICT (key)"
+                + " DO UPDATE SET value = excluded.value, version = excluded.version,"
+                + " deleted = excluded.deleted");
+    upsert.setString(1, key);
+    upsert.setString(2, json);
+    upsert.setLong(3, context.version());
+    upsert.setBoolean(4, false);
+    upsert.executeUpdate();
+  }
+
+  @Override
+  public void set(String key, Object value) {
+    put(key, value);
+  }
+
+  @Override
+  public boolean del(String key) {
+    if (key == null) throw new NullPointerException("key == null");
+    try {
+      ServerTable table = storage.tableOf(key);
+      PreparedStatement delete;
+      int next;
+      if (table == null) {
+        delete =
+            storage.statement(
+                context,
+                "UPDATE "
+                    + SchemaStorage.KV
+                    + " SET deleted = ?, version = ? WHERE key = ? AND deleted = ?");
+        delete.setBoolean(1, true);
+        delete.setLong(2, context.version());
+        delete.setString(3, key);
+        next = 4;
+      } else {
+        Object[] keyValues = table.parseKey(key);
+        if (keyValues == null) return false;
+        delete = storage.statement(context, table.softDelete);
+        delete.setBoolean(1, true);
+        delete.setLong(2, context.version());
+        next = table.setKey(delete, 3, keyValues);
+      }
+      delete.setBoolean(next, false);
+      return delete.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
+  @Override
+  public TableWriter table(String name) {
+    final ServerTable table = storage.table(name);
+    return new TableWriter() {
+      @Override
+      public void insert(Object row) {
+        Map<String, Object> fields = table.byField(values(row));
+        String key = table.keyOf(fields);
+        try {
+          // One statement: it writes over a deleted row, and changes nothing if a live one exists.
+          if (store(table, table.insert, table.bind(fields, codec)) == 0) {
+            throw new IllegalStateException(
+                "table '" + table.table.name() + "' already has " + key);
+          }
+        } catch (SQLException e) {
+          throw new StorageException(e);
+        }
+      }
+
+      @Override
+      public void upsert(Object row) {
+        Map<String, Object> fields = table.byField(values(row));
+        write(fields);
+      }
+
+      @Override
+      public void update(Object partialRow) {
+        Map<String, Object> changes = table.byField(values(partialRow));
+        String key = table.keyOf(changes);
+        Object current = get(key);
+        if (current == null) {
+          throw new IllegalStateException("table '" + table.table.name() + "' has no row " + key);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = new LinkedHashMap<>((Map<String, Object>) current);
+        fields.putAll(changes);
+        write(fields);
+      }
+
+      @Override
+      public boolean delete(Object primaryKey) {
+        return del(table.keyOf(table.byField(values(primaryKey))));
+      }
+
+      private void write(Map<String, Object> fields) {
+        Object[] values = table.bind(fields, codec);
+        try {
+          store(table, values);
+        } catch (SQLException e) {
+          throw new StorageException(e);
+        }
+      }
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> values(Object row) {
+    Object value = row instanceof Map ? row : codec.toJsonValue(row);
+    if (!(value instanceof Map)) {
+      throw new IllegalArgumentException("a row is a Map or an object with fields, not " + row);
+    }
+    return (Map<String, Object>) value; // Read only: ServerTable.byField copies it.
+  }
+
+  @Override
+  public long mutationID() {
+    return mutationID;
+  }
+
+  @Override
+  public Reason reason() {
+    return Reason.AUTHORITATIVE;
+  }
+
+  @Override
+  public String userID() {
+    return context.userID();
+  }
+
+  /** A database failure under a mutator, unchecked so it passes through the mutator's code. */
+  public static final class StorageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StorageException(SQLException cause) {
+      super(cause.getMessage(), cause);
+    }
+
+    public SQLException sqlCause() {
+      return (SQLException) getCause();
+    }
+  }
+}
