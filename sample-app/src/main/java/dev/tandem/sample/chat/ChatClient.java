@@ -3,13 +3,10 @@ package dev.tandem.sample.chat;
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import dev.tandem.AuthProvider;
-import dev.tandem.Column;
 import dev.tandem.PendingMutation;
 import dev.tandem.Query;
 import dev.tandem.Row;
-import dev.tandem.Schema;
 import dev.tandem.SyncStatus;
-import dev.tandem.Table;
 import dev.tandem.Tandem;
 import dev.tandem.UpdateNeeded;
 import io.reactivex.rxjava3.core.Flowable;
@@ -18,47 +15,18 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The chat on Tandem: the Replicache tutorial's {@code createMessage} mutator, a typed {@code
- * message} table over the synced {@code message/<id>} keys, and a live, ordered message list that
- * marks what the server has not confirmed yet.
+ * The chat on Tandem: the shared {@link ChatApp} definition (the {@code message} table and the
+ * tutorial's mutators), and a live, ordered message list that marks what the server has not
+ * confirmed yet.
  */
 final class ChatClient implements AutoCloseable {
-  /** Args of createMessage, as the tutorial's JavaScript client sends them. */
-  static final class CreateMessage {
-    String id;
-    String from;
-    String content;
-    long order;
-
-    CreateMessage(String id, String from, String content, long order) {
-      this.id = id;
-      this.from = from;
-      this.content = content;
-      this.order = order;
-    }
-  }
-
-  private static final JsonAdapter<CreateMessage> ARGS =
-      new Moshi.Builder().build().adapter(CreateMessage.class);
-
-  static final Schema SCHEMA =
-      Schema.builder()
-          .version(1)
-          .table(
-              Table.named("message")
-                  .columns(
-                      Column.string("id"),
-                      Column.string("sender").from("from"),
-                      Column.string("content"),
-                      Column.number("order"))
-                  .primaryKey("id"))
-          .build();
+  private static final JsonAdapter<ChatApp.CreateMessage> ARGS =
+      new Moshi.Builder().build().adapter(ChatApp.CreateMessage.class);
 
   private final Tandem tandem;
   private final String user;
@@ -70,16 +38,9 @@ final class ChatClient implements AutoCloseable {
         Tandem.builder()
             .databaseFile(database)
             .serverUrl(server)
-            .schema(SCHEMA)
+            .app(new ChatApp())
             .auth(AuthProvider.of(user))
-            .networkAvailable(!offline)
-            .mutator(
-                "createMessage",
-                CreateMessage.class,
-                (tx, m) ->
-                    tx.put(
-                        "message/" + m.id,
-                        Map.of("from", m.from, "content", m.content, "order", m.order)));
+            .networkAvailable(!offline);
     if (schemaVersion != null) builder.schemaVersion(schemaVersion);
     this.tandem = builder.build();
   }
@@ -93,7 +54,8 @@ final class ChatClient implements AutoCloseable {
     long now = System.currentTimeMillis();
     long order = lastOrder.updateAndGet(last -> Math.max(last + 1, now));
     tandem.mutate(
-        "createMessage", new CreateMessage(UUID.randomUUID().toString(), user, content, order));
+        "createMessage",
+        new ChatApp.CreateMessage(UUID.randomUUID().toString(), user, content, order));
   }
 
   /** The messages in order, re-emitted when they or their pending state change. */

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The stub server and two headless chat clients, each its own process: what one types appears at
- * the other; one goes offline, sends three messages, is killed, starts again on the same database,
- * goes online, and the three arrive at the other exactly once, in order.
+ * The standalone server serving the chat's shared definition ({@code --app ChatApp}, no server
+ * code) and two headless chat clients, each its own process: what one types appears at the other;
+ * one goes offline, sends three messages, is killed, starts again on the same database, goes
+ * online, and the three arrive at the other exactly once, in order.
  */
 class ChatEndToEndIT {
   static final Path SERVER_JAR =
@@ -34,8 +35,11 @@ class ChatEndToEndIT {
         directory,
         List.of(
             SampleProcess.JAVA,
-            "-jar",
-            SERVER_JAR.toString(),
+            "-cp",
+            CHAT_JAR + java.io.File.pathSeparator + SERVER_JAR,
+            "dev.tandem.server.Main",
+            "--app",
+            ChatApp.class.getName(),
             "--port",
             "0",
             "--db",
