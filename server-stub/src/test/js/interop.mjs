@@ -21,6 +21,8 @@
 //             --auth-a S            Authorization value of client A (default 'alice')
 //             --auth-b S            Authorization value of client B (default 'bob')
 //             --verbose             replicache logLevel 'debug' (to stderr)
+//             --value-with-id       the server's message values carry their id too (a server
+//                                   serving a schema, whose rows hold their key columns)
 //
 // Output: exactly ONE JSON line on stdout, {"scenario":..,"ok":true|false,...}. On failure
 // it has "error" (what differed) plus diagnostics (HTTP statuses seen, last pull bodies,
@@ -113,7 +115,7 @@ function finish(code, result) {
 
 function usage(msg) {
   process.stderr.write(`${msg}\nusage: node interop.mjs <baseUrl> <converge|update-needed|poke> ` +
-    `[--timeout-ms N] [--schema-version S] [--auth-a S] [--auth-b S] [--verbose]\n`);
+    `[--timeout-ms N] [--schema-version S] [--auth-a S] [--auth-b S] [--verbose] [--value-with-id]\n`);
   finish(EXIT_USAGE, {error: msg});
 }
 
@@ -122,7 +124,7 @@ process.on('uncaughtException', (e) => finish(EXIT_FAIL, {error: `uncaught excep
 
 // ---------------------------------------------------------------- arguments
 const [, , rawBase, scenario, ...rest] = process.argv;
-const opts = {timeoutMs: 20000, schemaVersion: undefined, authA: 'alice', authB: 'bob', verbose: false};
+const opts = {timeoutMs: 20000, schemaVersion: undefined, authA: 'alice', authB: 'bob', verbose: false, valueWithID: false};
 let argError = null;
 for (let i = 0; i < rest.length; i++) {
   const a = rest[i];
@@ -136,6 +138,7 @@ for (let i = 0; i < rest.length; i++) {
     case '--auth-a': opts.authA = val(); break;
     case '--auth-b': opts.authB = val(); break;
     case '--verbose': opts.verbose = true; break;
+    case '--value-with-id': opts.valueWithID = true; break;
     default: argError = `unknown option ${a}`;
   }
 }
@@ -302,7 +305,9 @@ async function converge(deadline) {
       const id = `${runID}-${who.label}${i}`;
       const args = {id, from, content: `hello ${i} from ${from} (${runID})`, order: (who.label === 'a' ? 0 : 100) + i};
       await who.rep.mutate.createMessage(args);
-      expected[`message/${id}`] = {from: args.from, content: args.content, order: args.order};
+      expected[`message/${id}`] = opts.valueWithID
+        ? {id, from: args.from, content: args.content, order: args.order}
+        : {from: args.from, content: args.content, order: args.order};
     }
   };
   await create(A, 3, 'alice');
@@ -508,7 +513,8 @@ async function poke(deadline) {
     while (Date.now() < deadline) {
       const got = await B.rep.query((tx) => tx.get(`message/${id}`));
       if (got !== undefined) {
-        if (!isDeepStrictEqual(got, value)) return {ok: false, error: `B got ${JSON.stringify(got)}, want ${JSON.stringify(value)}`};
+        const want = opts.valueWithID ? {id, ...value} : value;
+        if (!isDeepStrictEqual(got, want)) return {ok: false, error: `B got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`};
         return {ok: true, sse: stats};
       }
       await sleep(50);
