@@ -5,6 +5,7 @@ import dev.tandem.Relationship;
 import dev.tandem.Schema;
 import dev.tandem.Table;
 import dev.tandem.internal.app.JsonCodec;
+import dev.tandem.internal.app.RowKeys;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.db.SqlCursor;
 import java.util.ArrayList;
@@ -337,10 +338,7 @@ public final class TypedTable {
                 + "'");
       }
       if (i > 0) key.append('/');
-      key.append(
-          value instanceof Double && (Double) value == Math.rint((Double) value)
-              ? Long.toString(((Double) value).longValue())
-              : value.toString());
+      key.append(RowKeys.part(value));
     }
     return key.toString();
   }

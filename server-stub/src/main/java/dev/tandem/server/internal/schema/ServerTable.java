@@ -4,6 +4,7 @@ import com.squareup.moshi.JsonWriter;
 import dev.tandem.Column;
 import dev.tandem.Table;
 import dev.tandem.internal.app.JsonCodec;
+import dev.tandem.internal.app.RowKeys;
 import dev.tandem.protocol.RawJson;
 import dev.tandem.server.Dialect;
 import java.io.IOException;
@@ -208,9 +209,7 @@ public final class ServerTable {
   }
 
   private static String keyPart(Object value) {
-    if (value instanceof Number) return keyPart(((Number) value).doubleValue());
-    if (value instanceof Enum) return ((Enum<?>) value).name();
-    return value.toString();
+    return RowKeys.part(value instanceof Number ? ((Number) value).doubleValue() : value);
   }
 
   /**
@@ -507,10 +506,7 @@ public final class ServerTable {
   }
 
   private static String keyPart(double number) {
-    if (number == Math.rint(number) && !Double.isInfinite(number)) {
-      return Long.toString((long) number);
-    }
-    return Double.toString(number);
+    return RowKeys.number(number);
   }
 
   /** The row at the cursor as JSON text. */
