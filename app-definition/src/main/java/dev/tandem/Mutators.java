@@ -104,6 +104,32 @@ public final class Mutators {
       return this;
     }
 
+    /**
+     * Adds the opt-in CRUD mutators of {@code table}, for apps that need nothing more: {@code
+     * <table>.insert}, {@code <table>.upsert} and {@code <table>.update} take a row (a JSON object
+     * of column names to values; {@code update} only the key and the columns it changes), {@code
+     * <table>.delete} the primary key columns. They write through {@link WriteTransaction#table},
+     * so they run the same on the client and on the server, where the server's checks of the schema
+     * apply. Insert refuses an existing row, update a missing one.
+     *
+     * <pre>{@code
+     * Mutators.builder().crud(SCHEMA.table("todo")).build();
+     * tandem.mutate("todo.insert", Map.of("id", "t1", "title", "milk", "done", false));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if one of the four names is already registered.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Builder crud(final Table table) {
+      final String name = table.name();
+      Class<Map<String, Object>> row = (Class) Map.class;
+      add(name + ".insert", row, (tx, values) -> tx.table(name).insert(values));
+      add(name + ".upsert", row, (tx, values) -> tx.table(name).upsert(values));
+      add(name + ".update", row, (tx, values) -> tx.table(name).update(values));
+      add(name + ".delete", row, (tx, key) -> tx.table(name).delete(key));
+      return this;
+    }
+
     private void put(Registration<?> registration) {
       if (byName.containsKey(registration.name)) {
         throw new IllegalArgumentException(

@@ -386,4 +386,26 @@ class ApiEdgesTest extends SyncFixture {
     assertTrue(timestamps.get(0) < epochMillis / 1000, "not epoch milliseconds: " + timestamps);
     assertTrue(timestamps.get(1) >= timestamps.get(0), timestamps.toString());
   }
+
+  @Test
+  void crudMutatorsOfATableWriteItsRows() throws Exception {
+    enqueue(EMPTY_PULL);
+    Schema schema = new TaskApp().schema();
+    tandem =
+        builder()
+            .schema(schema)
+            .mutators(Mutators.builder().crud(schema.table("task")).build())
+            .build();
+    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+    row.put("id", "t1");
+    row.put("title", "milk");
+
+    tandem.mutate("task.insert", row);
+    row.put("title", "oat milk");
+    tandem.mutate("task.update", row);
+    assertEquals("oat milk", tandem.query(Query.from("task")).get(0).getString("title"));
+    assertThrows(MutationException.class, () -> tandem.mutate("task.insert", row));
+    tandem.mutate("task.delete", java.util.Collections.singletonMap("id", "t1"));
+    assertTrue(tandem.query(Query.from("task")).isEmpty());
+  }
 }

@@ -186,6 +186,24 @@ abstract class SchemaBackendContractTest {
   }
 
   @Test
+  void theCrudMutatorsOfATableRunOnTheServer() throws Exception {
+    push(
+        next("createList", "{\"id\":\"l1\",\"name\":\"Home\",\"ownerID\":\"ann\"}"),
+        next("todo.insert", "{\"listID\":\"l1\",\"id\":7,\"title\":\"milk\",\"done\":false}"),
+        next("todo.update", "{\"listID\":\"l1\",\"id\":7,\"done\":true}"),
+        next("todo.upsert", "{\"listID\":\"l1\",\"id\":8,\"title\":\"eggs\",\"done\":false}"),
+        next("todo.delete", "{\"listID\":\"l1\",\"id\":8}"),
+        next("todo.insert", "{\"listID\":\"l1\",\"id\":7,\"title\":\"again\",\"done\":false}"));
+
+    PullResponse pulled = pull(Cookie.NULL);
+    assertEquals(
+        "{\"list_id\":\"l1\",\"id\":7,\"title\":\"milk\",\"done\":true}",
+        puts(pulled).get("app.todo/l1/7"));
+    assertEquals(null, puts(pulled).get("app.todo/l1/8"));
+    assertTrue(refusal(pulled, 6).contains("already"), refusal(pulled, 6));
+  }
+
+  @Test
   void aPullServesEachColumnTypeUnderTheClientsKeys() throws Exception {
     push(
         next("createList", "{\"id\":\"l1\",\"name\":\"Groceries\"}"),

@@ -89,6 +89,7 @@ public final class TodoTestApp implements AppDefinition {
               (tx, key) -> {
                 if (!tx.table("todo").delete(key)) throw new IllegalStateException("no such todo");
               })
+          .crud(SCHEMA.table("todo"))
           .add("putValue", Put.class, (tx, put) -> tx.put(put.key, put.value))
           .add("delValue", String.class, (tx, key) -> tx.del(key))
           .add(
