@@ -113,4 +113,13 @@ public final class SampleProcess implements AutoCloseable {
       if (!process.waitFor(20, TimeUnit.SECONDS)) kill();
     }
   }
+
+  /** The base URL a standalone server process printed ("listening on port N"). */
+  public static String serverUrl(SampleProcess server, int seconds) throws InterruptedException {
+    java.util.regex.Matcher port =
+        java.util.regex.Pattern.compile("listening on port (\\d+)")
+            .matcher(server.await(l -> l.contains("listening on port"), seconds, "its port"));
+    if (!port.find()) throw new AssertionError("no port in the server's line");
+    return "http://127.0.0.1:" + port.group(1) + "/api/replicache";
+  }
 }

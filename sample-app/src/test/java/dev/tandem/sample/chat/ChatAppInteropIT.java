@@ -13,8 +13,6 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,11 +58,8 @@ class ChatAppInteropIT {
                 directory.resolve("server.db").toString(),
                 "--schema-versions",
                 "1..5"));
-    Matcher port =
-        Pattern.compile("listening on port (\\d+)")
-            .matcher(server.await(l -> l.contains("listening on port"), 60, "its port"));
-    port.find();
-    base = "http://127.0.0.1:" + port.group(1);
+    String url = SampleProcess.serverUrl(server, 60);
+    base = url.substring(0, url.length() - "/api/replicache".length());
   }
 
   @AfterAll

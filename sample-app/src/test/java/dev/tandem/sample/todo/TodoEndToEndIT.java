@@ -10,8 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,11 +45,7 @@ class TodoEndToEndIT {
   }
 
   static String url(SampleProcess server) throws InterruptedException {
-    Matcher port =
-        Pattern.compile("listening on port (\\d+)")
-            .matcher(server.await(l -> l.contains("listening on port"), WAIT, "its port"));
-    port.find();
-    return "http://127.0.0.1:" + port.group(1) + "/api/replicache";
+    return SampleProcess.serverUrl(server, WAIT);
   }
 
   SampleProcess todo(String user, String url) throws Exception {
