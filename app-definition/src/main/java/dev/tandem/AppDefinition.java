@@ -22,6 +22,15 @@ public interface AppDefinition {
   Mutators mutators();
 
   /**
+   * The schema's history, for the server to migrate its database and to serve older clients; null
+   * (the default) for none: the server then creates the schema's tables when they are missing,
+   * checks them when they exist, and serves the client versions it is told to.
+   */
+  default Migrations migrations() {
+    return null;
+  }
+
+  /**
    * The Moshi that maps the mutators' args and the values they write, on both sides. The default
    * has no adapters beyond Moshi's own.
    */

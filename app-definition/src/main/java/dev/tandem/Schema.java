@@ -56,6 +56,17 @@ public final class Schema {
     return version;
   }
 
+  /**
+   * A builder holding this schema's version and tables, for the next version of the schema: {@code
+   * V1.toBuilder().version(2).replace(V1.table("user").columns(Column.string("bio")
+   * .optional())).build()}.
+   */
+  public Builder toBuilder() {
+    Builder builder = new Builder().version(version);
+    builder.tables.putAll(tables);
+    return builder;
+  }
+
   /** The tables, in the order they were added. Unmodifiable. */
   public Collection<Table> tables() {
     return tables.values();
@@ -96,6 +107,31 @@ public final class Schema {
         throw new IllegalArgumentException("table '" + table.name() + "' is defined twice");
       }
       tables.put(table.name(), table);
+      return this;
+    }
+
+    /**
+     * Replaces the table of the same name as {@code table}, keeping its place.
+     *
+     * @throws IllegalArgumentException if there is no table of that name.
+     */
+    public Builder replace(Table table) {
+      if (!tables.containsKey(table.name())) {
+        throw new IllegalArgumentException("there is no table '" + table.name() + "' to replace");
+      }
+      tables.put(table.name(), table);
+      return this;
+    }
+
+    /**
+     * Removes the table called {@code name}.
+     *
+     * @throws IllegalArgumentException if there is no table of that name.
+     */
+    public Builder remove(String name) {
+      if (tables.remove(name) == null) {
+        throw new IllegalArgumentException("there is no table '" + name + "' to remove");
+      }
       return this;
     }
 

@@ -71,6 +71,33 @@ public final class Table {
   }
 
   /**
+   * Removes the columns called {@code columnNames}, and the indexes on them: a later schema version
+   * that no longer has them ({@code V1.table("user").withoutColumns("nickname")}).
+   *
+   * @throws IllegalArgumentException if a name is no column of this table, or a primary key column.
+   */
+  public Table withoutColumns(String... columnNames) {
+    List<String> removed = Arrays.asList(columnNames);
+    for (String name : removed) {
+      if (column(name) == null) {
+        throw new IllegalArgumentException(
+            "table '" + this.name + "' has no column '" + name + "'");
+      }
+      if (primaryKey.contains(name)) {
+        throw new IllegalArgumentException(
+            "column '" + this.name + "." + name + "' is part of the primary key");
+      }
+    }
+    List<Column> kept = new ArrayList<>();
+    for (Column column : columns) if (!removed.contains(column.name())) kept.add(column);
+    List<List<String>> keptIndexes = new ArrayList<>();
+    for (List<String> index : indexes) {
+      if (Collections.disjoint(index, removed)) keptIndexes.add(index);
+    }
+    return new Table(name, from, kept, primaryKey, relationships, keptIndexes);
+  }
+
+  /**
    * Sets the primary key, replacing any set before: required columns of this table, several for a
    * compound key. A row's key is {@code <from>/<its key values joined by />}.
    */
