@@ -45,15 +45,35 @@ public final class ErrorResponse {
   /** The {@code versionType} of a {@code VersionNotSupported} error about the schema version. */
   public static final String SCHEMA = "schema";
 
+  /**
+   * The {@code reason} of a Tandem server's schema refusal: the client's schema version is older
+   * than the oldest it serves. A Tandem extension; other servers leave it out.
+   */
+  public static final String CLIENT_TOO_OLD = "clientTooOld";
+
+  /** The {@code reason} of a schema refusal: the client is newer than the newest version served. */
+  public static final String CLIENT_TOO_NEW = "clientTooNew";
+
   private static final ErrorResponse CLIENT_STATE_NOT_FOUND =
-      new ErrorResponse(Kind.CLIENT_STATE_NOT_FOUND, null);
+      new ErrorResponse(Kind.CLIENT_STATE_NOT_FOUND, null, null, null, null);
 
   private final Kind kind;
   private final String versionType;
+  private final String reason;
+  private final String minSchemaVersion;
+  private final String maxSchemaVersion;
 
-  private ErrorResponse(Kind kind, String versionType) {
+  private ErrorResponse(
+      Kind kind,
+      String versionType,
+      String reason,
+      String minSchemaVersion,
+      String maxSchemaVersion) {
     this.kind = kind;
     this.versionType = versionType;
+    this.reason = reason;
+    this.minSchemaVersion = minSchemaVersion;
+    this.maxSchemaVersion = maxSchemaVersion;
   }
 
   public static ErrorResponse clientStateNotFound() {
@@ -65,7 +85,18 @@ public final class ErrorResponse {
    * {@link #SCHEMA}, or null when the server does not say.
    */
   public static ErrorResponse versionNotSupported(String versionType) {
-    return new ErrorResponse(Kind.VERSION_NOT_SUPPORTED, versionType);
+    return new ErrorResponse(Kind.VERSION_NOT_SUPPORTED, versionType, null, null, null);
+  }
+
+  /**
+   * A {@code VersionNotSupported} error about the schema version, with the Tandem extension fields
+   * {@code reason} ({@link #CLIENT_TOO_OLD} or {@link #CLIENT_TOO_NEW}) and the range the server
+   * serves, {@code minSchemaVersion} to {@code maxSchemaVersion} (either may be null).
+   */
+  public static ErrorResponse schemaNotSupported(
+      String reason, String minSchemaVersion, String maxSchemaVersion) {
+    return new ErrorResponse(
+        Kind.VERSION_NOT_SUPPORTED, SCHEMA, reason, minSchemaVersion, maxSchemaVersion);
   }
 
   public Kind kind() {
@@ -77,12 +108,64 @@ public final class ErrorResponse {
     return versionType;
   }
 
-  /** Builds the error from a body's {@code error} and {@code versionType} fields. */
-  static ErrorResponse of(String error, String errorPath, String versionType) {
-    Kind kind = Kind.fromWire(error, errorPath);
-    return kind == Kind.CLIENT_STATE_NOT_FOUND
-        ? CLIENT_STATE_NOT_FOUND
-        : versionNotSupported(versionType);
+  /**
+   * Why the schema version was refused (a Tandem extension), or null when the server did not say.
+   */
+  public String reason() {
+    return reason;
+  }
+
+  /** The oldest schema version the server serves (a Tandem extension), or null. */
+  public String minSchemaVersion() {
+    return minSchemaVersion;
+  }
+
+  /** The newest schema version the server serves (a Tandem extension), or null. */
+  public String maxSchemaVersion() {
+    return maxSchemaVersion;
+  }
+
+  /** The error fields of a response body, collected as they are read. */
+  static final class Fields {
+    String error;
+    String errorPath;
+    String versionType;
+    String reason;
+    String min;
+    String max;
+
+    /** Reads the value of {@code name} if it is an error field; false if it is not one. */
+    boolean read(String name, JsonReader reader) throws IOException {
+      switch (name) {
+        case "error":
+          errorPath = reader.getPath();
+          error = JsonTokens.string(reader);
+          return true;
+        case "versionType":
+          versionType = readOptionalString(reader);
+          return true;
+        case "reason":
+          reason = readOptionalString(reader);
+          return true;
+        case "minSchemaVersion":
+          min = readOptionalString(reader);
+          return true;
+        case "maxSchemaVersion":
+          max = readOptionalString(reader);
+          return true;
+        default:
+          return false;
+      }
+    }
+
+    /** The error, or null if the body had no {@code error} field. */
+    ErrorResponse build() {
+      if (error == null) return null;
+      Kind kind = Kind.fromWire(error, errorPath);
+      return kind == Kind.CLIENT_STATE_NOT_FOUND
+          ? CLIENT_STATE_NOT_FOUND
+          : new ErrorResponse(kind, versionType, reason, min, max);
+    }
   }
 
   /**
@@ -90,28 +173,16 @@ public final class ErrorResponse {
    * is one, else null.
    */
   public static ErrorResponse readPushResponse(JsonReader reader) throws IOException {
-    String error = null;
-    String errorPath = null;
-    String versionType = null;
+    Fields fields = new Fields();
     JsonTokens.beginObject(reader);
     while (reader.hasNext()) {
-      switch (reader.nextName()) {
-        case "error":
-          errorPath = reader.getPath();
-          error = JsonTokens.string(reader);
-          break;
-        case "versionType":
-          versionType = readVersionType(reader);
-          break;
-        default:
-          reader.skipValue();
-      }
+      if (!fields.read(reader.nextName(), reader)) reader.skipValue();
     }
     reader.endObject();
-    return error == null ? null : of(error, errorPath, versionType);
+    return fields.build();
   }
 
-  static String readVersionType(JsonReader reader) throws IOException {
+  static String readOptionalString(JsonReader reader) throws IOException {
     if (reader.peek() == JsonReader.Token.NULL) {
       reader.nextNull();
       return null;
@@ -123,6 +194,9 @@ public final class ErrorResponse {
     writer.beginObject();
     writer.name("error").value(kind.wireName);
     if (versionType != null) writer.name("versionType").value(versionType);
+    if (reason != null) writer.name("reason").value(reason);
+    if (minSchemaVersion != null) writer.name("minSchemaVersion").value(minSchemaVersion);
+    if (maxSchemaVersion != null) writer.name("maxSchemaVersion").value(maxSchemaVersion);
     writer.endObject();
   }
 
@@ -131,9 +205,14 @@ public final class ErrorResponse {
     if (!(o instanceof ErrorResponse)) return false;
     ErrorResponse other = (ErrorResponse) o;
     return kind == other.kind
-        && (versionType == null
-            ? other.versionType == null
-            : versionType.equals(other.versionType));
+        && same(versionType, other.versionType)
+        && same(reason, other.reason)
+        && same(minSchemaVersion, other.minSchemaVersion)
+        && same(maxSchemaVersion, other.maxSchemaVersion);
+  }
+
+  private static boolean same(String a, String b) {
+    return a == null ? b == null : a.equals(b);
   }
 
   @Override
@@ -143,6 +222,11 @@ public final class ErrorResponse {
 
   @Override
   public String toString() {
-    return kind.wireName + (versionType == null ? "" : "(" + versionType + ")");
+    return kind.wireName
+        + (versionType == null ? "" : "(" + versionType + ")")
+        + (reason == null ? "" : " " + reason)
+        + (minSchemaVersion == null && maxSchemaVersion == null
+            ? ""
+            : " serving " + minSchemaVersion + ".." + maxSchemaVersion);
   }
 }

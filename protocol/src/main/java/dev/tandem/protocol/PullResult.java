@@ -78,12 +78,11 @@ public final class PullResult {
     Map<String, Long> lastMutationIDChanges = null;
     boolean patch = false;
     List<RefusedMutation> refused = new ArrayList<>();
-    String error = null;
-    String errorPath = null;
-    String versionType = null;
+    ErrorResponse.Fields errorFields = new ErrorResponse.Fields();
     JsonTokens.beginObject(reader);
     while (reader.hasNext()) {
-      switch (reader.nextName()) {
+      String name = reader.nextName();
+      switch (name) {
         case "cookie":
           cookie = Cookie.read(reader);
           break;
@@ -107,19 +106,13 @@ public final class PullResult {
           while (reader.hasNext()) refused.add(RefusedMutation.read(reader));
           reader.endArray();
           break;
-        case "error":
-          errorPath = reader.getPath();
-          error = JsonTokens.string(reader);
-          break;
-        case "versionType":
-          versionType = ErrorResponse.readVersionType(reader);
-          break;
         default:
-          reader.skipValue();
+          if (!errorFields.read(name, reader)) reader.skipValue();
       }
     }
     reader.endObject();
-    if (error != null) return of(ErrorResponse.of(error, errorPath, versionType));
+    ErrorResponse error = errorFields.build();
+    if (error != null) return of(error);
     JsonTokens.require(cookie, "cookie", path);
     JsonTokens.require(lastMutationIDChanges, "lastMutationIDChanges", path);
     if (!patch) throw JsonTokens.missing("patch", path);

@@ -145,6 +145,24 @@ class WireExamplesTest {
   }
 
   @Test
+  void schemaRefusalsCarryTandemsReasonAndRange() throws IOException {
+    String tooNew =
+        "{\"error\":\"VersionNotSupported\",\"versionType\":\"schema\","
+            + "\"reason\":\"clientTooNew\",\"minSchemaVersion\":\"2\",\"maxSchemaVersion\":\"5\"}";
+    ErrorResponse error = ErrorResponse.schemaNotSupported(ErrorResponse.CLIENT_TOO_NEW, "2", "5");
+    assertEquals(tooNew, write(ErrorResponse.class, error));
+    assertEquals(error, parse(ErrorResponse.class, tooNew));
+    ErrorResponse pulled = parse(PullResult.class, tooNew).error();
+    assertEquals(error, pulled);
+    assertEquals("clientTooNew", pulled.reason());
+    assertEquals("2", pulled.minSchemaVersion());
+    assertEquals("5", pulled.maxSchemaVersion());
+    assertEquals(error, ErrorResponse.readPushResponse(RawJson.parse(tooNew).reader()));
+    // Without the extension (any other Replicache server) the fields are null.
+    assertNull(parse(ErrorResponse.class, "{\"error\":\"VersionNotSupported\"}").reason());
+  }
+
+  @Test
   void pushResponseIsAnyObjectOrAnError() throws IOException {
     assertNull(ErrorResponse.readPushResponse(RawJson.parse("{}").reader()));
     assertNull(ErrorResponse.readPushResponse(RawJson.parse("{\"ok\":true}").reader()));
