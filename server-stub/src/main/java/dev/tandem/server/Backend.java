@@ -5,9 +5,12 @@ import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.Moshi;
 import dev.tandem.AppDefinition;
+import dev.tandem.Migrations;
 import dev.tandem.Mutators;
 import dev.tandem.Schema;
 import dev.tandem.internal.app.JsonCodec;
+import dev.tandem.internal.app.MigrationPlan;
+import dev.tandem.internal.app.SchemaJson;
 import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PullRequest;
@@ -54,15 +57,41 @@ public final class Backend {
   private Backend(Builder builder) throws Exception {
     this.database = builder.database;
     this.authenticator = builder.authenticator;
-    this.schemaVersions = builder.schemaVersions;
+    MigrationPlan plan = null;
+    if (builder.migrations != null) {
+      plan = MigrationPlan.of(builder.migrations.steps());
+      if (builder.schema != null
+          && !SchemaJson.write(builder.schema)
+              .equals(SchemaJson.write(builder.migrations.current()))) {
+        throw new IllegalArgumentException(
+            "the app's schema() is not the schema of its last migration ("
+                + builder.migrations.current().version()
+                + "): add a migration to it");
+      }
+      if (builder.schemaVersions != SchemaVersions.all()) {
+        throw new IllegalArgumentException(
+            "the served schema versions follow the app's migrations ("
+                + plan.last().minClientVersion
+                + ".."
+                + plan.last().version
+                + "); do not set them as well");
+      }
+      this.schemaVersions = SchemaVersions.range(plan.last().minClientVersion, plan.last().version);
+    } else {
+      this.schemaVersions = builder.schemaVersions;
+    }
     this.maxBodyBytes = builder.maxBodyBytes;
     this.transactor = new Transactor(database);
     Map<String, Mutator> mutators = new LinkedHashMap<>(builder.mutators);
     ClientView view = builder.clientView;
     SchemaStorage storage = null;
-    if (builder.schema != null || builder.shared != null || builder.overridden) {
+    if (builder.schema != null || builder.shared != null || builder.overridden || plan != null) {
       Moshi moshi = builder.moshi != null ? builder.moshi : new Moshi.Builder().build();
-      storage = new SchemaStorage(builder.schema, database.dialect(), new JsonCodec(moshi));
+      JsonCodec codec = new JsonCodec(moshi);
+      storage =
+          plan != null
+              ? new SchemaStorage(plan, database.dialect(), codec)
+              : new SchemaStorage(builder.schema, database.dialect(), codec);
       Mutators shared = builder.shared != null ? builder.shared : Mutators.builder().build();
       Map<String, Mutator> fromApp =
           SharedMutators.of(storage, shared, builder.overrides.build(), moshi);
@@ -80,9 +109,15 @@ public final class Backend {
     this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes);
     this.pulls = new PullProcessor(transactor, view, pokes);
     try (Connection connection = database.writes().getConnection()) {
-      // The app's tables are checked before anything is created: a mismatch changes nothing.
-      if (storage != null) storage.migrate(connection);
-      Bookkeeping.migrate(connection, database.dialect(), builder.ddl);
+      if (plan != null) {
+        // Migrations take sync versions for the rows they change: the version row comes first.
+        Bookkeeping.migrate(connection, database.dialect(), builder.ddl);
+        storage.migrate(connection);
+      } else {
+        // The app's tables are checked before anything is created: a mismatch changes nothing.
+        if (storage != null) storage.migrate(connection);
+        Bookkeeping.migrate(connection, database.dialect(), builder.ddl);
+      }
     }
   }
 
@@ -127,7 +162,7 @@ public final class Backend {
     if (push.pushVersion() != PushRequest.VERSION) {
       response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.PUSH));
     } else if (!schemaVersions.supports(push.schemaVersion())) {
-      response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.SCHEMA));
+      response = PushProcessor.ok(schemaVersions.refusal(push.schemaVersion()));
     } else {
       try {
         PushProcessor.Outcome outcome = pushes.process(userID, push);
@@ -182,7 +217,7 @@ public final class Backend {
     if (pull.pullVersion() != PullRequest.VERSION) {
       response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.PULL));
     } else if (!schemaVersions.supports(pull.schemaVersion())) {
-      response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.SCHEMA));
+      response = PushProcessor.ok(schemaVersions.refusal(pull.schemaVersion()));
     } else {
       try {
         PullProcessor.Outcome outcome = pulls.process(userID, pull);
@@ -331,6 +366,7 @@ public final class Backend {
     private final List<String> ddl = new ArrayList<>();
     private ClientView clientView = (connection, since, out) -> {};
     private Schema schema;
+    private Migrations migrations;
     private Mutators shared;
     private Moshi moshi;
     private final Mutators.Builder overrides = Mutators.builder();
@@ -344,7 +380,23 @@ public final class Backend {
      * for their args and values. Same as {@link #schema}, {@link #mutators} and {@link #moshi}.
      */
     public Builder app(AppDefinition app) {
-      return schema(app.schema()).mutators(app.mutators()).moshi(app.moshi());
+      return schema(app.schema())
+          .migrations(app.migrations())
+          .mutators(app.mutators())
+          .moshi(app.moshi());
+    }
+
+    /**
+     * Migrates the database through {@code migrations} at build (see {@link Migrations}): the steps
+     * not applied yet run in order, each in one transaction and recorded with its checksum in
+     * {@code tandem_migration}; an applied step that was edited or removed stops the build. The
+     * tables stored are those of every client schema version served, which runs from the last
+     * contract step's minimum to the last step's version; each client writes the columns its own
+     * version has. Null for none (the default).
+     */
+    public Builder migrations(Migrations migrations) {
+      this.migrations = migrations;
+      return this;
     }
 
     /**

@@ -41,5 +41,8 @@ public interface MutationContext {
   /** The mutation's ID, counted per client from 1. */
   long mutationID();
 
+  /** The {@code schemaVersion} of the push: the app version the client made the mutation with. */
+  String schemaVersion();
+
   Dialect dialect();
 }

@@ -174,7 +174,8 @@ final class PushProcessor {
                 + "; it and every mutation after it were not applied";
         break;
       }
-      if (run(connection, statements, mutation, userID, version, savepoints)) processed++;
+      if (run(connection, statements, mutation, userID, push.schemaVersion(), version, savepoints))
+        processed++;
       else failed++;
       client.lastMutationID = mutation.id();
       client.changed = true;
@@ -209,6 +210,7 @@ final class PushProcessor {
       StatementCache statements,
       Mutation mutation,
       String userID,
+      String schemaVersion,
       long version,
       boolean savepoints)
       throws SQLException {
@@ -225,7 +227,14 @@ final class PushProcessor {
     }
     Context context =
         new Context(
-            connection, statements, version, userID, mutation.clientID(), mutation.id(), dialect);
+            connection,
+            statements,
+            version,
+            userID,
+            mutation.clientID(),
+            mutation.id(),
+            schemaVersion,
+            dialect);
     if (!savepoints) {
       try {
         mutator.apply(context, mutation.args());
@@ -298,6 +307,7 @@ final class PushProcessor {
     private final String userID;
     private final String clientID;
     private final long mutationID;
+    private final String schemaVersion;
     private final Dialect dialect;
 
     Context(
@@ -307,6 +317,7 @@ final class PushProcessor {
         String userID,
         String clientID,
         long mutationID,
+        String schemaVersion,
         Dialect dialect) {
       this.connection = connection;
       this.statements = statements;
@@ -314,7 +325,13 @@ final class PushProcessor {
       this.userID = userID;
       this.clientID = clientID;
       this.mutationID = mutationID;
+      this.schemaVersion = schemaVersion;
       this.dialect = dialect;
+    }
+
+    @Override
+    public String schemaVersion() {
+      return schemaVersion;
     }
 
     @Override

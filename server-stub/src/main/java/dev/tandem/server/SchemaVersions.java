@@ -1,5 +1,7 @@
 package dev.tandem.server;
 
+import dev.tandem.protocol.ErrorResponse;
+
 /**
  * The client schema versions the server serves: every version, or an integer range {@code
  * MIN..MAX}. A client outside it gets {@code VersionNotSupported} with {@code versionType
@@ -57,6 +59,26 @@ public final class SchemaVersions {
     } catch (NumberFormatException e) {
       return false;
     }
+  }
+
+  /**
+   * The answer to a client on {@code schemaVersion}: null if it is served, else {@code
+   * VersionNotSupported} with {@code versionType "schema"}, Tandem's reason ({@code clientTooOld}
+   * below the range, {@code clientTooNew} above it, none for a version that is no integer) and the
+   * range.
+   */
+  public ErrorResponse refusal(String schemaVersion) {
+    if (supports(schemaVersion)) return null;
+    String low = min == Long.MIN_VALUE ? null : Long.toString(min);
+    String high = max == Long.MAX_VALUE ? null : Long.toString(max);
+    String reason = null;
+    try {
+      long version = Long.parseLong(schemaVersion.trim());
+      reason = version < min ? ErrorResponse.CLIENT_TOO_OLD : ErrorResponse.CLIENT_TOO_NEW;
+    } catch (NumberFormatException e) {
+      // Not an integer: no side of the range to name.
+    }
+    return ErrorResponse.schemaNotSupported(reason, low, high);
   }
 
   @Override

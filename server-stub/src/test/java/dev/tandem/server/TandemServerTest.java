@@ -123,7 +123,10 @@ class TandemServerTest {
     HttpResponse<String> response = post("/api/replicache/pull", ann, pull);
 
     assertEquals(200, response.statusCode());
-    assertEquals("{\"error\":\"VersionNotSupported\",\"versionType\":\"schema\"}", response.body());
+    assertEquals(
+        "{\"error\":\"VersionNotSupported\",\"versionType\":\"schema\",\"reason\":\"clientTooNew\","
+            + "\"minSchemaVersion\":\"1\",\"maxSchemaVersion\":\"3\"}",
+        response.body());
   }
 
   @Test

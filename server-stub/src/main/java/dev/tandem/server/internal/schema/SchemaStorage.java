@@ -1,9 +1,11 @@
 package dev.tandem.server.internal.schema;
 
 import dev.tandem.Column;
+import dev.tandem.Migration;
 import dev.tandem.Schema;
 import dev.tandem.Table;
 import dev.tandem.internal.app.JsonCodec;
+import dev.tandem.internal.app.MigrationPlan;
 import dev.tandem.protocol.PatchOperation;
 import dev.tandem.protocol.RawJson;
 import dev.tandem.server.ClientView;
@@ -16,9 +18,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +43,15 @@ public final class SchemaStorage implements ClientView {
   private final KeptStatements kept = new KeptStatements();
   final String kvOrder;
 
+  /** The app's migrations, or null: then every client writes every column. */
+  private final MigrationPlan plan;
+
+  /** Mirrors in force, by table name. */
+  private final Map<String, List<Migration.Mirror>> mirrors = new LinkedHashMap<>();
+
+  /** The columns each client schema version knows, by version, then by table name. */
+  private final Map<Long, Map<String, Set<String>>> known = new ConcurrentHashMap<>();
+
   /**
    * Storage for {@code schema} (null for none: every key goes to {@code tandem_kv}).
    *
@@ -44,6 +59,24 @@ public final class SchemaStorage implements ClientView {
    *     cannot spell in a key.
    */
   public SchemaStorage(Schema schema, Dialect dialect, JsonCodec codec) {
+    this(schema, null, dialect, codec);
+  }
+
+  /**
+   * Storage for the tables {@code plan} stores after its last step (the union of the schemas it
+   * serves), each client writing the columns its own schema version has.
+   */
+  public SchemaStorage(MigrationPlan plan, Dialect dialect, JsonCodec codec) {
+    this(plan.last().stored, plan, dialect, codec);
+    for (Migration.Mirror mirror : plan.last().mirrors) {
+      List<Migration.Mirror> list = mirrors.get(mirror.table());
+      if (list == null) mirrors.put(mirror.table(), list = new ArrayList<>());
+      list.add(mirror);
+    }
+  }
+
+  private SchemaStorage(Schema schema, MigrationPlan plan, Dialect dialect, JsonCodec codec) {
+    this.plan = plan;
     this.dialect = dialect;
     this.codec = codec;
     this.kvOrder = dialect == Dialect.POSTGRES ? "key COLLATE \"C\"" : "key";
@@ -87,6 +120,105 @@ public final class SchemaStorage implements ClientView {
     return byName.values();
   }
 
+  /**
+   * The row a mutation of a client on {@code schemaVersion} writes, given the fields it set: the
+   * columns its version does not have keep their stored values ({@code stored} supplies the live
+   * row, or null), and mirrored columns follow each other. Returns {@code fields} itself when
+   * neither applies.
+   */
+  Map<String, Object> reconcile(
+      ServerTable table,
+      Map<String, Object> fields,
+      String schemaVersion,
+      Callable<Map<String, Object>> stored)
+      throws Exception {
+    List<Migration.Mirror> tableMirrors = mirrors.get(table.table.name());
+    Set<String> columns = knownColumns(schemaVersion, table);
+    if (tableMirrors == null && columns == null) return fields;
+    Map<String, Object> current = stored.call();
+    Map<String, Object> result = new LinkedHashMap<>(fields);
+    if (columns != null) {
+      for (Column column : table.table.columns()) {
+        if (columns.contains(column.name())) continue;
+        result.remove(column.field());
+        if (current != null && current.get(column.field()) != null) {
+          result.put(column.field(), current.get(column.field()));
+        }
+      }
+    }
+    if (tableMirrors != null) {
+      for (Migration.Mirror mirror : tableMirrors) mirror(table, mirror, result, current);
+    }
+    return result;
+  }
+
+  /**
+   * Keeps a mirror's columns equal: whichever the write changed wins (on insert, whichever is set).
+   */
+  private static void mirror(
+      ServerTable table,
+      Migration.Mirror mirror,
+      Map<String, Object> row,
+      Map<String, Object> current) {
+    String from = table.table.column(mirror.from()).field();
+    String to = table.table.column(mirror.to()).field();
+    Object newFrom = row.get(from);
+    Object newTo = row.get(to);
+    boolean fromChanged;
+    boolean toChanged;
+    if (current == null) {
+      fromChanged = newFrom != null;
+      toChanged = newTo != null;
+    } else {
+      fromChanged = !same(newFrom, current.get(from));
+      toChanged = !same(newTo, current.get(to));
+    }
+    if (toChanged && !fromChanged) {
+      Object value = newTo != null ? newTo : mirror.whenNull();
+      if (value == null) row.remove(from);
+      else row.put(from, value);
+    } else if (fromChanged && !toChanged) {
+      if (newFrom == null) row.remove(to);
+      else row.put(to, newFrom);
+    }
+  }
+
+  private static boolean same(Object a, Object b) {
+    if (a instanceof Number && b instanceof Number) {
+      return ((Number) a).doubleValue() == ((Number) b).doubleValue();
+    }
+    return a == null ? b == null : a.equals(b);
+  }
+
+  /**
+   * The names of {@code table}'s columns a client on {@code schemaVersion} has, or null if it has
+   * them all (no migrations, a version that is no integer, or a version without the table).
+   */
+  private Set<String> knownColumns(String schemaVersion, ServerTable table) {
+    if (plan == null || schemaVersion == null) return null;
+    long version;
+    try {
+      version = Long.parseLong(schemaVersion.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    // Served versions only reach here: the map holds a few entries.
+    Map<String, Set<String>> byTable = known.get(version);
+    if (byTable == null) {
+      byTable = new LinkedHashMap<>();
+      Schema schema = plan.schemaFor(version);
+      for (ServerTable stored : byName.values()) {
+        Table own = schema.table(stored.table.name());
+        if (own == null || own.columns().size() == stored.table.columns().size()) continue;
+        Set<String> names = new HashSet<>();
+        for (Column column : own.columns()) names.add(column.name());
+        byTable.put(stored.table.name(), names);
+      }
+      known.put(version, byTable);
+    }
+    return byTable.get(table.table.name());
+  }
+
   /** The table called {@code name}. */
   ServerTable table(String name) {
     ServerTable table = byName.get(name);
@@ -110,6 +242,11 @@ public final class SchemaStorage implements ClientView {
    * @throws IllegalStateException naming every difference found.
    */
   public void migrate(Connection connection) throws SQLException {
+    if (plan != null) {
+      Migrator.migrate(connection, dialect, plan);
+      createKv(connection);
+      return;
+    }
     List<String> differences = new ArrayList<>();
     List<ServerTable> missing = new ArrayList<>();
     for (ServerTable table : byName.values()) {
@@ -122,6 +259,15 @@ public final class SchemaStorage implements ClientView {
           "the database does not match the app's schema; nothing was changed:\n  "
               + String.join("\n  ", differences));
     }
+    createKv(connection);
+    try (Statement statement = connection.createStatement()) {
+      for (ServerTable table : missing) {
+        for (String sql : table.create()) statement.execute(sql);
+      }
+    }
+  }
+
+  private void createKv(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute(
           "CREATE TABLE IF NOT EXISTS "
@@ -131,9 +277,6 @@ public final class SchemaStorage implements ClientView {
               + "PRIMARY KEY NOT NULL, value TEXT NOT NULL, version BIGINT NOT NULL,"
               + " deleted BOOLEAN NOT NULL)");
       statement.execute("CREATE INDEX IF NOT EXISTS tandem_kv_by_version ON " + KV + " (version)");
-      for (ServerTable table : missing) {
-        for (String sql : table.create()) statement.execute(sql);
-      }
     }
   }
 

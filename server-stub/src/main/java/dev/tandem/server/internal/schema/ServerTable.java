@@ -171,18 +171,9 @@ public final class ServerTable {
         new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(sqlName).append(" (");
     for (Column column : table.columns()) {
       sql.append(quote(column.field())).append(' ').append(SqlTypes.declared(column, dialect));
+      // Enumeration values are checked by the server on every write, not by a CHECK: a later
+      // schema version may add values without rebuilding the table.
       if (!column.isOptional()) sql.append(" NOT NULL");
-      if (column.type() == Column.Type.ENUMERATION) {
-        sql.append(" CHECK (").append(quote(column.field())).append(" IN (");
-        int i = 0;
-        for (String value : column.values()) {
-          sql.append(i++ == 0 ? "" : ", ")
-              .append('\'')
-              .append(value.replace("'", "''"))
-              .append('\'');
-        }
-        sql.append("))");
-      }
       sql.append(", ");
     }
     sql.append(VERSION).append(" BIGINT NOT NULL, ").append(DELETED).append(" BOOLEAN NOT NULL, ");
@@ -190,7 +181,27 @@ public final class ServerTable {
     ddl.add(sql.toString());
     String index = quote(table.serverName().replace('.', '_') + "_tandem_version");
     ddl.add("CREATE INDEX IF NOT EXISTS " + index + " ON " + sqlName + " (" + VERSION + ")");
+    for (List<String> declared : table.indexes()) ddl.add(indexDdl(declared));
     return ddl;
+  }
+
+  /** The DDL of an index declared with {@code Table.index(columns)}. */
+  String indexDdl(List<String> columns) {
+    StringBuilder name = new StringBuilder(table.serverName().replace('.', '_'));
+    StringBuilder list = new StringBuilder();
+    for (String column : columns) {
+      String field = table.column(column).field();
+      name.append('_').append(field);
+      if (list.length() > 0) list.append(", ");
+      list.append(quote(field));
+    }
+    return "CREATE INDEX IF NOT EXISTS "
+        + quote(name.append("_idx").toString())
+        + " ON "
+        + sqlName
+        + " ("
+        + list
+        + ")";
   }
 
   /** The key of a row given by JSON field: {@code <from>/<pk1>/<pk2>…}, as the client makes it. */

@@ -232,28 +232,50 @@ public final class ServerWriteTransaction implements WriteTransaction {
       @SuppressWarnings("unchecked")
       Map<String, Object> fields =
           table.withKeyFields(key, new LinkedHashMap<>((Map<String, Object>) plain));
-      Object[] values = table.bind(fields, codec);
       String rowKey = table.keyOf(fields);
       if (!rowKey.equals(key)) {
         throw new IllegalArgumentException(
             "key " + key + " does not match the row's primary key, whose key is " + rowKey);
       }
-      store(table, values);
+      store(table, table.upsert, fields);
     } catch (SQLException e) {
       throw new StorageException(e);
     }
   }
 
-  private int store(ServerTable table, Object[] values) throws SQLException {
-    return store(table, table.upsert, values);
-  }
-
-  private int store(ServerTable table, String sql, Object[] values) throws SQLException {
+  /**
+   * Writes the row {@code fields} (by JSON field) with {@code sql} (an upsert or an insert): the
+   * columns the client's schema version lacks keep their stored values, mirrored columns follow
+   * each other ({@link SchemaStorage#reconcile}).
+   */
+  private int store(ServerTable table, String sql, Map<String, Object> fields) throws SQLException {
+    Map<String, Object> row;
+    try {
+      row = storage.reconcile(table, fields, context.schemaVersion(), () -> live(table, fields));
+    } catch (SQLException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    Object[] values = table.bind(row, codec);
     PreparedStatement upsert = storage.statement(context, sql);
     int next = table.setValues(upsert, 1, values);
     upsert.setLong(next, context.version());
     upsert.setBoolean(next + 1, false);
     return upsert.executeUpdate();
+  }
+
+  /** The live row with the primary key {@code fields} hold, by JSON field; null if none. */
+  private Map<String, Object> live(ServerTable table, Map<String, Object> fields)
+      throws SQLException {
+    Object[] keyValues = table.parseKey(table.keyOf(fields));
+    if (keyValues == null) return null;
+    PreparedStatement select = storage.statement(context, table.selectByKey);
+    table.setKey(select, 1, keyValues);
+    try (ResultSet rows = select.executeQuery()) {
+      if (!rows.next() || rows.getBoolean(table.table.columns().size() + 1)) return null;
+      return table.readFields(rows, 1, codec);
+    }
   }
 
   private void kvPut(String key, String json) throws SQLException {
@@ -320,7 +342,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
         String key = table.keyOf(fields);
         try {
           // One statement: it writes over a deleted row, and changes nothing if a live one exists.
-          if (store(table, table.insert, table.bind(fields, codec)) == 0) {
+          if (store(table, table.insert, fields) == 0) {
             throw new IllegalStateException(
                 "table '" + table.table.name() + "' already has " + key);
           }
@@ -355,9 +377,8 @@ public final class ServerWriteTransaction implements WriteTransaction {
       }
 
       private void write(Map<String, Object> fields) {
-        Object[] values = table.bind(fields, codec);
         try {
-          store(table, values);
+          store(table, table.upsert, fields);
         } catch (SQLException e) {
           throw new StorageException(e);
         }
