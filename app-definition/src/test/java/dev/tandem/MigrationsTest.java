@@ -124,6 +124,24 @@ class MigrationsTest {
   }
 
   @Test
+  void aRequiredColumnMayLeaveTheSchemaWhenAMirrorFillsIt() {
+    Schema v2 =
+        V1.toBuilder()
+            .version(2)
+            .replace(USER.columns(Column.string("displayName").optional()))
+            .build();
+    Schema v3 =
+        v2.toBuilder().version(3).replace(v2.table("user").withoutColumns("nickname")).build();
+    MigrationPlan plan =
+        plan(
+            Migration.to(V1),
+            Migration.to(v2).mirror("user", "nickname", "displayName", "?"),
+            Migration.to(v3));
+    assertTrue(plan.last().stored.table("user").column("nickname") != null);
+    assertEquals(1, plan.last().mirrors.size());
+  }
+
+  @Test
   void contractStepsMustRaiseTheMinimum() {
     assertThrows(IllegalArgumentException.class, () -> Migrations.of(Migration.to(V1).contract(1)));
     assertThrows(

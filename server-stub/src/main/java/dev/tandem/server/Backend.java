@@ -125,6 +125,11 @@ public final class Backend {
     return new Builder();
   }
 
+  /** The client schema versions served: set, or following the app's migrations. */
+  public SchemaVersions schemaVersions() {
+    return schemaVersions;
+  }
+
   /** Pokes fired after each push that commits. */
   public Pokes pokes() {
     return pokes;

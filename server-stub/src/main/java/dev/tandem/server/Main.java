@@ -189,7 +189,7 @@ public final class Main {
             + ", auth "
             + options.authMode
             + ", schema versions "
-            + options.schemaVersions
+            + backend.schemaVersions()
             + ", app "
             + (options.app == null ? "the chat" : options.app)
             + ")");

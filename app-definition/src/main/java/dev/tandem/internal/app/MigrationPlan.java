@@ -364,25 +364,6 @@ public final class MigrationPlan {
     if (!migration.isContract() && (!droppedTables.isEmpty() || !droppedColumns.isEmpty())) {
       throw new AssertionError(where + "an expand step cannot shrink the stored tables");
     }
-    // Stored but not in the current schema: new clients leave it out of the rows they write.
-    for (Table table : after.tables()) {
-      Table own = current.table(table.name());
-      if (own == null) continue;
-      for (Column column : table.columns()) {
-        if (own.column(column.name()) == null && !column.isOptional()) {
-          throw new IllegalArgumentException(
-              where
-                  + "column '"
-                  + table.name()
-                  + "."
-                  + column.name()
-                  + "' is required and still stored for older clients, but this version's"
-                  + " schema leaves it out, so its rows could not be written: make it optional in"
-                  + " an earlier step (through a new column), or contract the versions that have"
-                  + " it");
-        }
-      }
-    }
     List<Migration.Mirror> mirrors = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     List<Migration.Mirror> candidates = new ArrayList<>();
@@ -433,6 +414,27 @@ public final class MigrationPlan {
       }
       mirrors.add(mirror);
     }
+    // Stored but not in the current schema: new clients leave it out of the rows they write.
+    for (Table table : after.tables()) {
+      Table own = current.table(table.name());
+      if (own == null) continue;
+      for (Column column : table.columns()) {
+        if (own.column(column.name()) == null
+            && !column.isOptional()
+            && !filledByMirror(table.name(), column.name(), mirrors)) {
+          throw new IllegalArgumentException(
+              where
+                  + "column '"
+                  + table.name()
+                  + "."
+                  + column.name()
+                  + "' is required and still stored for older clients, but this version's"
+                  + " schema leaves it out, so its rows could not be written: mirror it with a"
+                  + " value for null (mirror(table, from, to, whenNull)), or contract the versions"
+                  + " that have it");
+        }
+      }
+    }
     return new Step(
         migration,
         min,
@@ -444,6 +446,19 @@ public final class MigrationPlan {
         droppedTables,
         droppedColumns,
         mirrors);
+  }
+
+  /** True if a mirror gives the required column {@code column} a value on every write. */
+  private static boolean filledByMirror(
+      String table, String column, List<Migration.Mirror> mirrors) {
+    for (Migration.Mirror mirror : mirrors) {
+      if (mirror.table().equals(table)
+          && mirror.from().equals(column)
+          && mirror.whenNull() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

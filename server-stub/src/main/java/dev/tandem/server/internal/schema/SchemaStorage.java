@@ -181,6 +181,8 @@ public final class SchemaStorage implements ClientView {
       if (newFrom == null) row.remove(to);
       else row.put(to, newFrom);
     }
+    // A client that has only the new column, inserting with it unset: the old one still needs one.
+    if (row.get(from) == null && mirror.whenNull() != null) row.put(from, mirror.whenNull());
   }
 
   private static boolean same(Object a, Object b) {
