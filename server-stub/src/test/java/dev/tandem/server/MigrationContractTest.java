@@ -92,7 +92,7 @@ abstract class MigrationContractTest {
   }
 
   private Backend start(Migration... steps) throws Exception {
-    if (backend != null) database.close();
+    if (database != null) database.close();
     database = database == null ? openDatabase() : reopen();
     opened.add(database);
     Migrations migrations = Migrations.of(steps);
@@ -176,6 +176,37 @@ abstract class MigrationContractTest {
     start(M1, M2); // Nothing left to apply.
     assertEquals(Arrays.asList(1L, 2L), appliedVersions());
     assertEquals(2, people("2").size());
+  }
+
+  @Test
+  void aDatabaseFromBeforeMigrationsIsAdoptedAndItsEnumerationChecksGoWhenValuesAreAdded()
+      throws Exception {
+    // The layout an earlier server created, with the enumeration checked by the database.
+    database = openDatabase();
+    opened.add(database);
+    try (Connection connection = database.writes().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE person (id TEXT NOT NULL, nickname TEXT NOT NULL,"
+              + " role TEXT NOT NULL CHECK (role IN ('member')), _tandem_version BIGINT NOT NULL,"
+              + " _tandem_deleted BOOLEAN NOT NULL, PRIMARY KEY (id))");
+      statement.execute(
+          "INSERT INTO person VALUES ('p0', 'old', 'member', 1, " + falseLiteral() + ")");
+    }
+    backend = null;
+    start(M1);
+    assertEquals(Arrays.asList(1L), appliedVersions());
+    start(M1, M2);
+    pushOk("2", "person.insert", "{\"id\":\"p1\",\"nickname\":\"ann\",\"role\":\"admin\"}");
+    Map<String, String> people = people("2");
+    assertEquals(2, people.size());
+    assertEquals(
+        "{\"id\":\"p0\",\"nickname\":\"old\",\"role\":\"member\"}", people.get("person/p0"));
+  }
+
+  /** A false boolean as both databases take it in SQL. */
+  private String falseLiteral() {
+    return database.dialect() == Dialect.POSTGRES ? "false" : "0";
   }
 
   @Test

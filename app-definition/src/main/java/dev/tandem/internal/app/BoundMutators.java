@@ -29,7 +29,11 @@ public final class BoundMutators {
       this.name = name;
       this.argsType = argsType;
       this.mutator = mutator;
-      this.adapter = argsType == Void.class ? voidAdapter() : moshi.adapter(argsType).nullSafe();
+      JsonAdapter<A> read =
+          argsType == Void.class ? voidAdapter() : moshi.adapter(argsType).nullSafe();
+      // A Map's null entry is a value the app put there (JSON.stringify writes {"a": null} too);
+      // an object's null field is one it left unset, left out as JavaScript leaves out undefined.
+      this.adapter = java.util.Map.class.isAssignableFrom(argsType) ? read.serializeNulls() : read;
     }
 
     /**
