@@ -20,6 +20,8 @@ import dev.tandem.server.internal.schema.SharedMutators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,15 +111,39 @@ public final class Backend {
     this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes);
     this.pulls = new PullProcessor(transactor, view, pokes);
     try (Connection connection = database.writes().getConnection()) {
-      if (plan != null) {
-        // Migrations take sync versions for the rows they change: the version row comes first.
-        Bookkeeping.migrate(connection, database.dialect(), builder.ddl);
-        storage.migrate(connection);
-      } else {
-        // The app's tables are checked before anything is created: a mismatch changes nothing.
-        if (storage != null) storage.migrate(connection);
-        Bookkeeping.migrate(connection, database.dialect(), builder.ddl);
+      // Instances starting together on Postgres: one creates and migrates, the others then see
+      // it done (CREATE TABLE IF NOT EXISTS alone races on the catalog).
+      boolean postgres = database.dialect() == Dialect.POSTGRES;
+      if (postgres) advisoryLock(connection, "pg_advisory_lock");
+      try {
+        setUpTables(connection, plan, storage, builder);
+      } finally {
+        if (postgres) advisoryLock(connection, "pg_advisory_unlock");
       }
+    }
+  }
+
+  /** A key no other code takes: "tandem" in ASCII. */
+  private static final long STARTUP_LOCK = 0x74616e64656dL;
+
+  private static void advisoryLock(Connection connection, String function) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SELECT " + function + "(" + STARTUP_LOCK + ")");
+    }
+  }
+
+  private static void setUpTables(
+      Connection connection, MigrationPlan plan, SchemaStorage storage, Builder builder)
+      throws SQLException {
+    Dialect dialect = builder.database.dialect();
+    if (plan != null) {
+      // Migrations take sync versions for the rows they change: the version row comes first.
+      Bookkeeping.migrate(connection, dialect, builder.ddl);
+      storage.migrate(connection);
+    } else {
+      // The app's tables are checked before anything is created: a mismatch changes nothing.
+      if (storage != null) storage.migrate(connection);
+      Bookkeeping.migrate(connection, dialect, builder.ddl);
     }
   }
 
