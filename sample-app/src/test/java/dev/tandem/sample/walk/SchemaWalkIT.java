@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that upgrades its database file in place at each step, syncing throughout, on SQLite and on
  * Postgres. At every step both clients converge; at the end every note made exists exactly once.
  */
+@org.junit.jupiter.api.Disabled("needs the client's mutation recovery (issue 14, client half)")
 class SchemaWalkIT {
   static final Path SERVER_JAR =
       Paths.get("../server-stub/target/tandem-server.jar").toAbsolutePath();
