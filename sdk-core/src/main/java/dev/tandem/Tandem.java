@@ -12,6 +12,7 @@ import dev.tandem.internal.mutation.Mutations;
 import dev.tandem.internal.mutation.RealReadTransaction;
 import dev.tandem.internal.query.LiveQueries;
 import dev.tandem.internal.rebase.PullApplier;
+import dev.tandem.internal.rebase.SchemaRecovery;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
@@ -104,13 +105,15 @@ public final class Tandem implements Closeable {
               }
             },
             builder.queryScheduler != null ? builder.queryScheduler : queries());
+    SchemaRecovery recovery = new SchemaRecovery(local, mutations);
+    recovery.rebuildIfNeeded(); // Before anyone reads: a local copy that cannot be upgraded.
     local.setListener(live);
     SyncState state = new SyncState(local);
     this.sync =
         builder.pushUrl == null && builder.pullUrl == null
             ? SyncEngine.localOnly(state)
             : new RealSyncEngine(
-                state, local, new PullApplier(local, mutations), builder.syncConfig());
+                state, local, new PullApplier(local, mutations), recovery, builder.syncConfig());
   }
 
   /** Threads that re-run live queries, when the builder names no query scheduler. */
@@ -377,7 +380,12 @@ public final class Tandem implements Closeable {
     List<PendingMutation> result = new ArrayList<>();
     for (Pending pending : local.pending(0, Integer.MAX_VALUE)) {
       result.add(
-          new PendingMutation(pending.clientID, pending.id, pending.name, pending.args.toString()));
+          new PendingMutation(
+              pending.clientID,
+              pending.id,
+              pending.name,
+              pending.args.toString(),
+              pending.schemaVersion));
     }
     return result;
   }
@@ -709,7 +717,8 @@ public final class Tandem implements Closeable {
                 : driverFactory.open(databaseFile, fullSync);
         try {
           LocalStore local =
-              LocalStore.open(driver, schema, new JsonCodec(moshi), schemaViolations);
+              LocalStore.open(
+                  driver, schema, schemaVersion, new JsonCodec(moshi), schemaViolations);
           tandem = new Tandem(this, local, lock);
         } catch (RuntimeException e) {
           driver.close();
