@@ -63,31 +63,60 @@ public final class ClientView {
    */
   public void migrate(SqlConnection db, Schema stored) {
     for (TypedTable store : byName.values()) {
-      boolean refill = !store.create(db, schema).isEmpty();
+      List<String> added = store.create(db, schema);
+      List<String> refill = new ArrayList<>(added);
       Table before = stored == null ? null : stored.table(store.table.name());
       if (before != null) {
         for (Column column : store.table.columns()) {
-          if (before.column(column.name()) == null) refill = true;
+          if (before.column(column.name()) == null && !refill.contains(column.name())) {
+            refill.add(column.name());
+          }
         }
       }
       String end = KeySet.prefixEnd(store.prefix);
       List<Entry> plain = new ArrayList<>();
       KvTable.scan(db, store.prefix, false, end, Integer.MAX_VALUE, plain);
       for (Entry row : plain) put(db, row.key, row.json);
-      if (refill) refill(db, store, end);
+      if (!refill.isEmpty()) refill(db, store, end, refill, added.size() == refill.size());
     }
   }
 
-  /** Writes every row of {@code store} again from its {@code _json}, a chunk at a time. */
-  private void refill(SqlConnection db, TypedTable store, String end) {
+  /**
+   * Fills {@code columns} of every row of {@code store} from its {@code _json}, a chunk at a time,
+   * writing only those columns (no index the other columns are in changes). A row that no longer
+   * fits (a new required column it lacks) moves to the key/value table, reported. With {@code
+   * wereNull} (the columns were just added, so hold NULL) a row with none of the fields is skipped.
+   */
+  private void refill(
+      SqlConnection db, TypedTable store, String end, List<String> columns, boolean wereNull) {
+    String update = store.updateColumns(columns);
+    int[] positions = store.argPositions(columns);
     String after = store.prefix;
     boolean exclusive = false;
     List<Entry> rows = new ArrayList<>();
+    List<Object[]> updates = new ArrayList<>();
+    Object[] args = store.newArgs();
     while (true) {
       rows.clear();
+      updates.clear();
       store.scan(db, after, exclusive, end, REFILL_CHUNK, rows);
       if (rows.isEmpty()) return;
-      putAll(db, rows);
+      for (Entry row : rows) {
+        if (store.bind(row.key, row.json, args) != null) {
+          put(db, row.key, row.json); // Moves it to tandem_kv and reports why.
+          continue;
+        }
+        Object[] values = new Object[positions.length + 1];
+        boolean any = false;
+        for (int i = 0; i < positions.length; i++) {
+          values[i] = args[positions[i]];
+          any |= values[i] != null;
+        }
+        if (!any && wereNull) continue;
+        values[positions.length] = row.key;
+        updates.add(values);
+      }
+      if (!updates.isEmpty()) db.executeBatch(update, updates);
       after = rows.get(rows.size() - 1).key;
       exclusive = true;
     }
