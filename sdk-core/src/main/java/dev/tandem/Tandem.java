@@ -253,7 +253,9 @@ public final class Tandem implements Closeable {
 
   /**
    * Emits when the server refuses this client's push, pull or schema version: syncing has stopped
-   * and the app must update. Pending mutations are kept. Replays the last event to late
+   * and the app must update ({@link UpdateNeeded#reason()} and the versions say why). Pending
+   * mutations are kept. A server that refuses this client as too new does not emit here: the status
+   * shows {@link SyncError.Kind#SERVER_BEHIND} and syncing retries. Replays the last event to late
    * subscribers.
    */
   public Observable<UpdateNeeded> updateNeeded() {
@@ -552,7 +554,13 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    /** Sent as {@code schemaVersion}; a server that does not support it fires onUpdateNeeded. */
+    /**
+     * Sent as {@code schemaVersion}; a server that does not support it fires onUpdateNeeded. The
+     * database remembers it: opened with another version, new mutations take a new clientID in the
+     * same client group, and pending ones are pushed under the version they were made with. A
+     * stored integer version greater than this one (a database of a newer app) rebuilds the local
+     * copy from the server, keeping every pending mutation (sdk-core/SYNC.md, "Schema changes").
+     */
     public Builder schemaVersion(String schemaVersion) {
       this.schemaVersion = schemaVersion;
       return this;
