@@ -1,18 +1,32 @@
 package dev.tandem;
 
-/** A mutation made here that the server has not confirmed yet. Immutable. */
+/**
+ * A mutation made here that the server has not confirmed yet: its client, ID, mutator name, args
+ * and the schema version it was made with. Immutable.
+ */
 public final class PendingMutation {
   private final String clientID;
   private final long id;
   private final String name;
   private final String argsJson;
+  private final String schemaVersion;
 
   /** A pending mutation of client {@code clientID}, with its args as JSON text. */
   public PendingMutation(String clientID, long id, String name, String argsJson) {
+    this(clientID, id, name, argsJson, null);
+  }
+
+  /**
+   * A pending mutation of client {@code clientID}, with its args as JSON text, made with schema
+   * version {@code schemaVersion} (null if unknown).
+   */
+  public PendingMutation(
+      String clientID, long id, String name, String argsJson, String schemaVersion) {
     this.clientID = clientID;
     this.id = id;
     this.name = name;
     this.argsJson = argsJson;
+    this.schemaVersion = schemaVersion;
   }
 
   /** The ID of the client that made the mutation. */
@@ -35,6 +49,15 @@ public final class PendingMutation {
     return argsJson;
   }
 
+  /**
+   * The schema version ({@code schemaVersion}) the mutation was made with, and is pushed under: an
+   * app updated while mutations were pending pushes them under their old version (mutation
+   * recovery). Null if unknown.
+   */
+  public String schemaVersion() {
+    return schemaVersion;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof PendingMutation)) return false;
@@ -42,7 +65,10 @@ public final class PendingMutation {
     return clientID.equals(other.clientID)
         && id == other.id
         && name.equals(other.name)
-        && argsJson.equals(other.argsJson);
+        && argsJson.equals(other.argsJson)
+        && (schemaVersion == null
+            ? other.schemaVersion == null
+            : schemaVersion.equals(other.schemaVersion));
   }
 
   @Override

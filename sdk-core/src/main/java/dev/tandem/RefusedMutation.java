@@ -1,12 +1,15 @@
 package dev.tandem;
 
 /**
- * A mutation the server processed and refused (its server-side mutator threw: an unknown name, bad
- * args, a business rule such as editing someone else's row). It left the pending queue and the
- * rebase of the pull that reported it removed its optimistic effect; later mutations still apply.
- * Delivered once, through {@link Tandem#refusedMutations()} and {@link
- * Tandem.Builder#onMutationRefused}, after that pull committed. Only a server that speaks Tandem's
- * {@code refusedMutations} extension reports them (docs/PROTOCOL.md). Immutable.
+ * A mutation that will never be applied, handed back to the app. Either the server processed and
+ * refused it (its server-side mutator threw: an unknown name, bad args, a business rule such as
+ * editing someone else's row; only a server that speaks Tandem's {@code refusedMutations} extension
+ * reports these, docs/PROTOCOL.md), or it was made with an older schema version the server no
+ * longer serves ({@code VersionNotSupported(schema)} for its push; the reason says so and {@link
+ * PendingMutation#schemaVersion()} names the version). It left the pending queue and a rebase
+ * removed its optimistic effect; later mutations still apply. Delivered once, through {@link
+ * Tandem#refusedMutations()} and {@link Tandem.Builder#onMutationRefused}, after the write that
+ * removed it committed. Immutable.
  */
 public final class RefusedMutation {
   private final PendingMutation mutation;
@@ -19,12 +22,12 @@ public final class RefusedMutation {
     this.reason = reason;
   }
 
-  /** The mutation as it was made: client, ID, mutator name and args. */
+  /** The mutation as it was made: client, ID, mutator name, args and schema version. */
   public PendingMutation mutation() {
     return mutation;
   }
 
-  /** Why the server refused it, in the server's words. */
+  /** Why it was refused: the server's words, or that its schema version is no longer served. */
   public String reason() {
     return reason;
   }

@@ -25,6 +25,13 @@ public final class SyncError {
     PROTOCOL,
     /** The server does not support this client's push, pull or schema version. */
     VERSION_NOT_SUPPORTED,
+    /**
+     * The server is behind this client: it refused the client's schema version as newer than the
+     * newest it serves (a Tandem server's {@code clientTooNew}). The app is fine; nothing is
+     * dropped and syncing retries with backoff until the server is updated. The message names the
+     * versions.
+     */
+    SERVER_BEHIND,
     /** The server has no state for this client group. */
     CLIENT_STATE_NOT_FOUND,
     /** Something failed on this device (the local database, a bug). */

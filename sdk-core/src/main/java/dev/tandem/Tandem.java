@@ -12,6 +12,7 @@ import dev.tandem.internal.mutation.Mutations;
 import dev.tandem.internal.mutation.RealReadTransaction;
 import dev.tandem.internal.query.LiveQueries;
 import dev.tandem.internal.rebase.PullApplier;
+import dev.tandem.internal.rebase.SchemaRecovery;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
@@ -104,13 +105,15 @@ public final class Tandem implements Closeable {
               }
             },
             builder.queryScheduler != null ? builder.queryScheduler : queries());
+    SchemaRecovery recovery = new SchemaRecovery(local, mutations);
+    recovery.rebuildIfNeeded(); // Before anyone reads: a local copy that cannot be upgraded.
     local.setListener(live);
     SyncState state = new SyncState(local);
     this.sync =
         builder.pushUrl == null && builder.pullUrl == null
             ? SyncEngine.localOnly(state)
             : new RealSyncEngine(
-                state, local, new PullApplier(local, mutations), builder.syncConfig());
+                state, local, new PullApplier(local, mutations), recovery, builder.syncConfig());
   }
 
   /** Threads that re-run live queries, when the builder names no query scheduler. */
@@ -250,7 +253,9 @@ public final class Tandem implements Closeable {
 
   /**
    * Emits when the server refuses this client's push, pull or schema version: syncing has stopped
-   * and the app must update. Pending mutations are kept. Replays the last event to late
+   * and the app must update ({@link UpdateNeeded#reason()} and the versions say why). Pending
+   * mutations are kept. A server that refuses this client as too new does not emit here: the status
+   * shows {@link SyncError.Kind#SERVER_BEHIND} and syncing retries. Replays the last event to late
    * subscribers.
    */
   public Observable<UpdateNeeded> updateNeeded() {
@@ -377,7 +382,12 @@ public final class Tandem implements Closeable {
     List<PendingMutation> result = new ArrayList<>();
     for (Pending pending : local.pending(0, Integer.MAX_VALUE)) {
       result.add(
-          new PendingMutation(pending.clientID, pending.id, pending.name, pending.args.toString()));
+          new PendingMutation(
+              pending.clientID,
+              pending.id,
+              pending.name,
+              pending.args.toString(),
+              pending.schemaVersion));
     }
     return result;
   }
@@ -544,7 +554,13 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    /** Sent as {@code schemaVersion}; a server that does not support it fires onUpdateNeeded. */
+    /**
+     * Sent as {@code schemaVersion}; a server that does not support it fires onUpdateNeeded. The
+     * database remembers it: opened with another version, new mutations take a new clientID in the
+     * same client group, and pending ones are pushed under the version they were made with. A
+     * stored integer version greater than this one (a database of a newer app) rebuilds the local
+     * copy from the server, keeping every pending mutation (sdk-core/SYNC.md, "Schema changes").
+     */
     public Builder schemaVersion(String schemaVersion) {
       this.schemaVersion = schemaVersion;
       return this;
@@ -709,7 +725,8 @@ public final class Tandem implements Closeable {
                 : driverFactory.open(databaseFile, fullSync);
         try {
           LocalStore local =
-              LocalStore.open(driver, schema, new JsonCodec(moshi), schemaViolations);
+              LocalStore.open(
+                  driver, schema, schemaVersion, new JsonCodec(moshi), schemaViolations);
           tandem = new Tandem(this, local, lock);
         } catch (RuntimeException e) {
           driver.close();

@@ -39,7 +39,7 @@ class RefusedMutationTest extends SyncFixture {
 
     RefusedMutation expected =
         new RefusedMutation(
-            new PendingMutation(tandem.clientID(), 1, "increment", "{\"by\":5,\"key\":\"a\"}"),
+            new PendingMutation(tandem.clientID(), 1, "increment", "{\"by\":5,\"key\":\"a\"}", "3"),
             "counter a is closed");
     assertEquals(java.util.Collections.singletonList(expected), heard);
     assertEquals(heard, streamed);

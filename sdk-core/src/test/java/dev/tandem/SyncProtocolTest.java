@@ -299,7 +299,8 @@ class SyncProtocolTest extends SyncFixture {
 
     advance(10);
 
-    updates.assertValue(new UpdateNeeded("schema"));
+    updates.assertValue(
+        new UpdateNeeded("schema", UpdateNeeded.Reason.SCHEMA_NOT_SUPPORTED, "3", null, null));
     assertTrue(status().stopped());
     TestObserver<Void> flush = tandem.flush().test();
     flush.assertError(SyncStoppedException.class);
@@ -317,7 +318,9 @@ class SyncProtocolTest extends SyncFixture {
     tandem.onUpdateNeeded(heard::add);
     scheduler.triggerActions();
 
-    assertEquals(Arrays.asList(new UpdateNeeded("pull")), heard);
+    assertEquals(
+        Arrays.asList(new UpdateNeeded("pull", UpdateNeeded.Reason.PROTOCOL, "3", null, null)),
+        heard);
     assertTrue(status().stopped());
   }
 

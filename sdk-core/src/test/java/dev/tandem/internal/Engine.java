@@ -11,6 +11,7 @@ import dev.tandem.internal.db.SqlDriver;
 import dev.tandem.internal.mutation.Mutations;
 import dev.tandem.internal.mutation.RealReadTransaction;
 import dev.tandem.internal.rebase.PullApplier;
+import dev.tandem.internal.rebase.SchemaRecovery;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.protocol.Cookie;
@@ -34,10 +35,24 @@ public final class Engine {
       Schema schema,
       Mutators.Builder mutators,
       SchemaViolationListener violations) {
+    String version = schema == null ? "" : Integer.toString(schema.version());
+    return open(driver, schema, version, mutators, violations);
+  }
+
+  /** Opens with {@code schemaVersion}, rebuilding the local copy first if the schema asks. */
+  public static Engine open(
+      SqlDriver driver,
+      Schema schema,
+      String schemaVersion,
+      Mutators.Builder mutators,
+      SchemaViolationListener violations) {
     Moshi moshi = new Moshi.Builder().build();
-    LocalStore store = LocalStore.open(driver, schema, new JsonCodec(moshi), violations);
-    return new Engine(
-        store, new Mutations(store, BoundMutators.bind(mutators.build(), moshi), 1 << 20));
+    LocalStore store =
+        LocalStore.open(driver, schema, schemaVersion, new JsonCodec(moshi), violations);
+    Mutations mutations =
+        new Mutations(store, BoundMutators.bind(mutators.build(), moshi), 1 << 20);
+    new SchemaRecovery(store, mutations).rebuildIfNeeded();
+    return new Engine(store, mutations);
   }
 
   public static Engine open(SqlDriver driver, Schema schema, Mutators.Builder mutators) {

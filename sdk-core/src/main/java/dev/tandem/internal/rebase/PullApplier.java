@@ -181,7 +181,11 @@ public final class PullApplier {
       refused.add(
           new RefusedMutation(
               new PendingMutation(
-                  pending.clientID, pending.id, pending.name, pending.args.toString()),
+                  pending.clientID,
+                  pending.id,
+                  pending.name,
+                  pending.args.toString(),
+                  pending.schemaVersion),
               refusal.error()));
     }
     return refused;

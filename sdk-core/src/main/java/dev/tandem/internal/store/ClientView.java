@@ -1,10 +1,12 @@
 package dev.tandem.internal.store;
 
+import dev.tandem.Column;
 import dev.tandem.Schema;
 import dev.tandem.SchemaViolationListener;
 import dev.tandem.Table;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.SqlConnection;
+import dev.tandem.internal.db.SqlCursor;
 import dev.tandem.protocol.KeyOrder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +21,8 @@ import java.util.Map;
  * and scans see one key space in UTF-8 order either way. Immutable; stateless over the connection.
  */
 public final class ClientView {
+  private static final int REFILL_CHUNK = 1024;
+
   private final Map<String, TypedTable> byPrefix = new LinkedHashMap<>();
   private final Map<String, TypedTable> byName = new LinkedHashMap<>();
   private final Schema schema;
@@ -52,16 +56,69 @@ public final class ClientView {
 
   /**
    * Creates the tables (and columns a newer schema added), and moves into them the synced rows that
-   * were kept as plain keys or whose new columns need filling. In the caller's transaction.
+   * were kept as plain keys or whose new columns need filling. In the caller's transaction. A
+   * column is filled from each row's {@code _json} if {@code stored} (the schema the rows were
+   * stored under; null if unknown) lacks it, or if the SQLite table lacked it: a column removed in
+   * one version and added back in a later one holds stale values, and is filled again too.
    */
-  public void migrate(SqlConnection db) {
+  public void migrate(SqlConnection db, Schema stored) {
     for (TypedTable store : byName.values()) {
       List<String> added = store.create(db, schema);
-      List<Entry> rows = new ArrayList<>();
+      List<String> refill = new ArrayList<>(added);
+      Table before = stored == null ? null : stored.table(store.table.name());
+      if (before != null) {
+        for (Column column : store.table.columns()) {
+          if (before.column(column.name()) == null && !refill.contains(column.name())) {
+            refill.add(column.name());
+          }
+        }
+      }
       String end = KeySet.prefixEnd(store.prefix);
-      KvTable.scan(db, store.prefix, false, end, Integer.MAX_VALUE, rows);
-      if (!added.isEmpty()) store.scan(db, store.prefix, false, end, Integer.MAX_VALUE, rows);
-      for (Entry row : rows) put(db, row.key, row.json);
+      List<Entry> plain = new ArrayList<>();
+      KvTable.scan(db, store.prefix, false, end, Integer.MAX_VALUE, plain);
+      for (Entry row : plain) put(db, row.key, row.json);
+      if (!refill.isEmpty()) refill(db, store, end, refill, added.size() == refill.size());
+    }
+  }
+
+  /**
+   * Fills {@code columns} of every row of {@code store} from its {@code _json}, a chunk at a time,
+   * writing only those columns (no index the other columns are in changes). A row that no longer
+   * fits (a new required column it lacks) moves to the key/value table, reported. With {@code
+   * wereNull} (the columns were just added, so hold NULL) a row with none of the fields is skipped.
+   */
+  private void refill(
+      SqlConnection db, TypedTable store, String end, List<String> columns, boolean wereNull) {
+    String update = store.updateColumns(columns);
+    int[] positions = store.argPositions(columns);
+    String after = store.prefix;
+    boolean exclusive = false;
+    List<Entry> rows = new ArrayList<>();
+    List<Object[]> updates = new ArrayList<>();
+    Object[] args = store.newArgs();
+    while (true) {
+      rows.clear();
+      updates.clear();
+      store.scan(db, after, exclusive, end, REFILL_CHUNK, rows);
+      if (rows.isEmpty()) return;
+      for (Entry row : rows) {
+        if (store.bind(row.key, row.json, args) != null) {
+          put(db, row.key, row.json); // Moves it to tandem_kv and reports why.
+          continue;
+        }
+        Object[] values = new Object[positions.length + 1];
+        boolean any = false;
+        for (int i = 0; i < positions.length; i++) {
+          values[i] = args[positions[i]];
+          any |= values[i] != null;
+        }
+        if (!any && wereNull) continue;
+        values[positions.length] = row.key;
+        updates.add(values);
+      }
+      if (!updates.isEmpty()) db.executeBatch(update, updates);
+      after = rows.get(rows.size() - 1).key;
+      exclusive = true;
     }
   }
 
@@ -180,6 +237,22 @@ public final class ClientView {
     TypedTable table = route(key);
     boolean existed = table != null && table.delete(db, key);
     return KvTable.del(db, key) || existed;
+  }
+
+  /**
+   * Drops every schema table (whatever schema version made it: each {@code t_…} table) and empties
+   * {@code tandem_kv} and the undo log: the local copy is gone, pending mutations stay.
+   */
+  void dropSyncedData(SqlConnection db) {
+    List<String> tables = new ArrayList<>();
+    try (SqlCursor cursor =
+        db.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 't\\_%' ESCAPE '\\'")) {
+      while (cursor.next()) tables.add(cursor.getString(0));
+    }
+    for (String table : tables) db.execute("DROP TABLE " + TypedTable.quote(table));
+    KvTable.clear(db);
+    UndoLog.clear(db);
   }
 
   public void clear(SqlConnection db) {

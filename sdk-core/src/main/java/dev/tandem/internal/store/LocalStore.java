@@ -76,7 +76,7 @@ public final class LocalStore {
      */
     public Pending enqueue(String name, dev.tandem.protocol.RawJson args, double timestamp) {
       long id = nextMutationID();
-      Pending pending = new Pending(0, clientID, id, name, args, timestamp);
+      Pending pending = new Pending(0, clientID, id, name, args, timestamp, schemaVersion);
       PendingQueue.add(db, pending);
       mutationID = id;
       pendingDelta++;
@@ -113,6 +113,11 @@ public final class LocalStore {
   private final String clientID;
   private final String clientGroupID;
   private final String profileID;
+  private final String schemaVersion;
+
+  /** A rebuild the schema change asks for, until {@link #dropSyncedData} ran. Guarded by lock. */
+  private volatile SchemaUpgrade rebuild;
+
   private volatile CommitListener listener = changes -> {};
   private volatile boolean closed;
 
@@ -128,35 +133,53 @@ public final class LocalStore {
       JsonCodec codec,
       String clientID,
       String clientGroupID,
-      String profileID) {
+      String profileID,
+      String schemaVersion) {
     this.driver = driver;
     this.view = view;
     this.codec = codec;
     this.clientID = clientID;
     this.clientGroupID = clientGroupID;
     this.profileID = profileID;
+    this.schemaVersion = schemaVersion;
   }
 
   /**
    * Opens the store on {@code driver}, creating its tables, the schema's tables and this database's
-   * client identity on first use, and upgrading the schema's tables in place.
+   * client identity on first use. A database last opened with another schema is upgraded in place
+   * when the change is additive (in this transaction, no resync); otherwise {@link #rebuildReason}
+   * says why its local copy must be rebuilt, which the caller does at once with {@link
+   * #dropSyncedData} and a replay of what is pending. A new {@code schemaVersion} starts a new
+   * clientID in the same client group: mutations of the old version keep theirs.
    */
   public static LocalStore open(
-      SqlDriver driver, Schema schema, JsonCodec codec, SchemaViolationListener violations) {
-    StoreTables.create(driver);
+      SqlDriver driver,
+      Schema schema,
+      String schemaVersion,
+      JsonCodec codec,
+      SchemaViolationListener violations) {
+    StoreTables.create(driver, schemaVersion);
     ClientView view = new ClientView(schema, codec, violations);
     SqlConnection db = driver.writer();
     db.begin();
     try {
-      view.migrate(db);
+      SchemaUpgrade upgrade = SchemaUpgrade.read(db, schema, schemaVersion);
+      String clientID = identity(db, Meta.CLIENT_ID);
+      if (upgrade.versionChanged) clientID = Ids.newId();
+      if (upgrade.rebuildReason == null) {
+        view.migrate(db, upgrade.stored);
+        upgrade.record(db, clientID);
+      }
       LocalStore local =
           new LocalStore(
               driver,
               view,
               codec,
-              identity(db, Meta.CLIENT_ID),
+              clientID,
               identity(db, Meta.CLIENT_GROUP_ID),
-              identity(db, Meta.PROFILE_ID));
+              identity(db, Meta.PROFILE_ID),
+              schemaVersion);
+      if (upgrade.rebuildReason != null) local.rebuild = upgrade;
       local.lastMutationID = PendingQueue.lastMutationID(db, local.clientID);
       local.pendingCount = PendingQueue.count(db);
       db.commit();
@@ -167,6 +190,29 @@ public final class LocalStore {
       view.takeViolations();
       throw e;
     }
+  }
+
+  /** Why the local copy must be rebuilt from the server before use, or null. */
+  public String rebuildReason() {
+    SchemaUpgrade upgrade = rebuild;
+    return upgrade == null ? null : upgrade.rebuildReason;
+  }
+
+  /**
+   * The store's half of a rebuild, in {@code write}: drops every synced row (schema tables and
+   * plain keys) and the undo log, forgets the cookie (the next pull is a full one), creates the
+   * schema's tables and records the schema. Pending mutations and confirmed IDs stay; the caller
+   * replays the pending ones in the same write.
+   */
+  public void dropSyncedData(Write write) {
+    SchemaUpgrade upgrade = rebuild;
+    if (upgrade == null) throw new IllegalStateException("no rebuild pending");
+    view.dropSyncedData(write.db);
+    Meta.remove(write.db, Meta.COOKIE);
+    view.migrate(write.db, null);
+    upgrade.record(write.db, clientID);
+    write.changes.addAll();
+    rebuild = null;
   }
 
   private static String identity(SqlConnection db, String key) {
@@ -188,6 +234,11 @@ public final class LocalStore {
 
   public String profileID() {
     return profileID;
+  }
+
+  /** The schema version this app syncs with ({@code schemaVersion}); new mutations record it. */
+  public String schemaVersion() {
+    return schemaVersion;
   }
 
   public ClientView view() {

@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The client's own facts: {@code tandem_meta} (identity, cookie, a disabled reason) and {@code
- * tandem_confirmed} (the last mutation ID the server confirmed, per client of the group).
+ * The client's own facts: {@code tandem_meta} (identity, cookie, a disabled reason, the schema last
+ * opened with) and {@code tandem_confirmed} (the last mutation ID the server confirmed, per client
+ * of the group).
  */
 public final class Meta {
   public static final String CLIENT_ID = "clientID";
@@ -17,12 +18,22 @@ public final class Meta {
   public static final String COOKIE = "cookie";
   public static final String DISABLED = "disabled";
 
+  /** The schema the synced data was last stored under, as {@code SchemaJson}. */
+  public static final String SCHEMA = "schema";
+
+  /** The schema version ({@code schemaVersion}) the database was last opened with. */
+  public static final String SCHEMA_VERSION = "schemaVersion";
+
   private Meta() {}
 
   public static String get(SqlConnection db, String key) {
     try (SqlCursor cursor = db.query("SELECT value FROM tandem_meta WHERE key = ?", key)) {
       return cursor.next() ? cursor.getString(0) : null;
     }
+  }
+
+  public static void remove(SqlConnection db, String key) {
+    db.execute("DELETE FROM tandem_meta WHERE key = ?", key);
   }
 
   public static void set(SqlConnection db, String key, String value) {

@@ -13,13 +13,24 @@ public final class Pending {
   public final RawJson args;
   public final double timestamp;
 
-  public Pending(long seq, String clientID, long id, String name, RawJson args, double timestamp) {
+  /** The schema version the mutation was made with: it is pushed under that version. */
+  public final String schemaVersion;
+
+  public Pending(
+      long seq,
+      String clientID,
+      long id,
+      String name,
+      RawJson args,
+      double timestamp,
+      String schemaVersion) {
     this.seq = seq;
     this.clientID = clientID;
     this.id = id;
     this.name = name;
     this.args = args;
     this.timestamp = timestamp;
+    this.schemaVersion = schemaVersion;
   }
 
   /** Its size on the wire, roughly: the name, the args and the envelope. */

@@ -12,12 +12,14 @@ public final class PendingQueue {
 
   public static void add(SqlConnection db, Pending pending) {
     db.execute(
-        "INSERT INTO tandem_pending (client_id, id, name, args, timestamp) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO tandem_pending (client_id, id, name, args, timestamp, schema_version)"
+            + " VALUES (?, ?, ?, ?, ?, ?)",
         pending.clientID,
         pending.id,
         pending.name,
         pending.args.toString(),
-        pending.timestamp);
+        pending.timestamp,
+        pending.schemaVersion);
   }
 
   /**
@@ -27,11 +29,7 @@ public final class PendingQueue {
   public static List<Pending> after(SqlConnection db, long afterSeq, int limit) {
     List<Pending> result = new ArrayList<>();
     try (SqlCursor cursor =
-        db.query(
-            "SELECT seq, client_id, id, name, args, timestamp FROM tandem_pending"
-                + " WHERE seq > ? ORDER BY seq LIMIT ?",
-            afterSeq,
-            (long) limit)) {
+        db.query(SELECT + " WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, (long) limit)) {
       while (cursor.next()) result.add(read(cursor));
     }
     return result;
@@ -39,15 +37,13 @@ public final class PendingQueue {
 
   /** The pending mutation {@code id} of {@code clientID}, or null. */
   public static Pending find(SqlConnection db, String clientID, long id) {
-    try (SqlCursor cursor =
-        db.query(
-            "SELECT seq, client_id, id, name, args, timestamp FROM tandem_pending"
-                + " WHERE client_id = ? AND id = ?",
-            clientID,
-            id)) {
+    try (SqlCursor cursor = db.query(SELECT + " WHERE client_id = ? AND id = ?", clientID, id)) {
       return cursor.next() ? read(cursor) : null;
     }
   }
+
+  private static final String SELECT =
+      "SELECT seq, client_id, id, name, args, timestamp, schema_version FROM tandem_pending";
 
   private static Pending read(SqlCursor cursor) {
     return new Pending(
@@ -56,7 +52,8 @@ public final class PendingQueue {
         cursor.getLong(2),
         cursor.getString(3),
         RawJson.parse(cursor.getString(4)),
-        cursor.getDouble(5));
+        cursor.getDouble(5),
+        cursor.getString(6));
   }
 
   public static long count(SqlConnection db) {
@@ -76,6 +73,17 @@ public final class PendingQueue {
             clientID)) {
       return cursor.next() && !cursor.isNull(0) ? cursor.getLong(0) : 0;
     }
+  }
+
+  /** Removes every pending mutation made with {@code schemaVersion}; returns them, in order. */
+  public static List<Pending> removeVersion(SqlConnection db, String schemaVersion) {
+    List<Pending> removed = new ArrayList<>();
+    try (SqlCursor cursor =
+        db.query(SELECT + " WHERE schema_version = ? ORDER BY seq", schemaVersion)) {
+      while (cursor.next()) removed.add(read(cursor));
+    }
+    db.execute("DELETE FROM tandem_pending WHERE schema_version = ?", schemaVersion);
+    return removed;
   }
 
   /** Drops the mutations of {@code clientID} the server has confirmed; returns how many. */

@@ -9,11 +9,11 @@ import dev.tandem.internal.db.SqlDriver;
  * (3.8) understands: no UPSERT, no window functions.
  *
  * <ul>
- *   <li>{@code tandem_meta}: clientID, clientGroupID, profileID, cookie, a disabled reason ({@link
- *       Meta}).
+ *   <li>{@code tandem_meta}: clientID, clientGroupID, profileID, cookie, a disabled reason, the
+ *       schema (and its version) the database was last opened with ({@link Meta}).
  *   <li>{@code tandem_kv}: synced keys that are not rows of a schema table ({@link KvTable}).
- *   <li>{@code tandem_pending}: mutations not yet confirmed, in the order they were made ({@link
- *       PendingQueue}).
+ *   <li>{@code tandem_pending}: mutations not yet confirmed, in the order they were made, each with
+ *       the schema version it was made with ({@link PendingQueue}).
  *   <li>{@code tandem_confirmed}: the last mutation ID the server confirmed, per client of the
  *       group ({@link Meta}).
  *   <li>{@code tandem_undo}: each key's value before the first pending mutation changed it ({@link
@@ -21,7 +21,8 @@ import dev.tandem.internal.db.SqlDriver;
  * </ul>
  */
 final class StoreTables {
-  static final int VERSION = 1;
+  /** 2: {@code tandem_pending.schema_version}, the schema version each mutation was made with. */
+  static final int VERSION = 2;
 
   private static final String[] DDL = {
     "CREATE TABLE IF NOT EXISTS tandem_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT)"
@@ -31,7 +32,7 @@ final class StoreTables {
     "CREATE TABLE IF NOT EXISTS tandem_pending (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
         + " client_id TEXT NOT NULL, id INTEGER NOT NULL,"
         + " name TEXT NOT NULL, args TEXT NOT NULL, timestamp REAL NOT NULL,"
-        + " UNIQUE (client_id, id))",
+        + " schema_version TEXT NOT NULL DEFAULT '', UNIQUE (client_id, id))",
     "CREATE TABLE IF NOT EXISTS tandem_confirmed (client_id TEXT PRIMARY KEY NOT NULL,"
         + " last_mutation_id INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS tandem_undo (key TEXT PRIMARY KEY NOT NULL, prior TEXT)"
@@ -40,8 +41,12 @@ final class StoreTables {
 
   private StoreTables() {}
 
-  /** Creates the tables of a new database, or checks that an existing one is one Tandem knows. */
-  static void create(SqlDriver driver) {
+  /**
+   * Creates the tables of a new database, or checks that an existing one is one Tandem knows and
+   * upgrades it in place: a store of version 1 gains {@code tandem_pending.schema_version}, filled
+   * with {@code schemaVersion} (the version opening it; version 1 did not record one).
+   */
+  static void create(SqlDriver driver, String schemaVersion) {
     SqlConnection db = driver.writer();
     db.begin();
     try {
@@ -58,6 +63,10 @@ final class StoreTables {
                 + VERSION);
       }
       for (String sql : DDL) db.execute(sql);
+      if (version == 1) {
+        db.execute("ALTER TABLE tandem_pending ADD COLUMN schema_version TEXT NOT NULL DEFAULT ''");
+        db.execute("UPDATE tandem_pending SET schema_version = ?", schemaVersion);
+      }
       db.execute("PRAGMA user_version = " + VERSION);
       db.commit();
     } catch (RuntimeException e) {

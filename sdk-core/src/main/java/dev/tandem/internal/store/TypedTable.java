@@ -227,6 +227,25 @@ public final class TypedTable {
     return filled;
   }
 
+  /** {@code UPDATE} of {@code columns} (by name) of the row with a given key, key last. */
+  String updateColumns(List<String> columns) {
+    StringBuilder sql = new StringBuilder("UPDATE ").append(sqlName).append(" SET ");
+    for (int i = 0; i < columns.size(); i++) {
+      if (i > 0) sql.append(", ");
+      sql.append(column(columns.get(i))).append(" = ?");
+    }
+    return sql.append(" WHERE \"_key\" = ?").toString();
+  }
+
+  /** Where each of {@code columns} (by name) sits in the arguments {@link #bind} fills. */
+  int[] argPositions(List<String> columns) {
+    int[] positions = new int[columns.size()];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = 2 + table.columns().indexOf(table.column(columns.get(i)));
+    }
+    return positions;
+  }
+
   public Object[] newArgs() {
     return new Object[table.columns().size() + 2];
   }

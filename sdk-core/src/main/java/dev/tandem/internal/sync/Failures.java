@@ -1,6 +1,7 @@
 package dev.tandem.internal.sync;
 
 import dev.tandem.SyncError;
+import dev.tandem.protocol.ErrorResponse;
 import java.io.IOException;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -24,6 +25,44 @@ final class Failures {
 
   static SyncError protocol(String message) {
     return new SyncError(SyncError.Kind.PROTOCOL, 200, message, null);
+  }
+
+  /** True if {@code error} refuses the schema version as newer than the server serves. */
+  static boolean serverBehind(ErrorResponse error) {
+    return isSchema(error) && ErrorResponse.CLIENT_TOO_NEW.equals(error.reason());
+  }
+
+  /**
+   * True if {@code error} refuses the schema version as one the server no longer serves (or without
+   * saying why): not {@link #serverBehind}.
+   */
+  static boolean schemaTooOld(ErrorResponse error) {
+    return isSchema(error) && !ErrorResponse.CLIENT_TOO_NEW.equals(error.reason());
+  }
+
+  private static boolean isSchema(ErrorResponse error) {
+    return error.kind() == ErrorResponse.Kind.VERSION_NOT_SUPPORTED
+        && ErrorResponse.SCHEMA.equals(error.versionType());
+  }
+
+  /** The status error of a {@link #serverBehind} refusal of {@code what} ("push", "pull"). */
+  static SyncError serverBehind(String what, ErrorResponse error, String schemaVersion) {
+    return new SyncError(
+        SyncError.Kind.SERVER_BEHIND,
+        200,
+        what
+            + " refused: the server serves schema versions "
+            + range(error)
+            + ", and this client's is "
+            + schemaVersion
+            + " (newer); retrying until the server is updated",
+        error.toString());
+  }
+
+  private static String range(ErrorResponse error) {
+    String min = error.minSchemaVersion() == null ? "?" : error.minSchemaVersion();
+    String max = error.maxSchemaVersion() == null ? "?" : error.maxSchemaVersion();
+    return min + " to " + max;
   }
 
   static SyncError local(Throwable e) {

@@ -159,6 +159,10 @@ final class Puller extends SyncLoop {
         return backoff.failure();
       case ERROR:
       default:
+        if (Failures.serverBehind(outcome.error)) {
+          state.failed(Failures.serverBehind("pull", outcome.error, config.schemaVersion));
+          return backoff.failure(); // The app is fine; the server is behind: keep trying.
+        }
         state.stop("pull refused: " + outcome.error, outcome.error);
         return DONE;
     }

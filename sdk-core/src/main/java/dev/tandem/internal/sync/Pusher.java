@@ -2,7 +2,9 @@ package dev.tandem.internal.sync;
 
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonReader;
+import dev.tandem.RefusedMutation;
 import dev.tandem.SyncError;
+import dev.tandem.internal.rebase.SchemaRecovery;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
 import dev.tandem.protocol.ErrorResponse;
@@ -30,6 +32,7 @@ final class Pusher extends SyncLoop {
   private final LocalStore local;
   private final Transport transport;
   private final SyncConfig config;
+  private final SchemaRecovery recovery;
   private final Runnable pullForFlush;
 
   /** The queue position sent last in this session; 0 sends from the start again. */
@@ -46,11 +49,13 @@ final class Pusher extends SyncLoop {
       LocalStore local,
       Transport transport,
       SyncConfig config,
+      SchemaRecovery recovery,
       Runnable pullForFlush) {
     super(config.scheduler, config.backoff(), state);
     this.local = local;
     this.transport = transport;
     this.config = config;
+    this.recovery = recovery;
     this.pullForFlush = pullForFlush;
     this.batchCount = config.maxPushBatchCount;
   }
@@ -81,6 +86,8 @@ final class Pusher extends SyncLoop {
       if (state.hasFlushWaiters()) pullForFlush.run();
       return DONE;
     }
+    batch = oneVersion(batch);
+    final String schemaVersion = batch.get(0).schemaVersion;
     List<Mutation> mutations = new ArrayList<>(batch.size());
     for (Pending pending : batch) {
       mutations.add(
@@ -95,7 +102,7 @@ final class Pusher extends SyncLoop {
                     PushRequest.VERSION,
                     local.clientGroupID(),
                     local.profileID(),
-                    config.schemaVersion,
+                    schemaVersion,
                     mutations));
     state.update(s -> s.withPushing(true));
     try (Response response = transport.post(config.pushUrl, json)) {
@@ -126,10 +133,7 @@ final class Pusher extends SyncLoop {
         return backoff.failure();
       }
       ErrorResponse error = errorIn(response.body());
-      if (error != null) {
-        state.stop("push refused: " + error, error);
-        return DONE;
-      }
+      if (error != null) return refused(error, schemaVersion);
       sentUpTo = batch.get(batch.size() - 1).seq;
       receivedUpTo = sentUpTo;
       batchCount = config.maxPushBatchCount;
@@ -143,6 +147,47 @@ final class Pusher extends SyncLoop {
     } finally {
       state.update(s -> s.withPushing(false));
     }
+  }
+
+  /**
+   * A push carries one {@code schemaVersion}: the batch's first mutations that share the first
+   * one's (mutation recovery pushes an older version's mutations under that version).
+   */
+  private static List<Pending> oneVersion(List<Pending> batch) {
+    String version = batch.get(0).schemaVersion;
+    int same = 1;
+    while (same < batch.size() && batch.get(same).schemaVersion.equals(version)) same++;
+    return same == batch.size() ? batch : batch.subList(0, same);
+  }
+
+  /**
+   * A 200 whose body is an error. A server behind this client (clientTooNew) is retried with
+   * backoff. An older version's mutations the server no longer serves are recovered: removed,
+   * reverted and handed to the app as refusals; then the queue goes on. Anything else stops syncing
+   * (onUpdateNeeded, or ClientStateNotFound).
+   */
+  private long refused(ErrorResponse error, String schemaVersion) {
+    if (Failures.serverBehind(error)) {
+      sentUpTo = 0;
+      state.failed(Failures.serverBehind("push", error, schemaVersion));
+      return backoff.failure();
+    }
+    if (!schemaVersion.equals(config.schemaVersion) && Failures.schemaTooOld(error)) {
+      List<RefusedMutation> refused =
+          recovery.abandon(
+              schemaVersion,
+              "the server no longer serves schema version "
+                  + schemaVersion
+                  + ", which this mutation was made with ("
+                  + error
+                  + ")");
+      long pending = local.pendingCount();
+      state.update(s -> s.withPendingCount(pending));
+      state.refused(refused);
+      return 0; // On with the next version's mutations.
+    }
+    state.stop("push refused: " + error, error);
+    return DONE;
   }
 
   private List<Pending> batch() {

@@ -3,6 +3,7 @@ package dev.tandem.internal.sync;
 import dev.tandem.SyncStoppedException;
 import dev.tandem.internal.Ids;
 import dev.tandem.internal.rebase.PullApplier;
+import dev.tandem.internal.rebase.SchemaRecovery;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
 import io.reactivex.rxjava3.core.Completable;
@@ -21,7 +22,12 @@ public final class RealSyncEngine extends SyncEngine {
   private final Puller puller;
   private final PokeStream pokes;
 
-  public RealSyncEngine(SyncState state, LocalStore local, PullApplier applier, SyncConfig config) {
+  public RealSyncEngine(
+      SyncState state,
+      LocalStore local,
+      PullApplier applier,
+      SchemaRecovery recovery,
+      SyncConfig config) {
     super(state);
     this.local = local;
     this.config = config;
@@ -35,7 +41,7 @@ public final class RealSyncEngine extends SyncEngine {
     this.pusher =
         config.pushUrl == null
             ? null
-            : new Pusher(state, local, transport, config, () -> schedulePull(0));
+            : new Pusher(state, local, transport, config, recovery, () -> schedulePull(0));
     this.pokes =
         config.pokeUrl == null || puller == null
             ? null

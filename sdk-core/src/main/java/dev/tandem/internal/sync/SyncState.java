@@ -175,9 +175,27 @@ public final class SyncState {
       }
       clientStateNotFound.onNext(true);
     } else if (error != null) {
-      updateNeeded.onNext(new UpdateNeeded(error.versionType()));
+      updateNeeded.onNext(updateNeededBy(error, local.schemaVersion()));
     }
     for (CompletableEmitter waiter : waiters) waiter.tryOnError(new SyncStoppedException(because));
+  }
+
+  /** The update the app needs, by the server's refusal of {@code schemaVersion}. */
+  static UpdateNeeded updateNeededBy(ErrorResponse error, String schemaVersion) {
+    String type = error.versionType();
+    UpdateNeeded.Reason reason;
+    if (ErrorResponse.PUSH.equals(type) || ErrorResponse.PULL.equals(type)) {
+      reason = UpdateNeeded.Reason.PROTOCOL;
+    } else if (ErrorResponse.SCHEMA.equals(type)) {
+      reason =
+          ErrorResponse.CLIENT_TOO_OLD.equals(error.reason())
+              ? UpdateNeeded.Reason.SCHEMA_TOO_OLD
+              : UpdateNeeded.Reason.SCHEMA_NOT_SUPPORTED;
+    } else {
+      reason = UpdateNeeded.Reason.UNKNOWN;
+    }
+    return new UpdateNeeded(
+        type, reason, schemaVersion, error.minSchemaVersion(), error.maxSchemaVersion());
   }
 
   private static SyncError errorOf(String because, ErrorResponse error) {
