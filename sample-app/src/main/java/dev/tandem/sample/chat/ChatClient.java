@@ -103,6 +103,36 @@ final class ChatClient implements AutoCloseable {
     return tandem.updateNeeded();
   }
 
+  /** What the app tells its user when the server wants a newer app: why, and which versions. */
+  static String explain(UpdateNeeded update) {
+    String why;
+    switch (update.reason()) {
+      case SCHEMA_TOO_OLD:
+        why =
+            "the server serves app versions "
+                + update.minSchemaVersion()
+                + (update.maxSchemaVersion() == null
+                    ? " and up"
+                    : " to " + update.maxSchemaVersion())
+                + ", and this one is version "
+                + update.clientSchemaVersion();
+        break;
+      case SCHEMA_NOT_SUPPORTED:
+        why =
+            "the server does not serve this app's version"
+                + (update.clientSchemaVersion() == null ? "" : " " + update.clientSchemaVersion());
+        break;
+      case PROTOCOL:
+        why = "the server does not speak this app's " + update.versionType() + " protocol version";
+        break;
+      default:
+        why = "the server does not support this app's version";
+    }
+    return "This app is out of date: "
+        + why
+        + ". Update it to keep syncing; messages you write meanwhile are kept and sent after.";
+  }
+
   /** Cuts the client off the network, or lets it back on (and sync at once). */
   void setOnline(boolean online) {
     tandem.setNetworkAvailable(online);

@@ -143,12 +143,7 @@ final class ChatWindow {
                 u ->
                     SwingUtilities.invokeLater(
                         () -> {
-                          banner.setText(
-                              "This app is out of date: the server no longer supports its "
-                                  + (u.versionType() == null
-                                      ? "version"
-                                      : u.versionType() + " version")
-                                  + ". Update to keep syncing; your messages are kept.");
+                          banner.setText(ChatClient.explain(u));
                           banner.setVisible(true);
                         })));
     frame.addWindowListener(

@@ -53,14 +53,7 @@ final class HeadlessChat {
     subscriptions.add(
         client
             .updateNeeded()
-            .subscribe(
-                update ->
-                    print(
-                        "UPDATE NEEDED: the server does not support this app's "
-                            + (update.versionType() == null
-                                ? "version"
-                                : update.versionType() + " version")
-                            + "; update the app. Messages you send are kept until then.")));
+            .subscribe(update -> print("UPDATE NEEDED: " + ChatClient.explain(update))));
     print("READY " + client.user());
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

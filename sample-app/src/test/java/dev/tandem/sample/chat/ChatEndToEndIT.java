@@ -110,12 +110,11 @@ class ChatEndToEndIT {
   void anUnsupportedSchemaVersionIsShownNotACrash() throws Exception {
     try (SampleProcess server = server("2..5")) {
       try (SampleProcess old = chat("old", url(server))) {
-        old.await(
-            l ->
-                l.startsWith(
-                    "UPDATE NEEDED: the server does not support this app's schema version"),
-            WAIT,
-            "the update notice");
+        old.awaitLine(
+            "UPDATE NEEDED: This app is out of date: the server serves app versions 2 to 5, and"
+                + " this one is version 1. Update it to keep syncing; messages you write meanwhile"
+                + " are kept and sent after.",
+            WAIT);
         old.type("still here");
         old.awaitLine("MSG old: still here (pending)", WAIT);
       }
