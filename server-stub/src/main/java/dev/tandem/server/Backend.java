@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: handlers may be called from any number of threads at once.
  */
-public final class Backend {
+public final class Backend implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.sync");
 
   private final Database database;
@@ -50,6 +50,7 @@ public final class Backend {
   private final PushProcessor pushes;
   private final PullProcessor pulls;
   private final Pokes pokes = new Pokes();
+  private final PokeRelay relay; // Postgres: pokes across instances; null on SQLite
 
   private Backend(Builder builder) throws Exception {
     this.database = builder.database;
@@ -77,9 +78,12 @@ public final class Backend {
       }
       view = view.and(storage);
     }
-    this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes);
+    this.relay = database.dialect() == Dialect.POSTGRES ? new PokeRelay(database, pokes) : null;
+    if (relay != null) pokes.onDemand(relay::start);
+    this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes, relay);
     this.pulls = new PullProcessor(transactor, view, pokes);
-    try (Connection connection = database.writes().getConnection()) {
+    try (Connection connection = database.writes().getConnection();
+        Bookkeeping.Held turn = Bookkeeping.migrationLock(connection, database.dialect())) {
       // The app's tables are checked before anything is created: a mismatch changes nothing.
       if (storage != null) storage.migrate(connection);
       Bookkeeping.migrate(connection, database.dialect(), builder.ddl);
@@ -275,6 +279,20 @@ public final class Backend {
     }
     if (owner != null) pokes.owner(clientGroupID, owner);
     return subscription;
+  }
+
+  /**
+   * Stops what the backend runs in the background (on Postgres, the relay of other instances'
+   * pokes). Does not close the {@link Database}. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (relay != null) relay.close();
+  }
+
+  /** On Postgres, whether this instance hears other instances' pokes now; false on SQLite. */
+  boolean pokeRelayListening() {
+    return relay != null && relay.listening();
   }
 
   /** True if the database answers. */

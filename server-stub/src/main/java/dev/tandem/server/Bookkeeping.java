@@ -46,6 +46,33 @@ final class Bookkeeping {
     "CREATE INDEX IF NOT EXISTS replicache_client_by_group_id ON replicache_client (client_group_id)",
   };
 
+  /** Key of the Postgres advisory lock that instances take turns on while creating tables. */
+  private static final long MIGRATION_LOCK = 0x74616e64656d4dL; // "tandemM"
+
+  /** A lock held until closed. */
+  interface Held extends AutoCloseable {
+    @Override
+    void close() throws SQLException;
+  }
+
+  /**
+   * On Postgres, waits for and holds a session advisory lock for creating and checking tables:
+   * instances starting at once on a new database would otherwise race their {@code CREATE TABLE IF
+   * NOT EXISTS}, which Postgres fails for the losers ({@code type "…" already exists}). Nothing on
+   * SQLite (one writer connection; its rebuild runs in an immediate transaction).
+   */
+  static Held migrationLock(Connection connection, Dialect dialect) throws SQLException {
+    if (dialect != Dialect.POSTGRES) return () -> {};
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+    }
+    return () -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+      }
+    };
+  }
+
   /** Creates what is missing, upgrades a database of the first schema, then runs domainDdl. */
   static void migrate(Connection connection, Dialect dialect, Iterable<String> domainDdl)
       throws SQLException {
@@ -113,13 +140,22 @@ final class Bookkeeping {
    * CPU once 8 clients queued for the lock (measured; the cause is not known).
    */
   static String startPushSql(Dialect dialect) {
+    return startPushSql(dialect, false);
+  }
+
+  /**
+   * {@link #startPushSql(Dialect)}, on Postgres followed by {@link PokeRelay#notifySql} when {@code
+   * notify}: the poke of other instances is sent by the push transaction itself, on commit.
+   */
+  static String startPushSql(Dialect dialect, boolean notify) {
     String update =
         "UPDATE replicache_server SET version = version + 1 WHERE id = 1 RETURNING version";
     String reads =
         "(SELECT user_id FROM replicache_client_group WHERE id = ?),"
             + " (SELECT client_group_id FROM replicache_client WHERE id = ?),"
             + " (SELECT last_mutation_id FROM replicache_client WHERE id = ?)";
-    return dialect == Dialect.POSTGRES ? update + "; SELECT " + reads : update + ", " + reads;
+    if (dialect != Dialect.POSTGRES) return update + ", " + reads;
+    return update + "; SELECT " + reads + (notify ? "; " + PokeRelay.notifySql() : "");
   }
 
   /** What {@link #startPush} read. */
@@ -142,15 +178,22 @@ final class Bookkeeping {
 
   /**
    * Runs {@code sql}, a {@link #startPushSql} statement after {@link Transactor#locking}, for
-   * {@code groupID} and {@code clientID} (may be null).
+   * {@code groupID} and {@code clientID} (may be null); {@code instanceID} is the notification's
+   * sender when {@code sql} notifies, else null.
    */
   static PushStart startPush(
-      KeptStatements kept, Connection connection, String sql, String groupID, String clientID)
+      KeptStatements kept,
+      Connection connection,
+      String sql,
+      String groupID,
+      String clientID,
+      String instanceID)
       throws SQLException {
     PreparedStatement statement = kept.get(connection, sql);
     statement.setString(1, groupID);
     statement.setString(2, clientID);
     statement.setString(3, clientID);
+    if (instanceID != null) statement.setString(4, instanceID);
     long version;
     String owner;
     String group;

@@ -58,15 +58,25 @@ final class PushProcessor {
   private final Dialect dialect;
   private final Pokes pokes;
   private final String startPush;
+  private final String instanceID;
   private final KeptStatements kept = new KeptStatements();
 
+  /**
+   * {@code relay}: on Postgres, the relay whose instance ID the push's notification carries to the
+   * other instances; null sends none.
+   */
   PushProcessor(
-      Transactor transactor, Map<String, Mutator> mutators, Dialect dialect, Pokes pokes) {
+      Transactor transactor,
+      Map<String, Mutator> mutators,
+      Dialect dialect,
+      Pokes pokes,
+      PokeRelay relay) {
     this.transactor = transactor;
     this.mutators = mutators;
     this.dialect = dialect;
     this.pokes = pokes;
-    this.startPush = transactor.locking(Bookkeeping.startPushSql(dialect));
+    this.instanceID = relay == null ? null : relay.instanceID();
+    this.startPush = transactor.locking(Bookkeeping.startPushSql(dialect, relay != null));
   }
 
   /**
@@ -126,7 +136,7 @@ final class PushProcessor {
     List<Mutation> mutations = push.mutations();
     String firstClientID = mutations.isEmpty() ? null : mutations.get(0).clientID();
     Bookkeeping.PushStart start =
-        Bookkeeping.startPush(kept, connection, startPush, groupID, firstClientID);
+        Bookkeeping.startPush(kept, connection, startPush, groupID, firstClientID, instanceID);
     boolean claimed = start.owner == null;
     if (claimed) {
       Bookkeeping.claimGroup(connection, groupID, userID);
