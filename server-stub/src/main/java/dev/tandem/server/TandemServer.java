@@ -28,7 +28,11 @@ public final class TandemServer implements AutoCloseable {
   /** The address a server listens on unless {@link Builder#host} says otherwise. */
   public static final String LOOPBACK = "127.0.0.1";
 
-  private static final long HEARTBEAT_SECONDS = 15;
+  /**
+   * Below the 10 s read timeout HTTP clients default to (OkHttp, sdk-core's client): a quiet stream
+   * every 15 s was cut by the client every 10 s, and each reconnection cost a pull.
+   */
+  private static final long HEARTBEAT_SECONDS = 5;
 
   /** A poke stream's connection closes after this many heartbeats' time without a write. */
   private static final long STREAM_IDLE_HEARTBEATS = 3;
@@ -157,7 +161,7 @@ public final class TandemServer implements AutoCloseable {
      * request body stalled this long is answered 408 and its connection closed; a request head that
      * never ends, or a kept-alive connection with no next request, is closed. Bodies are read
      * without holding a thread while they wait, so this bounds how long a stalled client holds a
-     * connection, not a thread. Poke streams are exempt (heartbeats every 15 s keep them busy).
+     * connection, not a thread. Poke streams are exempt (heartbeats every 5 s keep them busy).
      */
     public Builder idleTimeout(Duration idleTimeout) {
       if (idleTimeout.isNegative() || idleTimeout.isZero()) {
