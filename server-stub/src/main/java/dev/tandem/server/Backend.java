@@ -17,6 +17,8 @@ import dev.tandem.server.internal.schema.SharedMutators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,7 @@ public final class Backend implements AutoCloseable {
   private final PullProcessor pulls;
   private final Pokes pokes = new Pokes();
   private final PokeRelay relay; // Postgres: pokes across instances; null on SQLite
+  private final ClientGc gc;
 
   private Backend(Builder builder) throws Exception {
     this.database = builder.database;
@@ -80,14 +83,16 @@ public final class Backend implements AutoCloseable {
     }
     this.relay = database.dialect() == Dialect.POSTGRES ? new PokeRelay(database, pokes) : null;
     if (relay != null) pokes.onDemand(relay::start);
-    this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes, relay);
-    this.pulls = new PullProcessor(transactor, view, pokes);
+    this.gc = new ClientGc(builder.clock, builder.forgetClientsAfter);
+    this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes, relay, gc);
+    this.pulls = new PullProcessor(transactor, view, pokes, gc);
     try (Connection connection = database.writes().getConnection();
         Bookkeeping.Held turn = Bookkeeping.migrationLock(connection, database.dialect())) {
       // The app's tables are checked before anything is created: a mismatch changes nothing.
       if (storage != null) storage.migrate(connection);
-      Bookkeeping.migrate(connection, database.dialect(), builder.ddl);
+      Bookkeeping.migrate(connection, database.dialect(), builder.ddl, gc.now());
     }
+    gc.start(transactor);
   }
 
   public static Builder builder() {
@@ -287,7 +292,18 @@ public final class Backend implements AutoCloseable {
    */
   @Override
   public void close() {
+    gc.close();
     if (relay != null) relay.close();
+  }
+
+  /**
+   * Forgets the client groups (with their clients) that have not pushed or pulled for longer than
+   * {@link Builder#forgetClientsAfter}, now; the backend also does it by itself every tenth of that
+   * age (at most hourly). Returns how many groups it forgot; 0 if no age is set. A forgotten
+   * client's next push answers {@code ClientStateNotFound} (see SERVER.md).
+   */
+  public int forgetInactiveClients() throws Exception {
+    return gc.forgetInactive(transactor);
   }
 
   /** On Postgres, whether this instance hears other instances' pokes now; false on SQLite. */
@@ -353,8 +369,32 @@ public final class Backend implements AutoCloseable {
     private Moshi moshi;
     private final Mutators.Builder overrides = Mutators.builder();
     private boolean overridden;
+    private Duration forgetClientsAfter;
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
+
+    /**
+     * Forgets client groups, with their clients, that have not pushed or pulled for {@code age}
+     * (checked every tenth of it, at most hourly; activity is recorded to that precision). A
+     * forgotten client that comes back gets {@code ClientStateNotFound} at its next push. Default:
+     * never. Choose an age far beyond how long your clients stay offline.
+     *
+     * @throws IllegalArgumentException if {@code age} is not positive.
+     */
+    public Builder forgetClientsAfter(Duration age) {
+      if (age == null || age.isNegative() || age.isZero()) {
+        throw new IllegalArgumentException("forgetClientsAfter must be positive: " + age);
+      }
+      this.forgetClientsAfter = age;
+      return this;
+    }
+
+    /** The clock of client activity (tests). */
+    Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
 
     /**
      * Serves {@code app}: its schema's tables stored in real tables (created if missing, checked if

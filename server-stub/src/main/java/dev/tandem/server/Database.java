@@ -86,7 +86,12 @@ public final class Database implements AutoCloseable {
    * jdbc:sqlite:} URL, or a file path for SQLite.
    */
   public static Database open(String spec) {
-    if (spec.startsWith("jdbc:postgresql:")) return postgres(spec, 16);
+    return open(spec, 16);
+  }
+
+  /** {@link #open(String)}, with a Postgres pool of {@code poolSize} connections. */
+  public static Database open(String spec, int poolSize) {
+    if (spec.startsWith("jdbc:postgresql:")) return postgres(spec, poolSize);
     if (spec.startsWith("jdbc:sqlite:"))
       return sqlite(Path.of(spec.substring("jdbc:sqlite:".length())));
     if (spec.startsWith("jdbc:")) {

@@ -59,6 +59,7 @@ final class PushProcessor {
   private final Pokes pokes;
   private final String startPush;
   private final String instanceID;
+  private final ClientGc gc;
   private final KeptStatements kept = new KeptStatements();
 
   /**
@@ -70,8 +71,10 @@ final class PushProcessor {
       Map<String, Mutator> mutators,
       Dialect dialect,
       Pokes pokes,
-      PokeRelay relay) {
+      PokeRelay relay,
+      ClientGc gc) {
     this.transactor = transactor;
+    this.gc = gc;
     this.mutators = mutators;
     this.dialect = dialect;
     this.pokes = pokes;
@@ -138,10 +141,13 @@ final class PushProcessor {
     Bookkeeping.PushStart start =
         Bookkeeping.startPush(kept, connection, startPush, groupID, firstClientID, instanceID);
     boolean claimed = start.owner == null;
+    long now = gc.now();
     if (claimed) {
-      Bookkeeping.claimGroup(connection, groupID, userID);
+      Bookkeeping.claimGroup(connection, groupID, userID, now);
     } else if (!start.owner.equals(userID)) {
       throw new Transactor.Rollback(forbidden());
+    } else if (gc.stale(start.lastActive, now)) {
+      Bookkeeping.touchGroup(connection, groupID, now);
     }
 
     long version = start.version;
