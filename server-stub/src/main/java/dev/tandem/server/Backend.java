@@ -28,6 +28,7 @@ import okio.Okio;
 import okio.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A Replicache push/pull backend over a {@link Database}: framework-agnostic handlers that take the
@@ -43,6 +44,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Backend implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.sync");
+
+  /**
+   * The SLF4J {@code MDC} key of the request ID the handlers' log lines carry ({@code request=…});
+   * put the client's {@code X-Replicache-RequestID} there around a call to have it logged.
+   */
+  public static final String REQUEST_ID = "requestID";
+
+  /** The request ID of the push or pull this thread handles (slf4j-simple keeps no MDC). */
+  private static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
+
+  private final Metrics metrics = new Metrics();
 
   private final Database database;
   private final Authenticator authenticator;
@@ -108,9 +120,30 @@ public final class Backend implements AutoCloseable {
     return database;
   }
 
-  /** Handles {@code POST /push}. */
+  /** Handles {@code POST /push}; see {@link #push(String, String, InputStream)}. */
   public HandlerResponse push(String authorization, InputStream body) {
+    return push(authorization, null, body);
+  }
+
+  /**
+   * Handles {@code POST /push}. Its log lines carry {@code requestID} (the client's {@code
+   * X-Replicache-RequestID}, made safe for a log line), or if null the value under {@link
+   * #REQUEST_ID} in SLF4J's {@code MDC}, if the logging binding keeps one.
+   */
+  public HandlerResponse push(String authorization, String requestID, InputStream body) {
     long start = System.nanoTime();
+    String previous = REQUEST.get();
+    REQUEST.set(requestID);
+    try {
+      HandlerResponse response = handlePush(authorization, body, start);
+      metrics.pushed(response.status(), System.nanoTime() - start);
+      return response;
+    } finally {
+      REQUEST.set(previous);
+    }
+  }
+
+  private HandlerResponse handlePush(String authorization, InputStream body, long start) {
     String userID = authenticator.userID(authorization);
     if (userID == null) return HandlerResponse.error(401, "missing, invalid or expired token");
     PushRequest push;
@@ -144,6 +177,7 @@ public final class Backend implements AutoCloseable {
         processed = outcome.processed;
         failed = outcome.failed;
         version = outcome.version;
+        if (version != 0) metrics.mutations(processed, failed);
         // The global version: a commit changes every group's view, so every group is poked.
         if (version != 0) pokes.poke(version, Pokes.FanOut.everyGroup());
       } catch (Exception e) {
@@ -154,7 +188,9 @@ public final class Backend implements AutoCloseable {
     }
     if (log.isInfoEnabled())
       log.info(
-          "push group={} user={} mutations={} processed={} failed={} version={} status={} ms={}",
+          "push request={} group={} user={} mutations={} processed={} failed={} version={}"
+              + " status={} ms={}",
+          requestID(),
           push.clientGroupID(),
           userID,
           push.mutations().size(),
@@ -166,9 +202,26 @@ public final class Backend implements AutoCloseable {
     return response;
   }
 
-  /** Handles {@code POST /pull}. */
+  /** Handles {@code POST /pull}; see {@link #pull(String, String, InputStream)}. */
   public HandlerResponse pull(String authorization, InputStream body) {
+    return pull(authorization, null, body);
+  }
+
+  /** Handles {@code POST /pull}; its log lines carry {@code requestID} as a push's do. */
+  public HandlerResponse pull(String authorization, String requestID, InputStream body) {
     long start = System.nanoTime();
+    String previous = REQUEST.get();
+    REQUEST.set(requestID);
+    try {
+      HandlerResponse response = handlePull(authorization, body, start);
+      metrics.pulled(response.status(), System.nanoTime() - start);
+      return response;
+    } finally {
+      REQUEST.set(previous);
+    }
+  }
+
+  private HandlerResponse handlePull(String authorization, InputStream body, long start) {
     String userID = authenticator.userID(authorization);
     if (userID == null) return HandlerResponse.error(401, "missing, invalid or expired token");
     PullRequest pull;
@@ -205,7 +258,8 @@ public final class Backend implements AutoCloseable {
     }
     if (log.isInfoEnabled())
       log.info(
-          "pull group={} user={} cookie={} version={} ops={} status={} ms={}",
+          "pull request={} group={} user={} cookie={} version={} ops={} status={} ms={}",
+          requestID(),
           pull.clientGroupID(),
           userID,
           pull.cookie(),
@@ -234,8 +288,21 @@ public final class Backend implements AutoCloseable {
 
   /** Logs a request refused before it reached the database, at WARN, and returns the answer. */
   private static HandlerResponse refused(String kind, String userID, HandlerResponse answer) {
-    log.warn("{} refused: user={} status={} {}", kind, userID, answer.status(), answer.body());
+    log.warn(
+        "{} refused: request={} user={} status={} {}",
+        kind,
+        requestID(),
+        userID,
+        answer.status(),
+        answer.body());
     return answer;
+  }
+
+  /** The request ID of the request this thread handles, or {@code -}. */
+  private static String requestID() {
+    String id = REQUEST.get();
+    if (id == null) id = MDC.get(REQUEST_ID);
+    return id == null ? "-" : id;
   }
 
   /**
@@ -304,6 +371,16 @@ public final class Backend implements AutoCloseable {
    */
   public int forgetInactiveClients() throws Exception {
     return gc.forgetInactive(transactor);
+  }
+
+  /**
+   * The backend's metrics in the Prometheus text format (version 0.0.4): pushes and pulls by
+   * status, mutations applied and refused, push and pull durations (histograms), open poke streams,
+   * the database pools' connections in use and idle, client groups forgotten. Serve it as {@code
+   * text/plain; version=0.0.4} ({@link TandemServer} does, at {@code /metrics}).
+   */
+  public String metricsText() {
+    return metrics.text(pokes, relay, gc, database);
   }
 
   /** On Postgres, whether this instance hears other instances' pokes now; false on SQLite. */

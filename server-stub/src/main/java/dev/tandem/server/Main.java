@@ -27,7 +27,7 @@ public final class Main {
       "usage: java -jar tandem-server.jar [--host ADDR] [--port N]"
           + " [--db PATH|jdbc:postgresql:URL] [--auth dev|hmac:SECRET]"
           + " [--allow-dev-auth-on-network] [--schema-versions MIN..MAX] [--max-body-bytes N]"
-          + " [--app CLASS] [--forget-clients-after AGE] [--db-pool N]\n"
+          + " [--app CLASS] [--forget-clients-after AGE] [--db-pool N] [--drain-delay AGE]\n"
           + "       java -cp my-app.jar:tandem-server.jar dev.tandem.server.Main --app CLASS ...";
 
   static final String ALLOW_DEV_AUTH = "--allow-dev-auth-on-network";
@@ -45,6 +45,7 @@ public final class Main {
     String app;
     Duration forgetClientsAfter; // null: never
     int dbPool = 16;
+    Duration drainDelay = Duration.ZERO;
 
     static Options parse(String... args) {
       Options options = new Options();
@@ -89,7 +90,10 @@ public final class Main {
             options.app = value;
             break;
           case "--forget-clients-after":
-            options.forgetClientsAfter = age(value);
+            options.forgetClientsAfter = age(value, flag);
+            break;
+          case "--drain-delay":
+            options.drainDelay = value.equals("0") ? Duration.ZERO : age(value, flag);
             break;
           case "--db-pool":
             options.dbPool = Integer.parseInt(value);
@@ -104,12 +108,12 @@ public final class Main {
     }
 
     /** An age such as {@code 30d}, {@code 12h}, {@code 90m} or {@code 45s}. */
-    static Duration age(String value) {
+    static Duration age(String value, String flag) {
       java.util.regex.Matcher age =
           java.util.regex.Pattern.compile("([1-9][0-9]{0,8})([dhms])").matcher(value);
       if (!age.matches()) {
         throw new IllegalArgumentException(
-            "--forget-clients-after " + value + ": give a number and d, h, m or s (say 30d)");
+            flag + " " + value + ": give a number and d, h, m or s (say 30d)");
       }
       long n = Long.parseLong(age.group(1));
       switch (age.group(2)) {
@@ -200,13 +204,23 @@ public final class Main {
             .port(options.port)
             .maxBodyBytes(options.maxBodyBytes)
             .start();
+    Duration drainDelay = options.drainDelay;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  // SIGTERM: not ready, then stop taking requests, finish those in progress,
+                  // close the poke streams, close the database.
                   try {
+                    server.drain();
+                    System.out.println("draining: not ready, stopping in " + drainDelay);
+                    System.out.flush();
+                    if (!drainDelay.isZero()) Thread.sleep(drainDelay.toMillis());
                     server.close();
+                    backend.close();
                     database.close();
+                    System.out.println("stopped");
+                    System.out.flush();
                   } catch (Exception e) {
                     System.err.println("shutdown: " + e);
                   }
