@@ -14,11 +14,11 @@ import java.util.Deque;
 /**
  * {@code java -jar tandem-server.jar [--host ADDR] [--port N] [--db PATH|JDBC-URL] [--auth
  * dev|hmac:SECRET] [--allow-dev-auth-on-network] [--schema-versions MIN..MAX] [--max-body-bytes N]
- * [--app CLASS]}: the app {@code --app} names (an {@link AppDefinition} on the class path), or else
- * the chat backend of the Replicache tutorial, on an embedded SQLite file by default, listening on
- * the loopback address unless {@code --host} says otherwise. {@code dev} auth (the header is the
- * user ID) on an address other machines can reach is refused unless {@code
- * --allow-dev-auth-on-network} is given.
+ * [--app CLASS] [--forget-clients-after AGE] [--db-pool N] [--drain-delay AGE]}: the app {@code
+ * --app} names (an {@link AppDefinition} on the class path), or else the chat backend of the
+ * Replicache tutorial, on an embedded SQLite file by default, listening on the loopback address
+ * unless {@code --host} says otherwise. {@code dev} auth (the header is the user ID) on an address
+ * other machines can reach is refused unless {@code --allow-dev-auth-on-network} is given.
  */
 public final class Main {
   private Main() {}
