@@ -24,7 +24,6 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two server instances (two {@link Backend}s, each with its own pool) on one Postgres database: a
@@ -132,8 +131,7 @@ class SharedPokesTest {
   }
 
   @Test
-  void racingPushesThroughTwoInstancesApplyEachMutationOnce(@TempDir java.nio.file.Path unused)
-      throws Exception {
+  void racingPushesThroughTwoInstancesApplyEachMutationOnce() throws Exception {
     List<Mutation> mutations = new ArrayList<>();
     for (int id = 1; id <= 20; id++) mutations.add(createMessage("c1", id, "m" + id, "n" + id));
     ExecutorService threads = Executors.newFixedThreadPool(6);
