@@ -12,6 +12,7 @@ import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PushRequest;
+import dev.tandem.server.internal.HttpRoutes;
 import dev.tandem.server.internal.schema.SchemaStorage;
 import dev.tandem.server.internal.schema.SharedMutators;
 import java.io.IOException;
@@ -127,8 +128,9 @@ public final class Backend implements AutoCloseable {
 
   /**
    * Handles {@code POST /push}. Its log lines carry {@code requestID} (the client's {@code
-   * X-Replicache-RequestID}, made safe for a log line), or if null the value under {@link
-   * #REQUEST_ID} in SLF4J's {@code MDC}, if the logging binding keeps one.
+   * X-Replicache-RequestID}; at most 128 characters of {@code [A-Za-z0-9._:-]} are kept, others
+   * become {@code _}), or if null the value under {@link #REQUEST_ID} in SLF4J's {@code MDC}, if
+   * the logging binding keeps one.
    */
   public HandlerResponse push(String authorization, String requestID, InputStream body) {
     long start = System.nanoTime();
@@ -302,7 +304,7 @@ public final class Backend implements AutoCloseable {
   private static String requestID() {
     String id = REQUEST.get();
     if (id == null) id = MDC.get(REQUEST_ID);
-    return id == null ? "-" : id;
+    return HttpRoutes.safeRequestID(id);
   }
 
   /**

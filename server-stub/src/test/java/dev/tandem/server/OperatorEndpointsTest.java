@@ -227,4 +227,21 @@ class OperatorEndpointsTest {
       Thread.sleep(10); // Polls the condition; ends as soon as it holds.
     }
   }
+
+  @Test
+  void aRequestIdGivenToTheHandlersIsLoggedMadeSafe() throws Exception {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream err = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, "UTF-8")); // slf4j-simple's target
+    try {
+      backend.push(
+          "ann",
+          "c1-s-0 status=500\npush request=forged",
+          Requests.body(pushJson("g1", createMessage("c1", 1, "m1", "hi"))));
+    } finally {
+      System.setErr(err);
+    }
+    String log = captured.toString("UTF-8");
+    assertTrue(log.contains("push request=c1-s-0_status_500_push_request_forged group=g1 "), log);
+  }
 }

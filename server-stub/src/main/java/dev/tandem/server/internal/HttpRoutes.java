@@ -178,7 +178,8 @@ public final class HttpRoutes extends Handler.Abstract {
     return safeRequestID(request.getHeaders().get(REQUEST_ID_HEADER));
   }
 
-  static String safeRequestID(String id) {
+  /** {@code id} as it may go in a log line (see {@link #requestID(Request)}). */
+  public static String safeRequestID(String id) {
     if (id == null || id.isEmpty()) return "-";
     StringBuilder safe = new StringBuilder(Math.min(id.length(), 128));
     for (int i = 0; i < id.length() && i < 128; i++) {
