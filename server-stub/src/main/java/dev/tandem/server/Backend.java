@@ -15,13 +15,15 @@ import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PushRequest;
+import dev.tandem.server.internal.HttpRoutes;
 import dev.tandem.server.internal.schema.SchemaStorage;
 import dev.tandem.server.internal.schema.SharedMutators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +33,7 @@ import okio.Okio;
 import okio.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A Replicache push/pull backend over a {@link Database}: framework-agnostic handlers that take the
@@ -44,8 +47,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: handlers may be called from any number of threads at once.
  */
-public final class Backend {
+public final class Backend implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.sync");
+
+  /**
+   * The SLF4J {@code MDC} key of the request ID the handlers' log lines carry ({@code request=…});
+   * put the client's {@code X-Replicache-RequestID} there around a call to have it logged.
+   */
+  public static final String REQUEST_ID = "requestID";
+
+  /** The request ID of the push or pull this thread handles (slf4j-simple keeps no MDC). */
+  private static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
+
+  private final Metrics metrics = new Metrics();
 
   private final Database database;
   private final Authenticator authenticator;
@@ -55,6 +69,8 @@ public final class Backend {
   private final PushProcessor pushes;
   private final PullProcessor pulls;
   private final Pokes pokes = new Pokes();
+  private final PokeRelay relay; // Postgres: pokes across instances; null on SQLite
+  private final ClientGc gc;
 
   private Backend(Builder builder) throws Exception {
     this.database = builder.database;
@@ -108,42 +124,32 @@ public final class Backend {
       }
       view = view.and(storage);
     }
-    this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes);
-    this.pulls = new PullProcessor(transactor, view, pokes);
-    try (Connection connection = database.writes().getConnection()) {
-      // Instances starting together on Postgres: one creates and migrates, the others then see
-      // it done (CREATE TABLE IF NOT EXISTS alone races on the catalog).
-      boolean postgres = database.dialect() == Dialect.POSTGRES;
-      if (postgres) advisoryLock(connection, "pg_advisory_lock");
-      try {
-        setUpTables(connection, plan, storage, builder);
-      } finally {
-        if (postgres) advisoryLock(connection, "pg_advisory_unlock");
-      }
+    this.relay = database.dialect() == Dialect.POSTGRES ? new PokeRelay(database, pokes) : null;
+    if (relay != null) pokes.onDemand(relay::start);
+    this.gc = new ClientGc(builder.clock, builder.forgetClientsAfter);
+    this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes, relay, gc);
+    this.pulls = new PullProcessor(transactor, view, pokes, gc);
+    // Instances starting together on Postgres take turns: one creates and migrates, the others
+    // then see it done (CREATE TABLE IF NOT EXISTS alone races on the catalog).
+    try (Connection connection = database.writes().getConnection();
+        Bookkeeping.Held turn = Bookkeeping.migrationLock(connection, database.dialect())) {
+      setUpTables(connection, plan, storage, builder, gc.now());
     }
-  }
-
-  /** A key no other code takes: "tandem" in ASCII. */
-  private static final long STARTUP_LOCK = 0x74616e64656dL;
-
-  private static void advisoryLock(Connection connection, String function) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("SELECT " + function + "(" + STARTUP_LOCK + ")");
-    }
+    gc.start(transactor);
   }
 
   private static void setUpTables(
-      Connection connection, MigrationPlan plan, SchemaStorage storage, Builder builder)
+      Connection connection, MigrationPlan plan, SchemaStorage storage, Builder builder, long now)
       throws SQLException {
     Dialect dialect = builder.database.dialect();
     if (plan != null) {
       // Migrations take sync versions for the rows they change: the version row comes first.
-      Bookkeeping.migrate(connection, dialect, builder.ddl);
+      Bookkeeping.migrate(connection, dialect, builder.ddl, now);
       storage.migrate(connection);
     } else {
       // The app's tables are checked before anything is created: a mismatch changes nothing.
       if (storage != null) storage.migrate(connection);
-      Bookkeeping.migrate(connection, dialect, builder.ddl);
+      Bookkeeping.migrate(connection, dialect, builder.ddl, now);
     }
   }
 
@@ -165,9 +171,31 @@ public final class Backend {
     return database;
   }
 
-  /** Handles {@code POST /push}. */
+  /** Handles {@code POST /push}; see {@link #push(String, String, InputStream)}. */
   public HandlerResponse push(String authorization, InputStream body) {
+    return push(authorization, null, body);
+  }
+
+  /**
+   * Handles {@code POST /push}. Its log lines carry {@code requestID} (the client's {@code
+   * X-Replicache-RequestID}; at most 128 characters of {@code [A-Za-z0-9._:-]} are kept, others
+   * become {@code _}), or if null the value under {@link #REQUEST_ID} in SLF4J's {@code MDC}, if
+   * the logging binding keeps one.
+   */
+  public HandlerResponse push(String authorization, String requestID, InputStream body) {
     long start = System.nanoTime();
+    String previous = REQUEST.get();
+    REQUEST.set(requestID);
+    try {
+      HandlerResponse response = handlePush(authorization, body, start);
+      metrics.pushed(response.status(), System.nanoTime() - start);
+      return response;
+    } finally {
+      REQUEST.set(previous);
+    }
+  }
+
+  private HandlerResponse handlePush(String authorization, InputStream body, long start) {
     String userID = authenticator.userID(authorization);
     if (userID == null) return HandlerResponse.error(401, "missing, invalid or expired token");
     PushRequest push;
@@ -201,6 +229,7 @@ public final class Backend {
         processed = outcome.processed;
         failed = outcome.failed;
         version = outcome.version;
+        if (version != 0) metrics.mutations(processed, failed);
         // The global version: a commit changes every group's view, so every group is poked.
         if (version != 0) pokes.poke(version, Pokes.FanOut.everyGroup());
       } catch (Exception e) {
@@ -211,7 +240,9 @@ public final class Backend {
     }
     if (log.isInfoEnabled())
       log.info(
-          "push group={} user={} mutations={} processed={} failed={} version={} status={} ms={}",
+          "push request={} group={} user={} mutations={} processed={} failed={} version={}"
+              + " status={} ms={}",
+          requestID(),
           push.clientGroupID(),
           userID,
           push.mutations().size(),
@@ -223,9 +254,26 @@ public final class Backend {
     return response;
   }
 
-  /** Handles {@code POST /pull}. */
+  /** Handles {@code POST /pull}; see {@link #pull(String, String, InputStream)}. */
   public HandlerResponse pull(String authorization, InputStream body) {
+    return pull(authorization, null, body);
+  }
+
+  /** Handles {@code POST /pull}; its log lines carry {@code requestID} as a push's do. */
+  public HandlerResponse pull(String authorization, String requestID, InputStream body) {
     long start = System.nanoTime();
+    String previous = REQUEST.get();
+    REQUEST.set(requestID);
+    try {
+      HandlerResponse response = handlePull(authorization, body, start);
+      metrics.pulled(response.status(), System.nanoTime() - start);
+      return response;
+    } finally {
+      REQUEST.set(previous);
+    }
+  }
+
+  private HandlerResponse handlePull(String authorization, InputStream body, long start) {
     String userID = authenticator.userID(authorization);
     if (userID == null) return HandlerResponse.error(401, "missing, invalid or expired token");
     PullRequest pull;
@@ -262,7 +310,8 @@ public final class Backend {
     }
     if (log.isInfoEnabled())
       log.info(
-          "pull group={} user={} cookie={} version={} ops={} status={} ms={}",
+          "pull request={} group={} user={} cookie={} version={} ops={} status={} ms={}",
+          requestID(),
           pull.clientGroupID(),
           userID,
           pull.cookie(),
@@ -291,8 +340,21 @@ public final class Backend {
 
   /** Logs a request refused before it reached the database, at WARN, and returns the answer. */
   private static HandlerResponse refused(String kind, String userID, HandlerResponse answer) {
-    log.warn("{} refused: user={} status={} {}", kind, userID, answer.status(), answer.body());
+    log.warn(
+        "{} refused: request={} user={} status={} {}",
+        kind,
+        requestID(),
+        userID,
+        answer.status(),
+        answer.body());
     return answer;
+  }
+
+  /** The request ID of the request this thread handles, or {@code -}. */
+  private static String requestID() {
+    String id = REQUEST.get();
+    if (id == null) id = MDC.get(REQUEST_ID);
+    return HttpRoutes.safeRequestID(id);
   }
 
   /**
@@ -341,6 +403,41 @@ public final class Backend {
     }
     if (owner != null) pokes.owner(clientGroupID, owner);
     return subscription;
+  }
+
+  /**
+   * Stops what the backend runs in the background (on Postgres, the relay of other instances'
+   * pokes). Does not close the {@link Database}. Idempotent.
+   */
+  @Override
+  public void close() {
+    gc.close();
+    if (relay != null) relay.close();
+  }
+
+  /**
+   * Forgets the client groups (with their clients) that have not pushed or pulled for longer than
+   * {@link Builder#forgetClientsAfter}, now; the backend also does it by itself every tenth of that
+   * age (at most hourly). Returns how many groups it forgot; 0 if no age is set. A forgotten
+   * client's next push answers {@code ClientStateNotFound} (see SERVER.md).
+   */
+  public int forgetInactiveClients() throws Exception {
+    return gc.forgetInactive(transactor);
+  }
+
+  /**
+   * The backend's metrics in the Prometheus text format (version 0.0.4): pushes and pulls by
+   * status, mutations applied and refused, push and pull durations (histograms), open poke streams,
+   * the database pools' connections in use and idle, client groups forgotten. Serve it as {@code
+   * text/plain; version=0.0.4} ({@link TandemServer} does, at {@code /metrics}).
+   */
+  public String metricsText() {
+    return metrics.text(pokes, relay, gc, database);
+  }
+
+  /** On Postgres, whether this instance hears other instances' pokes now; false on SQLite. */
+  boolean pokeRelayListening() {
+    return relay != null && relay.listening();
   }
 
   /** True if the database answers. */
@@ -402,8 +499,32 @@ public final class Backend {
     private Moshi moshi;
     private final Mutators.Builder overrides = Mutators.builder();
     private boolean overridden;
+    private Duration forgetClientsAfter;
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
+
+    /**
+     * Forgets client groups, with their clients, that have not pushed or pulled for {@code age}
+     * (checked every tenth of it, at most hourly; activity is recorded to that precision). A
+     * forgotten client that comes back gets {@code ClientStateNotFound} at its next push. Default:
+     * never. Choose an age far beyond how long your clients stay offline.
+     *
+     * @throws IllegalArgumentException if {@code age} is not positive.
+     */
+    public Builder forgetClientsAfter(Duration age) {
+      if (age == null || age.isNegative() || age.isZero()) {
+        throw new IllegalArgumentException("forgetClientsAfter must be positive: " + age);
+      }
+      this.forgetClientsAfter = age;
+      return this;
+    }
+
+    /** The clock of client activity (tests). */
+    Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
 
     /**
      * Serves {@code app}: its schema's tables stored in real tables (created if missing, checked if

@@ -46,16 +46,72 @@ final class Bookkeeping {
     "CREATE INDEX IF NOT EXISTS replicache_client_by_group_id ON replicache_client (client_group_id)",
   };
 
+  /** Key of the Postgres advisory lock that instances take turns on while creating tables. */
+  private static final long MIGRATION_LOCK = 0x74616e64656d4dL; // "tandemM"
+
+  /** A lock held until closed. */
+  interface Held extends AutoCloseable {
+    @Override
+    void close() throws SQLException;
+  }
+
+  /**
+   * On Postgres, waits for and holds a session advisory lock for creating and checking tables:
+   * instances starting at once on a new database would otherwise race their {@code CREATE TABLE IF
+   * NOT EXISTS}, which Postgres fails for the losers ({@code type "…" already exists}). Nothing on
+   * SQLite (one writer connection; its rebuild runs in an immediate transaction).
+   */
+  static Held migrationLock(Connection connection, Dialect dialect) throws SQLException {
+    if (dialect != Dialect.POSTGRES) return () -> {};
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+    }
+    return () -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+      }
+    };
+  }
+
   /** Creates what is missing, upgrades a database of the first schema, then runs domainDdl. */
   static void migrate(Connection connection, Dialect dialect, Iterable<String> domainDdl)
+      throws SQLException {
+    migrate(connection, dialect, domainDdl, System.currentTimeMillis());
+  }
+
+  /**
+   * {@link #migrate(Connection, Dialect, Iterable)}; a group table without {@code last_active}
+   * (made before client GC) gets it, each group's set to {@code now}: it has the whole age from
+   * then.
+   */
+  static void migrate(Connection connection, Dialect dialect, Iterable<String> domainDdl, long now)
       throws SQLException {
     boolean sqlite = dialect == Dialect.SQLITE;
     try (Statement statement = connection.createStatement()) {
       for (String sql : CREATE) statement.execute(sql);
+      if (!hasLastActive(statement, sqlite)) {
+        statement.execute(
+            "ALTER TABLE replicache_client_group ADD COLUMN last_active BIGINT NOT NULL DEFAULT "
+                + now);
+      }
+      statement.execute(
+          "CREATE INDEX IF NOT EXISTS replicache_client_group_by_last_active"
+              + " ON replicache_client_group (last_active)");
       statement.execute(sqlite ? CREATE_CLIENTS + " WITHOUT ROWID" : CREATE_CLIENTS);
       if (sqlite) rebuildClientsWithoutRowid(statement);
       for (String sql : INDEX_CLIENTS) statement.execute(sql);
       for (String sql : domainDdl) statement.execute(sql);
+    }
+  }
+
+  private static boolean hasLastActive(Statement statement, boolean sqlite) throws SQLException {
+    String sql =
+        sqlite
+            ? "SELECT 1 FROM pragma_table_info('replicache_client_group') WHERE name = 'last_active'"
+            : "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+                + " AND table_name = 'replicache_client_group' AND column_name = 'last_active'";
+    try (ResultSet rows = statement.executeQuery(sql)) {
+      return rows.next();
     }
   }
 
@@ -113,13 +169,23 @@ final class Bookkeeping {
    * CPU once 8 clients queued for the lock (measured; the cause is not known).
    */
   static String startPushSql(Dialect dialect) {
+    return startPushSql(dialect, false);
+  }
+
+  /**
+   * {@link #startPushSql(Dialect)}, on Postgres followed by {@link PokeRelay#notifySql} when {@code
+   * notify}: the poke of other instances is sent by the push transaction itself, on commit.
+   */
+  static String startPushSql(Dialect dialect, boolean notify) {
     String update =
         "UPDATE replicache_server SET version = version + 1 WHERE id = 1 RETURNING version";
     String reads =
         "(SELECT user_id FROM replicache_client_group WHERE id = ?),"
             + " (SELECT client_group_id FROM replicache_client WHERE id = ?),"
-            + " (SELECT last_mutation_id FROM replicache_client WHERE id = ?)";
-    return dialect == Dialect.POSTGRES ? update + "; SELECT " + reads : update + ", " + reads;
+            + " (SELECT last_mutation_id FROM replicache_client WHERE id = ?),"
+            + " (SELECT last_active FROM replicache_client_group WHERE id = ?)";
+    if (dialect != Dialect.POSTGRES) return update + ", " + reads;
+    return update + "; SELECT " + reads + (notify ? "; " + PokeRelay.notifySql() : "");
   }
 
   /** What {@link #startPush} read. */
@@ -133,28 +199,41 @@ final class Bookkeeping {
     /** The first client's row; null if the client is new or there was no client. */
     final ClientRow client;
 
-    PushStart(long version, String owner, ClientRow client) {
+    /** When the group last pushed or pulled (epoch ms, coarse); 0 if the group is new. */
+    final long lastActive;
+
+    PushStart(long version, String owner, ClientRow client, long lastActive) {
       this.version = version;
       this.owner = owner;
       this.client = client;
+      this.lastActive = lastActive;
     }
   }
 
   /**
    * Runs {@code sql}, a {@link #startPushSql} statement after {@link Transactor#locking}, for
-   * {@code groupID} and {@code clientID} (may be null).
+   * {@code groupID} and {@code clientID} (may be null); {@code instanceID} is the notification's
+   * sender when {@code sql} notifies, else null.
    */
   static PushStart startPush(
-      KeptStatements kept, Connection connection, String sql, String groupID, String clientID)
+      KeptStatements kept,
+      Connection connection,
+      String sql,
+      String groupID,
+      String clientID,
+      String instanceID)
       throws SQLException {
     PreparedStatement statement = kept.get(connection, sql);
     statement.setString(1, groupID);
     statement.setString(2, clientID);
     statement.setString(3, clientID);
+    statement.setString(4, groupID);
+    if (instanceID != null) statement.setString(5, instanceID);
     long version;
     String owner;
     String group;
     long lastMutationID;
+    long lastActive;
     ResultSet rows = nextRows(statement, statement.execute());
     try {
       if (!rows.next()) throw new SQLException("replicache_server has no version row");
@@ -169,11 +248,12 @@ final class Bookkeeping {
       owner = rows.getString(column);
       group = rows.getString(column + 1);
       lastMutationID = rows.getLong(column + 2);
+      lastActive = rows.getLong(column + 3);
     } finally {
       rows.close();
     }
     return new PushStart(
-        version, owner, group == null ? null : new ClientRow(group, lastMutationID));
+        version, owner, group == null ? null : new ClientRow(group, lastMutationID), lastActive);
   }
 
   /** The next result set of {@code statement}, past update counts. */
@@ -208,16 +288,88 @@ final class Bookkeeping {
     }
   }
 
-  /** Binds {@code groupID} to {@code userID} unless someone has it already. */
-  static void claimGroup(Connection connection, String groupID, String userID) throws SQLException {
+  /** A group's owner and when it last pushed or pulled (epoch ms, coarse). */
+  static final class GroupRow {
+    final String owner;
+    final long lastActive;
+
+    GroupRow(String owner, long lastActive) {
+      this.owner = owner;
+      this.lastActive = lastActive;
+    }
+  }
+
+  /** {@code groupID}'s row, or null if no one has used it yet (or it was forgotten). */
+  static GroupRow group(Connection connection, String groupID) throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "INSERT INTO replicache_client_group (id, user_id) VALUES (?, ?)"
+            "SELECT user_id, last_active FROM replicache_client_group WHERE id = ?")) {
+      statement.setString(1, groupID);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? new GroupRow(rows.getString(1), rows.getLong(2)) : null;
+      }
+    }
+  }
+
+  /** Binds {@code groupID} to {@code userID}, active at {@code now}, unless someone has it. */
+  static void claimGroup(Connection connection, String groupID, String userID, long now)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO replicache_client_group (id, user_id, last_active) VALUES (?, ?, ?)"
                 + " ON CONFLICT (id) DO NOTHING")) {
       statement.setString(1, groupID);
       statement.setString(2, userID);
+      statement.setLong(3, now);
       statement.executeUpdate();
     }
+  }
+
+  /** Records that {@code groupID} pushed or pulled at {@code now}. */
+  static void touchGroup(Connection connection, String groupID, long now) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE replicache_client_group SET last_active = ? WHERE id = ? AND last_active < ?")) {
+      statement.setLong(1, now);
+      statement.setString(2, groupID);
+      statement.setLong(3, now);
+      statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Forgets up to {@code limit} groups inactive since before {@code cutoff} (epoch ms), with their
+   * clients and those clients' refusals. The transaction must hold the push lock. Returns how many
+   * groups it forgot.
+   */
+  static int forgetGroups(Connection connection, long cutoff, int limit) throws SQLException {
+    List<String> groups = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT id FROM replicache_client_group WHERE last_active < ? LIMIT " + limit)) {
+      select.setLong(1, cutoff);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) groups.add(rows.getString(1));
+      }
+    }
+    if (groups.isEmpty()) return 0;
+    StringBuilder marks = new StringBuilder();
+    for (int i = 0; i < groups.size(); i++) marks.append(i == 0 ? "?" : ", ?");
+    String[] deletes = {
+      "DELETE FROM tandem_refused_mutation WHERE client_id IN"
+          + " (SELECT id FROM replicache_client WHERE client_group_id IN ("
+          + marks
+          + "))",
+      "DELETE FROM replicache_client WHERE client_group_id IN (" + marks + ")",
+      "DELETE FROM replicache_client_group WHERE id IN (" + marks + ")",
+    };
+    for (String sql : deletes) {
+      try (PreparedStatement delete = connection.prepareStatement(sql)) {
+        for (int i = 0; i < groups.size(); i++) delete.setString(i + 1, groups.get(i));
+        delete.executeUpdate();
+      }
+    }
+    return groups.size();
   }
 
   /** A client's group and last mutation ID. */

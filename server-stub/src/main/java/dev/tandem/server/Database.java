@@ -3,6 +3,11 @@ package dev.tandem.server;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -21,9 +26,20 @@ public final class Database implements AutoCloseable {
   private final DataSource reads;
   private final HikariDataSource[] owned;
 
+  /** Postgres by URL: where the poke relay's own connection goes; null otherwise. */
+  private final String jdbcUrl;
+
+  private final Set<Connection> listeners = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
   private Database(
-      Dialect dialect, DataSource writes, DataSource reads, HikariDataSource... owned) {
+      Dialect dialect,
+      String jdbcUrl,
+      DataSource writes,
+      DataSource reads,
+      HikariDataSource... owned) {
     this.dialect = dialect;
+    this.jdbcUrl = jdbcUrl;
     this.writes = writes;
     this.reads = reads;
     this.owned = owned;
@@ -31,7 +47,7 @@ public final class Database implements AutoCloseable {
 
   /** A caller-owned data source. For SQLite it should use WAL mode and a busy timeout. */
   public static Database of(DataSource dataSource, Dialect dialect) {
-    return new Database(dialect, dataSource, dataSource);
+    return new Database(dialect, null, dataSource, dataSource);
   }
 
   /**
@@ -48,12 +64,13 @@ public final class Database implements AutoCloseable {
     sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
     HikariDataSource writes = pool("tandem-sqlite-writer", sqlite, 1);
     HikariDataSource reads = pool("tandem-sqlite-reader", sqlite, 4);
-    return new Database(Dialect.SQLITE, writes, reads, reads, writes);
+    return new Database(Dialect.SQLITE, null, writes, reads, reads, writes);
   }
 
   /**
    * A PostgreSQL database by JDBC URL ({@code jdbc:postgresql://host:port/db?user=…&password=…}),
-   * with a pool of {@code poolSize} connections.
+   * with a pool of {@code poolSize} connections. Each server instance also keeps one connection of
+   * its own, outside the pool, listening for the pokes of other instances once a poke stream opens.
    */
   public static Database postgres(String jdbcUrl, int poolSize) {
     HikariConfig config = new HikariConfig();
@@ -61,7 +78,7 @@ public final class Database implements AutoCloseable {
     config.setJdbcUrl(jdbcUrl);
     config.setMaximumPoolSize(poolSize);
     HikariDataSource pool = new HikariDataSource(config);
-    return new Database(Dialect.POSTGRES, pool, pool, pool);
+    return new Database(Dialect.POSTGRES, jdbcUrl, pool, pool, pool);
   }
 
   /**
@@ -69,7 +86,12 @@ public final class Database implements AutoCloseable {
    * jdbc:sqlite:} URL, or a file path for SQLite.
    */
   public static Database open(String spec) {
-    if (spec.startsWith("jdbc:postgresql:")) return postgres(spec, 16);
+    return open(spec, 16);
+  }
+
+  /** {@link #open(String)}, with a Postgres pool of {@code poolSize} connections. */
+  public static Database open(String spec, int poolSize) {
+    if (spec.startsWith("jdbc:postgresql:")) return postgres(spec, poolSize);
     if (spec.startsWith("jdbc:sqlite:"))
       return sqlite(Path.of(spec.substring("jdbc:sqlite:".length())));
     if (spec.startsWith("jdbc:")) {
@@ -104,8 +126,46 @@ public final class Database implements AutoCloseable {
     return reads;
   }
 
+  /** The pools, for metrics; empty for a caller-owned data source. */
+  HikariDataSource[] pools() {
+    return owned;
+  }
+
+  /**
+   * A connection that stays open for {@code LISTEN} (the poke relay): a new one outside the pool
+   * for {@link #postgres}, one taken from the data source for {@link #of}. Closed by {@link #close}
+   * if still open.
+   */
+  Connection listenerConnection() throws SQLException {
+    if (closed) throw new SQLException("the database is closed");
+    Connection connection =
+        jdbcUrl != null ? DriverManager.getConnection(jdbcUrl) : writes.getConnection();
+    listeners.add(connection);
+    if (closed) {
+      connection.close();
+      throw new SQLException("the database is closed");
+    }
+    return connection;
+  }
+
+  /** Closes {@code connection}, one of {@link #listenerConnection}. */
+  void closeListener(Connection connection) {
+    listeners.remove(connection);
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // It is gone either way.
+    }
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
   @Override
   public void close() {
+    closed = true;
+    for (Connection connection : listeners) closeListener(connection);
     for (HikariDataSource pool : owned) pool.close();
   }
 }

@@ -6,6 +6,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -13,11 +14,11 @@ import java.util.Deque;
 /**
  * {@code java -jar tandem-server.jar [--host ADDR] [--port N] [--db PATH|JDBC-URL] [--auth
  * dev|hmac:SECRET] [--allow-dev-auth-on-network] [--schema-versions MIN..MAX] [--max-body-bytes N]
- * [--app CLASS]}: the app {@code --app} names (an {@link AppDefinition} on the class path), or else
- * the chat backend of the Replicache tutorial, on an embedded SQLite file by default, listening on
- * the loopback address unless {@code --host} says otherwise. {@code dev} auth (the header is the
- * user ID) on an address other machines can reach is refused unless {@code
- * --allow-dev-auth-on-network} is given.
+ * [--app CLASS] [--forget-clients-after AGE] [--db-pool N] [--drain-delay AGE]}: the app {@code
+ * --app} names (an {@link AppDefinition} on the class path), or else the chat backend of the
+ * Replicache tutorial, on an embedded SQLite file by default, listening on the loopback address
+ * unless {@code --host} says otherwise. {@code dev} auth (the header is the user ID) on an address
+ * other machines can reach is refused unless {@code --allow-dev-auth-on-network} is given.
  */
 public final class Main {
   private Main() {}
@@ -26,7 +27,7 @@ public final class Main {
       "usage: java -jar tandem-server.jar [--host ADDR] [--port N]"
           + " [--db PATH|jdbc:postgresql:URL] [--auth dev|hmac:SECRET]"
           + " [--allow-dev-auth-on-network] [--schema-versions MIN..MAX] [--max-body-bytes N]"
-          + " [--app CLASS]\n"
+          + " [--app CLASS] [--forget-clients-after AGE] [--db-pool N] [--drain-delay AGE]\n"
           + "       java -cp my-app.jar:tandem-server.jar dev.tandem.server.Main --app CLASS ...";
 
   static final String ALLOW_DEV_AUTH = "--allow-dev-auth-on-network";
@@ -42,6 +43,9 @@ public final class Main {
     SchemaVersions schemaVersions = SchemaVersions.all();
     long maxBodyBytes = 4L << 20;
     String app;
+    Duration forgetClientsAfter; // null: never
+    int dbPool = 16;
+    Duration drainDelay = Duration.ZERO;
 
     static Options parse(String... args) {
       Options options = new Options();
@@ -85,12 +89,43 @@ public final class Main {
           case "--app":
             options.app = value;
             break;
+          case "--forget-clients-after":
+            options.forgetClientsAfter = age(value, flag);
+            break;
+          case "--drain-delay":
+            options.drainDelay = value.equals("0") ? Duration.ZERO : age(value, flag);
+            break;
+          case "--db-pool":
+            options.dbPool = Integer.parseInt(value);
+            if (options.dbPool < 1) throw new IllegalArgumentException("--db-pool must be >= 1");
+            break;
           default:
             throw new IllegalArgumentException("unknown flag " + flag + "\n" + USAGE);
         }
       }
       options.refuseDevAuthOnNetwork();
       return options;
+    }
+
+    /** An age such as {@code 30d}, {@code 12h}, {@code 90m} or {@code 45s}. */
+    static Duration age(String value, String flag) {
+      java.util.regex.Matcher age =
+          java.util.regex.Pattern.compile("([1-9][0-9]{0,8})([dhms])").matcher(value);
+      if (!age.matches()) {
+        throw new IllegalArgumentException(
+            flag + " " + value + ": give a number and d, h, m or s (say 30d)");
+      }
+      long n = Long.parseLong(age.group(1));
+      switch (age.group(2)) {
+        case "d":
+          return Duration.ofDays(n);
+        case "h":
+          return Duration.ofHours(n);
+        case "m":
+          return Duration.ofMinutes(n);
+        default:
+          return Duration.ofSeconds(n);
+      }
     }
 
     /** Dev auth lets anyone be anyone: only where nobody else can connect, or when told to. */
@@ -143,18 +178,20 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Database database = Database.open(options.db);
+    Database database = Database.open(options.db, options.dbPool);
     Backend.Builder builder =
         app == null ? ChatDomain.install(Backend.builder()) : Backend.builder().app(app);
     Backend backend;
     try {
-      backend =
-          builder
-              .database(database)
-              .authenticator(options.auth)
-              .schemaVersions(options.schemaVersions)
-              .maxBodyBytes(options.maxBodyBytes)
-              .build();
+      builder
+          .database(database)
+          .authenticator(options.auth)
+          .schemaVersions(options.schemaVersions)
+          .maxBodyBytes(options.maxBodyBytes);
+      if (options.forgetClientsAfter != null) {
+        builder.forgetClientsAfter(options.forgetClientsAfter);
+      }
+      backend = builder.build();
     } catch (IllegalStateException | IllegalArgumentException e) {
       database.close();
       System.err.println("refusing to start: " + e.getMessage());
@@ -167,13 +204,23 @@ public final class Main {
             .port(options.port)
             .maxBodyBytes(options.maxBodyBytes)
             .start();
+    Duration drainDelay = options.drainDelay;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  // SIGTERM: not ready, then stop taking requests, finish those in progress,
+                  // close the poke streams, close the database.
                   try {
+                    server.drain();
+                    System.out.println("draining: not ready, stopping in " + drainDelay);
+                    System.out.flush();
+                    if (!drainDelay.isZero()) Thread.sleep(drainDelay.toMillis());
                     server.close();
+                    backend.close();
                     database.close();
+                    System.out.println("stopped");
+                    System.out.flush();
                   } catch (Exception e) {
                     System.err.println("shutdown: " + e);
                   }

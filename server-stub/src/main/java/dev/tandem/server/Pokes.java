@@ -14,9 +14,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * opened for one user and one group ({@link Backend#subscribePokes}), as long as the group is
  * unclaimed or that user's. The standalone server sends each stream's pokes as server-sent events;
  * an app mounting the handlers can forward them its own way, or listen to every commit with {@link
- * #subscribe(Listener)}.
+ * #subscribe(Listener)}. On Postgres the pokes of other server instances on the same database
+ * arrive here too, through {@code LISTEN}/{@code NOTIFY} (see SERVER.md).
  *
- * <p>Listeners run on the pushing thread and must not block. Thread-safe.
+ * <p>Listeners run on the pushing thread (or the relay's, for another instance's push) and must not
+ * block. Thread-safe.
  */
 public final class Pokes {
   /** Receives the version a push committed at. */
@@ -116,8 +118,15 @@ public final class Pokes {
   private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, Set<Subscription>> streams = new ConcurrentHashMap<>();
 
-  /** Adds {@code listener}, told of every commit; returns a handle that removes it. */
+  /** Run at each new stream or listener: starts the relay of other instances' pokes, if any. */
+  private volatile Runnable onDemand = () -> {};
+
+  /**
+   * Adds {@code listener}, told of every commit (of every server instance on the same Postgres
+   * database); returns a handle that removes it.
+   */
   public AutoCloseable subscribe(Listener listener) {
+    onDemand.run();
     listeners.add(listener);
     return () -> listeners.remove(listener);
   }
@@ -133,11 +142,34 @@ public final class Pokes {
 
   /** Adds a stream of {@code clientGroupID} for {@code userID}, its group's owner not known yet. */
   Subscription add(String clientGroupID, String userID, StreamListener listener) {
+    onDemand.run();
     Subscription subscription = new Subscription(this, clientGroupID, userID, listener, null);
     streams
         .computeIfAbsent(clientGroupID, group -> ConcurrentHashMap.newKeySet())
         .add(subscription);
     return subscription;
+  }
+
+  void onDemand(Runnable onDemand) {
+    this.onDemand = onDemand;
+  }
+
+  /** How many streams are open. */
+  int streamCount() {
+    int count = 0;
+    for (Set<Subscription> subscriptions : streams.values()) count += subscriptions.size();
+    return count;
+  }
+
+  /** The groups that have an open stream whose owner this process does not know yet. */
+  Set<String> groupsOfUnknownOwner() {
+    Set<String> groups = new HashSet<>();
+    for (Map.Entry<String, Set<Subscription>> group : streams.entrySet()) {
+      for (Subscription subscription : group.getValue()) {
+        if (subscription.owner == null) groups.add(group.getKey());
+      }
+    }
+    return groups;
   }
 
   private void remove(Subscription subscription) {
@@ -173,6 +205,18 @@ public final class Pokes {
     for (Map.Entry<String, Set<Subscription>> group : streams.entrySet()) {
       if (!fanOut.reaches(group.getKey())) continue;
       for (Subscription subscription : group.getValue()) {
+        if (subscription.authorized()) notify(subscription.listener::poked);
+      }
+    }
+  }
+
+  /**
+   * Pokes every stream (not the {@link Listener}s): commits may have gone unheard (the relay of
+   * other instances' pokes was away), so every client should pull.
+   */
+  void pokeEveryStream() {
+    for (Set<Subscription> subscriptions : streams.values()) {
+      for (Subscription subscription : subscriptions) {
         if (subscription.authorized()) notify(subscription.listener::poked);
       }
     }

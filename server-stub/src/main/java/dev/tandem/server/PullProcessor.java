@@ -36,11 +36,13 @@ final class PullProcessor {
   private final Transactor transactor;
   private final ClientView view;
   private final Pokes pokes;
+  private final ClientGc gc;
 
-  PullProcessor(Transactor transactor, ClientView view, Pokes pokes) {
+  PullProcessor(Transactor transactor, ClientView view, Pokes pokes, ClientGc gc) {
     this.transactor = transactor;
     this.view = view;
     this.pokes = pokes;
+    this.gc = gc;
   }
 
   Outcome process(String userID, PullRequest pull) throws Exception {
@@ -60,16 +62,30 @@ final class PullProcessor {
     }
     String groupID = pull.clientGroupID();
 
-    // A group belongs to the user that first used it, whether by push or by pull.
-    String owner = transactor.read(connection -> Bookkeeping.groupOwner(connection, groupID));
-    if (owner == null) {
+    // A group belongs to the user that first used it, whether by push or by pull. A forgotten
+    // group (client GC) is a new one: claimed again, served from the cookie it sends.
+    Bookkeeping.GroupRow group =
+        transactor.read(connection -> Bookkeeping.group(connection, groupID));
+    long now = gc.now();
+    String owner;
+    if (group == null) {
       owner =
           transactor.write(
               connection -> {
-                Bookkeeping.claimGroup(connection, groupID, userID);
-                return Bookkeeping.groupOwner(connection, groupID);
+                Bookkeeping.claimGroup(connection, groupID, userID, now);
+                return Bookkeeping.group(connection, groupID).owner;
               });
       pokes.owner(groupID, owner); // Streams of the group opened by others end.
+    } else {
+      owner = group.owner;
+      if (owner.equals(userID) && gc.stale(group.lastActive, now)) {
+        // Rarely (a tenth of the GC age, at most hourly): most pulls write nothing.
+        transactor.writeUnlocked(
+            connection -> {
+              Bookkeeping.touchGroup(connection, groupID, now);
+              return null;
+            });
+      }
     }
     if (!owner.equals(userID)) {
       return new Outcome(

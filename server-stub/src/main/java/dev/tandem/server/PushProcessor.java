@@ -58,15 +58,28 @@ final class PushProcessor {
   private final Dialect dialect;
   private final Pokes pokes;
   private final String startPush;
+  private final String instanceID;
+  private final ClientGc gc;
   private final KeptStatements kept = new KeptStatements();
 
+  /**
+   * {@code relay}: on Postgres, the relay whose instance ID the push's notification carries to the
+   * other instances; null sends none.
+   */
   PushProcessor(
-      Transactor transactor, Map<String, Mutator> mutators, Dialect dialect, Pokes pokes) {
+      Transactor transactor,
+      Map<String, Mutator> mutators,
+      Dialect dialect,
+      Pokes pokes,
+      PokeRelay relay,
+      ClientGc gc) {
     this.transactor = transactor;
+    this.gc = gc;
     this.mutators = mutators;
     this.dialect = dialect;
     this.pokes = pokes;
-    this.startPush = transactor.locking(Bookkeeping.startPushSql(dialect));
+    this.instanceID = relay == null ? null : relay.instanceID();
+    this.startPush = transactor.locking(Bookkeeping.startPushSql(dialect, relay != null));
   }
 
   /**
@@ -126,12 +139,15 @@ final class PushProcessor {
     List<Mutation> mutations = push.mutations();
     String firstClientID = mutations.isEmpty() ? null : mutations.get(0).clientID();
     Bookkeeping.PushStart start =
-        Bookkeeping.startPush(kept, connection, startPush, groupID, firstClientID);
+        Bookkeeping.startPush(kept, connection, startPush, groupID, firstClientID, instanceID);
     boolean claimed = start.owner == null;
+    long now = gc.now();
     if (claimed) {
-      Bookkeeping.claimGroup(connection, groupID, userID);
+      Bookkeeping.claimGroup(connection, groupID, userID, now);
     } else if (!start.owner.equals(userID)) {
       throw new Transactor.Rollback(forbidden());
+    } else if (gc.stale(start.lastActive, now)) {
+      Bookkeeping.touchGroup(connection, groupID, now);
     }
 
     long version = start.version;

@@ -10,13 +10,16 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * The standalone HTTP server (Jetty 12): {@code POST /api/replicache/push}, {@code POST
  * /api/replicache/pull}, {@code GET /api/replicache/poke?clientGroupID=…} (server-sent events, with
  * the same {@code Authorization} as push and pull: a {@code data: poke} event after each push that
- * commits, see {@link Backend#subscribePokes}) and {@code GET /health}. It listens on the loopback
- * address unless told otherwise.
+ * commits, see {@link Backend#subscribePokes}), {@code GET /health} (the database answers), {@code
+ * GET /health/live} (the process answers), {@code GET /health/ready} (started, not draining, the
+ * database answers) and {@code GET /metrics} (Prometheus text, {@link Backend#metricsText}). It
+ * listens on the loopback address unless told otherwise.
  *
  * <pre>{@code
  * try (TandemServer server = TandemServer.builder(backend).port(0).start()) {
@@ -28,7 +31,11 @@ public final class TandemServer implements AutoCloseable {
   /** The address a server listens on unless {@link Builder#host} says otherwise. */
   public static final String LOOPBACK = "127.0.0.1";
 
-  private static final long HEARTBEAT_SECONDS = 15;
+  /**
+   * Below the 10 s read timeout HTTP clients default to (OkHttp, sdk-core's client): a quiet stream
+   * every 15 s was cut by the client every 10 s, and each reconnection cost a pull.
+   */
+  private static final long HEARTBEAT_SECONDS = 5;
 
   /** A poke stream's connection closes after this many heartbeats' time without a write. */
   private static final long STREAM_IDLE_HEARTBEATS = 3;
@@ -98,12 +105,25 @@ public final class TandemServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server: requests in progress get the stop timeout (2 s) to finish, then they are cut
-   * off. Jetty reports a grace period that ran out as a {@link TimeoutException} after it has
-   * stopped everything; that is the expected end of a busy server, not a failure to close.
+   * Starts draining: {@code /health/ready} answers 503 from now on, so a load balancer stops
+   * sending new requests here, while everything is still served. Call {@link #close} after the load
+   * balancer had time to notice. Idempotent.
+   */
+  public void drain() {
+    routes.ready(false);
+  }
+
+  /**
+   * Stops the server gracefully: not ready any more ({@link #drain}), poke streams closed (their
+   * clients reconnect, through the load balancer, to another instance), no new connections or
+   * requests; requests in progress (a push's transaction, say) get the {@link
+   * Builder#shutdownTimeout} (default 30 s) to finish and be answered, then they are cut off. Jetty
+   * reports a grace period that ran out as a {@link TimeoutException} after it has stopped
+   * everything; that is the expected end of a busy server, not a failure to close.
    */
   @Override
   public void close() throws Exception {
+    drain();
     heartbeats.shutdownNow();
     routes.closeStreams();
     try {
@@ -121,6 +141,7 @@ public final class TandemServer implements AutoCloseable {
     private long maxBodyBytes = 4L << 20;
     private Duration idleTimeout = Duration.ofSeconds(10);
     private int maxBodyReaders = 64;
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
 
     private Builder(Backend backend) {
       if (backend == null) throw new NullPointerException("backend == null");
@@ -157,7 +178,7 @@ public final class TandemServer implements AutoCloseable {
      * request body stalled this long is answered 408 and its connection closed; a request head that
      * never ends, or a kept-alive connection with no next request, is closed. Bodies are read
      * without holding a thread while they wait, so this bounds how long a stalled client holds a
-     * connection, not a thread. Poke streams are exempt (heartbeats every 15 s keep them busy).
+     * connection, not a thread. Poke streams are exempt (heartbeats every 5 s keep them busy).
      */
     public Builder idleTimeout(Duration idleTimeout) {
       if (idleTimeout.isNegative() || idleTimeout.isZero()) {
@@ -179,6 +200,16 @@ public final class TandemServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long {@link TandemServer#close} waits for requests in progress to finish before cutting
+     * them off. Default 30 s.
+     */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      if (shutdownTimeout.isNegative()) throw new IllegalArgumentException("shutdownTimeout < 0");
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
     /** Starts listening; the server runs until {@link TandemServer#close}. */
     public TandemServer start() throws Exception {
       Server jetty = new Server();
@@ -193,9 +224,11 @@ public final class TandemServer implements AutoCloseable {
               maxBodyBytes,
               maxBodyReaders,
               TimeUnit.SECONDS.toMillis(STREAM_IDLE_HEARTBEATS * HEARTBEAT_SECONDS));
-      jetty.setHandler(routes);
-      jetty.setStopTimeout(2_000);
+      // Tracks requests in progress, so that stopping waits for them (and refuses new ones).
+      jetty.setHandler(new GracefulHandler(routes));
+      jetty.setStopTimeout(shutdownTimeout.toMillis());
       jetty.start();
+      routes.ready(true);
       ScheduledExecutorService heartbeats =
           Executors.newSingleThreadScheduledExecutor(
               r -> {

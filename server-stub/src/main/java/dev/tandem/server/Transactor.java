@@ -45,7 +45,9 @@ final class Transactor {
     READ,
     WRITE,
     /** A write whose work's first statement takes the lock ({@link #locking}). */
-    WRITE_BY_WORK
+    WRITE_BY_WORK,
+    /** A write without the lock, at the database's default isolation. */
+    PLAIN
   }
 
   private final Database database;
@@ -66,6 +68,15 @@ final class Transactor {
    */
   <T> T writeLocking(Work<T> work) throws Exception {
     return run(database.writes(), Begin.WRITE_BY_WORK, work);
+  }
+
+  /**
+   * Runs {@code work} in a write transaction that does not take the push lock: for a small write
+   * that needs no order among pushes (a group's activity time). On SQLite the writer connection
+   * still serializes it.
+   */
+  <T> T writeUnlocked(Work<T> work) throws Exception {
+    return run(database.writes(), Begin.PLAIN, work);
   }
 
   /** Runs {@code work} in a read-only transaction (one consistent snapshot). */
@@ -129,7 +140,7 @@ final class Transactor {
         sql = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
         break;
       default:
-        return; // WRITE_BY_WORK: the work's first statement locks.
+        return; // WRITE_BY_WORK: the work's first statement locks. PLAIN: nothing to say.
     }
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql);

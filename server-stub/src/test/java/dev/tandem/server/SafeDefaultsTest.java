@@ -80,4 +80,22 @@ class SafeDefaultsTest {
     }
     return null;
   }
+
+  @Test
+  void clientsAreForgottenOnlyWhenAskedAndAfterAClearAge() {
+    assertEquals(null, Main.Options.parse().forgetClientsAfter);
+    assertEquals(
+        java.time.Duration.ofDays(30),
+        Main.Options.parse("--forget-clients-after", "30d").forgetClientsAfter);
+    assertEquals(
+        java.time.Duration.ofHours(12),
+        Main.Options.parse("--forget-clients-after", "12h").forgetClientsAfter);
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Main.Options.parse("--forget-clients-after", "30"));
+    assertTrue(bad.getMessage().contains("say 30d"), bad.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> Main.Options.parse("--forget-clients-after", "0d"));
+  }
 }

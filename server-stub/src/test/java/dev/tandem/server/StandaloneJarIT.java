@@ -154,6 +154,42 @@ class StandaloneJarIT {
         .start();
   }
 
+  @Test
+  void sigtermDrainsAndStopsAndTheLogCarriesRequestIds() throws Exception {
+    Process process = start("--port", "0", "--forget-clients-after", "30d");
+    BufferedReader output =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    List<String> lines = new ArrayList<>();
+    int port = -1;
+    for (String line; port < 0 && (line = output.readLine()) != null; ) {
+      lines.add(line);
+      Matcher matcher = LISTENING.matcher(line);
+      if (matcher.find()) port = Integer.parseInt(matcher.group(1));
+    }
+    assertTrue(port > 0, "listening:\n" + lines);
+    HttpResponse<String> push =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/replicache/push"))
+                .header("Authorization", "ann")
+                .header("Content-Type", "application/json")
+                .header("X-Replicache-RequestID", "c1-5e55-0")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        pushJson("g1", createMessage("c1", 1, "m1", "hi"))))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, push.statusCode());
+
+    process.toHandle().destroy(); // SIGTERM, its output left open to read to the end
+    for (String line; (line = output.readLine()) != null; ) lines.add(line);
+    assertTrue(process.waitFor(20, TimeUnit.SECONDS), "stops on SIGTERM");
+
+    String all = String.join("\n", lines);
+    assertTrue(all.contains("push request=c1-5e55-0 group=g1 user=ann"), all);
+    assertTrue(all.contains("draining: not ready"), all);
+    assertTrue(all.endsWith("stopped"), all);
+  }
+
   private Process start(String... flags) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());

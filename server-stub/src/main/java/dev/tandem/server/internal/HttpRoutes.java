@@ -23,6 +23,12 @@ public final class HttpRoutes extends Handler.Abstract {
   public static final String PULL = "/api/replicache/pull";
   public static final String POKE = "/api/replicache/poke";
   public static final String HEALTH = "/health";
+  public static final String LIVE = "/health/live";
+  public static final String READY = "/health/ready";
+  public static final String METRICS = "/metrics";
+
+  /** The request ID header the Replicache clients (and sdk-core) send. */
+  static final String REQUEST_ID_HEADER = "X-Replicache-RequestID";
 
   private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.http");
 
@@ -32,6 +38,7 @@ public final class HttpRoutes extends Handler.Abstract {
   private final long streamIdleTimeoutMillis;
   private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
   private volatile boolean closing;
+  private volatile boolean ready;
 
   /**
    * Routes for {@code backend}: bodies up to {@code maxBodyBytes}, at most {@code maxBodyReaders}
@@ -88,6 +95,29 @@ public final class HttpRoutes extends Handler.Abstract {
         return backend.healthy()
             ? answer(response, callback, 200, "{\"status\":\"ok\"}")
             : answer(response, callback, 503, "{\"status\":\"database unavailable\"}");
+      case LIVE:
+        if (!method.equals("GET"))
+          return answer(response, callback, 405, "{\"message\":\"use GET\"}");
+        return answer(response, callback, 200, "{\"status\":\"live\"}");
+      case READY:
+        if (!method.equals("GET"))
+          return answer(response, callback, 405, "{\"message\":\"use GET\"}");
+        if (!ready) return answer(response, callback, 503, "{\"status\":\"not ready\"}");
+        return backend.healthy()
+            ? answer(response, callback, 200, "{\"status\":\"ready\"}")
+            : answer(response, callback, 503, "{\"status\":\"database unavailable\"}");
+      case METRICS:
+        if (!method.equals("GET"))
+          return answer(response, callback, 405, "{\"message\":\"use GET\"}");
+        response.setStatus(200);
+        response
+            .getHeaders()
+            .put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        response.write(
+            true,
+            ByteBuffer.wrap(backend.metricsText().getBytes(StandardCharsets.UTF_8)),
+            callback);
+        return true;
       default:
         return answer(response, callback, 404, "{\"message\":\"no such endpoint\"}");
     }
@@ -121,10 +151,11 @@ public final class HttpRoutes extends Handler.Abstract {
             return;
           }
           String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+          String requestID = requestID(request);
           HandlerResponse result =
               Request.getPathInContext(request).equals(PUSH)
-                  ? backend.push(authorization, body.inputStream())
-                  : backend.pull(authorization, body.inputStream());
+                  ? backend.push(authorization, requestID, body.inputStream())
+                  : backend.pull(authorization, requestID, body.inputStream());
           answer(response, callback, result.status(), result.body());
         } catch (RuntimeException | Error e) {
           callback.failed(e);
@@ -136,6 +167,34 @@ public final class HttpRoutes extends Handler.Abstract {
         refuse(request, response, callback, answer, reason, true);
       }
     };
+  }
+
+  /**
+   * The request's {@code X-Replicache-RequestID} as it may go in a log line: at most 128 of its
+   * characters from {@code [A-Za-z0-9._:-]}, others replaced by {@code _} (no log injection);
+   * {@code -} if there is none.
+   */
+  static String requestID(Request request) {
+    return safeRequestID(request.getHeaders().get(REQUEST_ID_HEADER));
+  }
+
+  /** {@code id} as it may go in a log line (see {@link #requestID(Request)}). */
+  public static String safeRequestID(String id) {
+    if (id == null || id.isEmpty()) return "-";
+    StringBuilder safe = new StringBuilder(Math.min(id.length(), 128));
+    for (int i = 0; i < id.length() && i < 128; i++) {
+      char c = id.charAt(i);
+      boolean plain =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
+      safe.append(plain ? c : '_');
+    }
+    return safe.toString();
   }
 
   /**
@@ -168,9 +227,10 @@ public final class HttpRoutes extends Handler.Abstract {
       String reason,
       boolean close) {
     log.warn(
-        "refused {} {} from {}: {} ({})",
+        "refused {} {} request={} from {}: {} ({})",
         request.getMethod(),
         Request.getPathInContext(request),
+        requestID(request),
         Request.getRemoteAddr(request),
         answer.status(),
         reason);
@@ -213,6 +273,11 @@ public final class HttpRoutes extends Handler.Abstract {
       return;
     }
     if (closing) stream.close(); // The server began to stop while this stream was opening.
+  }
+
+  /** Whether {@code /health/ready} may answer 200 (started, not draining). */
+  public void ready(boolean ready) {
+    this.ready = ready;
   }
 
   /** Sends a keep-alive comment on every stream, so idle timeouts and proxies leave them open. */
