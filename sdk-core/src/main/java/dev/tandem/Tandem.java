@@ -433,8 +433,8 @@ public final class Tandem implements Closeable {
     private long pullIntervalMillis = 60_000;
     private long minBackoffMillis = 30;
     private long maxBackoffMillis = 60_000;
-    private int maxPushBatchCount = 100;
-    private long maxPushBatchBytes = 512 * 1024;
+    private int maxPushBatchCount = 10_000;
+    private long maxPushBatchBytes = 1024 * 1024;
     private long maxMutationBytes = 1024 * 1024;
     private boolean fullSync;
     private Schema schema;
@@ -658,7 +658,11 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    /** Caps of one push request. Default 100 mutations and 512 KiB. */
+    /**
+     * Caps of one push request. Default 10 000 mutations and 1 MiB: a push is sized by its bytes
+     * (a backlog of small mutations goes out in few requests), below the server stub's 4 MiB
+     * limit; a batch always holds at least one mutation.
+     */
     public Builder maxPushBatch(int count, long bytes) {
       if (count < 1 || bytes < 1) throw new IllegalArgumentException("batch caps must be positive");
       this.maxPushBatchCount = count;
