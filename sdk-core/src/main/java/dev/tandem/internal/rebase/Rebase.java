@@ -7,9 +7,9 @@ import dev.tandem.internal.store.PendingQueue;
 import java.util.List;
 
 /**
- * Client rule 5's two halves around a patch: {@link #revert} puts back the last confirmed snapshot
- * of every key pending mutations changed (from the undo log), and {@link #replay} runs the
- * mutations still pending again, in order, on top of the new snapshot.
+ * Client rule 5's second half: {@link #replay} runs the mutations still pending again, in order, on
+ * top of the new snapshot (after {@code ClientView.revertAfterPatch} put back what the patch did
+ * not overwrite).
  */
 final class Rebase {
   private static final int BATCH = 500;
@@ -18,11 +18,6 @@ final class Rebase {
 
   Rebase(Mutations mutations) {
     this.mutations = mutations;
-  }
-
-  /** Reverts optimistic effects; the keys it touched join the write's changes. */
-  static void revert(LocalStore.Write write) {
-    for (String key : write.view().revertOptimistic(write.db)) write.changes.addKey(key);
   }
 
   /**

@@ -109,19 +109,37 @@ public final class ClientView {
     return taken;
   }
 
-  /** Puts back every value pending mutations changed, as of the last snapshot; returns the keys. */
-  public List<String> revertOptimistic(SqlConnection db) {
+  /** The keys pending mutations changed since the last snapshot (the undo log's keys). */
+  public java.util.Set<String> optimisticKeys(SqlConnection db) {
+    return UndoLog.keys(db);
+  }
+
+  /**
+   * Reverts optimistic changes after a pull's patch was written: each key in the undo log gets its
+   * snapshot value back, except keys the patch wrote ({@code patched}; all of them if it {@code
+   * cleared}), whose new snapshot value is already there, and keys in {@code kept} (null: none),
+   * whose optimistic value and undo entry stay. Returns the keys whose entries were dropped.
+   */
+  public List<String> revertAfterPatch(
+      SqlConnection db, java.util.Set<String> patched, boolean cleared, KeySet kept) {
     List<Entry> undo = UndoLog.entries(db);
     List<String> keys = new ArrayList<>(undo.size());
     for (Entry entry : undo) {
-      if (entry.json == null) {
-        del(db, entry.key);
-      } else {
-        put(db, entry.key, entry.json);
+      if (kept != null && kept.contains(entry.key)) continue;
+      if (!cleared && !patched.contains(entry.key)) {
+        if (entry.json == null) {
+          del(db, entry.key);
+        } else {
+          put(db, entry.key, entry.json);
+        }
       }
       keys.add(entry.key);
     }
-    if (!undo.isEmpty()) UndoLog.clear(db);
+    if (kept == null) {
+      if (!undo.isEmpty()) UndoLog.clear(db);
+    } else {
+      for (String key : keys) UndoLog.remove(db, key);
+    }
     return keys;
   }
 

@@ -16,7 +16,22 @@ public final class KeySet {
 
   private final Set<String> keys = new HashSet<>();
   private final List<Range> ranges = new ArrayList<>();
+  private final int maxKeys;
   private boolean all;
+
+  /** A set that becomes {@link #everything()} past 10 000 keys (tracking each costs more). */
+  public KeySet() {
+    this(MAX_KEYS);
+  }
+
+  private KeySet(int maxKeys) {
+    this.maxKeys = maxKeys;
+  }
+
+  /** A set that keeps up to {@code maxKeys} keys exactly, then becomes everything. */
+  public static KeySet upTo(int maxKeys) {
+    return new KeySet(maxKeys);
+  }
 
   /** Keys in [from, to) in UTF-8 order; {@code to == null} is unbounded. */
   private static final class Range {
@@ -48,7 +63,7 @@ public final class KeySet {
   public void addKey(String key) {
     if (all) return;
     keys.add(key);
-    if (keys.size() > MAX_KEYS) {
+    if (keys.size() > maxKeys) {
       // A first pull of a million rows: tracking each key costs more than re-running queries.
       all = true;
       keys.clear();
@@ -75,6 +90,16 @@ public final class KeySet {
     for (Range range : other.ranges) addRange(range.from, range.to);
   }
 
+  /** True if this set matches every key. */
+  public boolean isEverything() {
+    return all;
+  }
+
+  /** How many ranges it holds (checks against ranges cost one comparison each). */
+  public int rangeCount() {
+    return ranges.size();
+  }
+
   public boolean isEmpty() {
     return !all && keys.isEmpty() && ranges.isEmpty();
   }
@@ -97,7 +122,8 @@ public final class KeySet {
     return false;
   }
 
-  private boolean contains(String key) {
+  /** True if {@code key} is in this set. */
+  public boolean contains(String key) {
     if (all || keys.contains(key)) return true;
     for (Range range : ranges) {
       if (range.contains(key)) return true;

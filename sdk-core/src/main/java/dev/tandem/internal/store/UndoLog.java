@@ -43,6 +43,19 @@ final class UndoLog {
     return undo;
   }
 
+  /** The keys pending mutations changed. */
+  static java.util.Set<String> keys(SqlConnection db) {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    try (SqlCursor cursor = db.query("SELECT key FROM tandem_undo")) {
+      while (cursor.next()) keys.add(cursor.getString(0));
+    }
+    return keys;
+  }
+
+  static void remove(SqlConnection db, String key) {
+    db.execute("DELETE FROM tandem_undo WHERE key = ?", key);
+  }
+
   static void clear(SqlConnection db) {
     db.execute("DELETE FROM tandem_undo");
   }
