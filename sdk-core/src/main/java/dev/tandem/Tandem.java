@@ -659,9 +659,9 @@ public final class Tandem implements Closeable {
     }
 
     /**
-     * Caps of one push request. Default 10 000 mutations and 1 MiB: a push is sized by its bytes
-     * (a backlog of small mutations goes out in few requests), below the server stub's 4 MiB
-     * limit; a batch always holds at least one mutation.
+     * Caps of one push request. Default 10 000 mutations and 1 MiB: a push is sized by its bytes (a
+     * backlog of small mutations goes out in few requests), below the server stub's 4 MiB limit; a
+     * batch always holds at least one mutation.
      */
     public Builder maxPushBatch(int count, long bytes) {
       if (count < 1 || bytes < 1) throw new IllegalArgumentException("batch caps must be positive");

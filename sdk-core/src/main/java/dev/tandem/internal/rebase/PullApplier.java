@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import okio.BufferedSource;
 
 /**
@@ -123,9 +124,8 @@ public final class PullApplier {
     }
     // The patch goes on top of the optimistic state; the rebase below reverts what it did not
     // overwrite (the same result as reverting first).
-    PatchWriter patch =
-        new PatchWriter(
-            write.db, write.view(), write.changes, write.view().optimisticKeys(write.db));
+    Set<String> optimistic = write.view().optimisticKeys(write.db);
+    PatchWriter patch = new PatchWriter(write.db, write.view(), write.changes, optimistic);
     PullResult result =
         parallel ? PatchPipeline.read(body, patch::apply) : PullResult.readBody(body, patch::apply);
     patch.flush();
@@ -172,7 +172,7 @@ public final class PullApplier {
       PendingQueue.dropConfirmed(write.db, change.getKey(), change.getValue());
     }
     if (!lastMutationIDs.isEmpty()) write.recountPending();
-    rebase(write, patch, pending, lastMutationIDs);
+    rebase(write, optimistic, patch, pending, lastMutationIDs);
     return new Outcome(Outcome.Kind.APPLIED, null, null, write.changes, refused);
   }
 
@@ -185,6 +185,7 @@ public final class PullApplier {
    */
   private void rebase(
       LocalStore.Write write,
+      Set<String> optimistic,
       PatchWriter patch,
       List<Pending> pending,
       Map<String, Long> lastMutationIDs) {
@@ -196,13 +197,17 @@ public final class PullApplier {
     if (remaining != null) {
       KeySet kept = remaining.isEmpty() ? null : remaining;
       for (String key :
-          write.view().revertAfterPatch(write.db, patch.patchedOptimistic, false, kept)) {
+          write
+              .view()
+              .revertAfterPatch(write.db, optimistic, patch.patchedOptimistic, false, kept)) {
         write.changes.addKey(key);
       }
       return;
     }
     for (String key :
-        write.view().revertAfterPatch(write.db, patch.patchedOptimistic, patch.cleared, null)) {
+        write
+            .view()
+            .revertAfterPatch(write.db, optimistic, patch.patchedOptimistic, patch.cleared, null)) {
       write.changes.addKey(key);
     }
     rebase.replay(write);
@@ -215,7 +220,8 @@ public final class PullApplier {
    */
   private KeySet remainingFootprint(
       PatchWriter patch, List<Pending> pending, Map<String, Long> lastMutationIDs) {
-    if (FULL_REBASE || patch.cleared || patch.patched.isEverything()) return null;
+    if (Boolean.getBoolean(FULL_REBASE) || patch.cleared || patch.patched.isEverything())
+      return null;
     KeySet gone = KeySet.upTo(Integer.MAX_VALUE);
     KeySet remaining = KeySet.upTo(Integer.MAX_VALUE);
     for (Pending mutation : pending) {
@@ -233,8 +239,11 @@ public final class PullApplier {
   /** Past this many ranges read by pending mutations, checking them costs more than replaying. */
   private static final int MAX_RANGES = 256;
 
-  /** Benchmarks only: replay every pending mutation on every pull, as before footprints. */
-  private static final boolean FULL_REBASE = Boolean.getBoolean("dev.tandem.fullRebase");
+  /**
+   * A system property for benchmarks only: when true, every pull replays everything pending, as
+   * before footprints (the same-run baseline of the pending-pull benchmark).
+   */
+  private static final String FULL_REBASE = "dev.tandem.fullRebase";
 
   /**
    * The refusals that name a mutation still pending here, with its name and args (read before the

@@ -52,6 +52,14 @@ final class UndoLog {
     return keys;
   }
 
+  /** The entry of {@code key}, which must be in the log. */
+  static Entry entry(SqlConnection db, String key) {
+    try (SqlCursor cursor = db.query("SELECT prior FROM tandem_undo WHERE key = ?", key)) {
+      if (!cursor.next()) throw new IllegalStateException("no undo entry for " + key);
+      return new Entry(key, cursor.getString(0));
+    }
+  }
+
   static void remove(SqlConnection db, String key) {
     db.execute("DELETE FROM tandem_undo WHERE key = ?", key);
   }
