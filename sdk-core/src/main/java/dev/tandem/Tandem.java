@@ -418,7 +418,7 @@ public final class Tandem implements Closeable {
     private File databaseFile;
     private String pushUrl;
     private String pullUrl;
-    private String pokeUrl;
+    private final List<String> pokeUrls = new ArrayList<>();
     private String schemaVersion = "";
     private AuthProvider auth = AuthProvider.of("");
     private OkHttpClient httpClient;
@@ -538,9 +538,30 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    /** A server-sent-events URL whose events mean "pull now"; null for none. */
+    /**
+     * A server-sent-events URL whose events mean "pull now", replacing any set before; null for
+     * none. {@link #addPokeUrl} listens to more.
+     */
     public Builder pokeUrl(String url) {
-      this.pokeUrl = url;
+      pokeUrls.clear();
+      return url == null ? this : addPokeUrl(url);
+    }
+
+    /**
+     * Listens to one more poke channel: a server-sent-events URL whose events mean "pull now", for
+     * a backend that pokes per user and per list, say. Each channel is a stream of its own, with
+     * the same {@code Authorization} and {@code clientGroupID} parameter, reconnecting on its own.
+     *
+     * <pre>{@code
+     * builder.serverUrl("https://h/api/replicache")          // pokes on https://h/api/replicache/poke
+     *     .addPokeUrl("https://h/api/poke?channel=list/42");  // and on this one
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code url} is null.
+     */
+    public Builder addPokeUrl(String url) {
+      if (url == null) throw new NullPointerException("url == null");
+      if (!pokeUrls.contains(url)) pokeUrls.add(url);
       return this;
     }
 
@@ -683,7 +704,7 @@ public final class Tandem implements Closeable {
       return new SyncConfig(
           pushUrl,
           pullUrl,
-          pokeUrl,
+          new ArrayList<>(pokeUrls),
           schemaVersion,
           auth,
           httpClient,
