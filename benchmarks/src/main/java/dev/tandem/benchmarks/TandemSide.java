@@ -146,22 +146,71 @@ public final class TandemSide {
 
   // --- workloads ---
 
-  private static void mutate(Map<String, Object> result) {
+  /**
+   * Each {@code mutate} beside the floor under it, alternating per write: a bare transaction of the
+   * same durability on another SQLite file of this process (upsert the row, insert the queue
+   * record, commit; WAL, {@code synchronous=NORMAL}).
+   */
+  private static void mutate(Map<String, Object> result) throws Exception {
     boolean online = !"false".equals(opts.get("online"));
     int warmup = num("warmup", 2000);
     int count = num("count", 5000);
     long[] nanos = new long[count];
-    try (Tandem tandem = client().networkAvailable(online).build()) {
+    long[] floor = new long[count];
+    try (Tandem tandem = client().networkAvailable(online).build();
+        java.sql.Connection raw = ClientBenchmarks.sqlite(work.resolve("floor.db"))) {
+      try (java.sql.Statement ddl = raw.createStatement()) {
+        ddl.execute(
+            "CREATE TABLE kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID");
+        ddl.execute(
+            "CREATE TABLE pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT,"
+                + " id INTEGER, name TEXT, args TEXT, timestamp REAL)");
+      }
+      java.sql.PreparedStatement upsert =
+          raw.prepareStatement(
+              "INSERT INTO kv (key, value) VALUES (?, ?)"
+                  + " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      java.sql.PreparedStatement queue =
+          raw.prepareStatement(
+              "INSERT INTO pending (client_id, id, name, args, timestamp) VALUES (?, ?, ?, ?, ?)");
+      java.sql.Statement control = raw.createStatement();
       for (int i = 0; i < warmup + count; i++) {
         Message m = new Message(id("m", i), i);
-        long start = System.nanoTime();
-        tandem.mutate("createMessage", m);
-        if (i >= warmup) nanos[i - warmup] = System.nanoTime() - start;
+        long tandemTime = 0;
+        long floorTime = 0;
+        for (int side = 0; side < 2; side++) {
+          long start = System.nanoTime();
+          if ((side == 0) == (i % 2 == 0)) {
+            tandem.mutate("createMessage", m);
+            tandemTime = System.nanoTime() - start;
+          } else {
+            String json =
+                "{\"from\":\"bench\",\"content\":\"" + m.content + "\",\"order\":" + i + "}";
+            control.execute("BEGIN IMMEDIATE");
+            upsert.setString(1, "message/" + m.id);
+            upsert.setString(2, json);
+            upsert.executeUpdate();
+            queue.setString(1, "client");
+            queue.setLong(2, i + 1);
+            queue.setString(3, "createMessage");
+            queue.setString(4, json);
+            queue.setDouble(5, i);
+            queue.executeUpdate();
+            control.execute("COMMIT");
+            floorTime = System.nanoTime() - start;
+          }
+        }
+        if (i >= warmup) {
+          nanos[i - warmup] = tandemTime;
+          floor[i - warmup] = floorTime;
+        }
       }
       result.put("pendingAtEnd", tandem.pendingMutations().size());
     }
     result.put("p50", micros(ClientBenchmarks.percentile(nanos, 50)));
     result.put("p99", micros(ClientBenchmarks.percentile(nanos, 99)));
+    result.put("floorP50", micros(ClientBenchmarks.percentile(floor, 50)));
+    result.put("floorP99", micros(ClientBenchmarks.percentile(floor, 99)));
     result.put("count", count);
   }
 
