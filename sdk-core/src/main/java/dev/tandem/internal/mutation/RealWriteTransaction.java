@@ -33,7 +33,7 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
     String json = value instanceof RawJsonValue ? ((RawJsonValue) value).json : codec.toJson(value);
     data.recordUndo(db, key);
     data.put(db, key, json);
-    changes.addKey(key);
+    changes.addChange(key, json);
     footprint.addKey(key);
   }
 
@@ -60,7 +60,7 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
     footprint.addKey(key);
     data.recordUndo(db, key);
     boolean existed = data.del(db, key);
-    if (existed) changes.addKey(key);
+    if (existed) changes.addChange(key, null);
     return existed;
   }
 

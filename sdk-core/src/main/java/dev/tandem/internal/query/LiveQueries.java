@@ -77,7 +77,9 @@ public final class LiveQueries implements LocalStore.CommitListener {
     }
 
     synchronized boolean affectedBy(KeySet changes) {
-      return reads.intersects(changes);
+      // While a run is under way its result may hold rows the last reads did not: any change to
+      // a table it queried counts.
+      return reads.intersects(changes, scheduled);
     }
 
     void request() {

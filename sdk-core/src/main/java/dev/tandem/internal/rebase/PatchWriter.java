@@ -41,8 +41,8 @@ final class PatchWriter {
     this.optimistic = optimistic;
   }
 
-  private void track(String key) {
-    changes.addKey(key);
+  private void track(String key, String json) {
+    changes.addChange(key, json);
     patched.addKey(key);
     if (optimistic.contains(key)) patchedOptimistic.add(key);
   }
@@ -54,14 +54,15 @@ final class PatchWriter {
           flush(); // The same key twice: the later put must land after the earlier one.
           keys.add(op.key());
         }
-        puts.add(new Entry(op.key(), op.value().toString()));
-        track(op.key());
+        String json = op.value().toString();
+        puts.add(new Entry(op.key(), json));
+        track(op.key(), json);
         if (puts.size() == BATCH) flush();
         break;
       case DEL:
         flush();
         view.del(db, op.key());
-        track(op.key());
+        track(op.key(), null);
         break;
       case CLEAR:
         puts.clear(); // Cleared before they were written.
