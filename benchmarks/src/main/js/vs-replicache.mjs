@@ -23,6 +23,8 @@ const startedAt = performance.now(); // ms since the process started: its boot t
 const {Replicache, TEST_LICENSE_KEY, version} = await import('replicache');
 const {readFileSync} = await import('node:fs');
 const {randomBytes} = await import('node:crypto');
+// Replicache adds an abort listener per pending request to one signal; no leak, just many.
+(await import('node:events')).setMaxListeners(1000);
 if (version !== '15.3.0') throw new Error(`replicache 15.3.0 required, found ${version}`);
 
 const [, , base, workload, ...rest] = process.argv;
