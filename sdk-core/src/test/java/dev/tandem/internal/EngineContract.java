@@ -233,6 +233,20 @@ public abstract class EngineContract {
   }
 
   @Test
+  public void aPendingMutationThatReadWhatAConfirmedOneWroteIsReplayedEvenIfThePatchLacksIt()
+      throws Exception {
+    engine.mutate("put", "source", 0);
+    engine.mutate("copy", "target", 0);
+
+    // The server ran the first mutation without effect (refused it, say): nothing in the patch.
+    pull(Cookie.NULL, 1, "{\"" + engine.clientID + "\":1}", "");
+
+    assertNull(json("source"));
+    assertEquals(1, replays.get());
+    assertEquals("null", json("target"));
+  }
+
+  @Test
   public void afterReopeningFootprintsAreUnknownAndAPullReplaysEverythingPending()
       throws Exception {
     engine.mutate("countedPut", "mine", 0);
