@@ -428,7 +428,7 @@ public final class Tandem implements Closeable {
     private File databaseFile;
     private String pushUrl;
     private String pullUrl;
-    private String pokeUrl;
+    private final List<String> pokeUrls = new ArrayList<>();
     private String schemaVersion = "";
     private AuthProvider auth = AuthProvider.of("");
     private OkHttpClient httpClient;
@@ -443,8 +443,8 @@ public final class Tandem implements Closeable {
     private long pullIntervalMillis = 60_000;
     private long minBackoffMillis = 30;
     private long maxBackoffMillis = 60_000;
-    private int maxPushBatchCount = 100;
-    private long maxPushBatchBytes = 512 * 1024;
+    private int maxPushBatchCount = 10_000;
+    private long maxPushBatchBytes = 1024 * 1024;
     private long maxMutationBytes = 1024 * 1024;
     private boolean fullSync;
     private Schema schema;
@@ -548,9 +548,30 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    /** A server-sent-events URL whose events mean "pull now"; null for none. */
+    /**
+     * A server-sent-events URL whose events mean "pull now", replacing any set before; null for
+     * none. {@link #addPokeUrl} listens to more.
+     */
     public Builder pokeUrl(String url) {
-      this.pokeUrl = url;
+      pokeUrls.clear();
+      return url == null ? this : addPokeUrl(url);
+    }
+
+    /**
+     * Listens to one more poke channel: a server-sent-events URL whose events mean "pull now", for
+     * a backend that pokes per user and per list, say. Each channel is a stream of its own, with
+     * the same {@code Authorization} and {@code clientGroupID} parameter, reconnecting on its own.
+     *
+     * <pre>{@code
+     * builder.serverUrl("https://h/api/replicache")          // pokes on https://h/api/replicache/poke
+     *     .addPokeUrl("https://h/api/poke?channel=list/42");  // and on this one
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code url} is null.
+     */
+    public Builder addPokeUrl(String url) {
+      if (url == null) throw new NullPointerException("url == null");
+      if (!pokeUrls.contains(url)) pokeUrls.add(url);
       return this;
     }
 
@@ -674,7 +695,11 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    /** Caps of one push request. Default 100 mutations and 512 KiB. */
+    /**
+     * Caps of one push request. Default 10 000 mutations and 1 MiB: a push is sized by its bytes (a
+     * backlog of small mutations goes out in few requests), below the server stub's 4 MiB limit; a
+     * batch always holds at least one mutation.
+     */
     public Builder maxPushBatch(int count, long bytes) {
       if (count < 1 || bytes < 1) throw new IllegalArgumentException("batch caps must be positive");
       this.maxPushBatchCount = count;
@@ -695,7 +720,7 @@ public final class Tandem implements Closeable {
       return new SyncConfig(
           pushUrl,
           pullUrl,
-          pokeUrl,
+          new ArrayList<>(pokeUrls),
           schemaVersion,
           auth,
           httpClient,

@@ -83,6 +83,53 @@ class DrainTest {
     assertEquals(300, received.size(), "each of 300 mutations sent once: " + duplicates());
   }
 
+  @Test
+  void aBacklogOfSmallMutationsGoesOutInPushesSizedByBytesNotByASmallCount() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger pushes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+            if (!request.getUrl().encodedPath().endsWith("/push")) return pull();
+            pushes.incrementAndGet();
+            return record(request);
+          }
+        });
+    server.start();
+    try (Tandem tandem =
+        ChatMutators.register(Tandem.builder())
+            .databaseFile(new File(directory.toFile(), "backlog.db"))
+            .serverUrl(server.url("/api").toString())
+            .pokeUrl(null)
+            .pullInterval(0)
+            .pushDelay(0)
+            .scheduler(Schedulers.io())
+            .networkAvailable(false)
+            .build()) {
+      for (int i = 0; i < 2000; i++) tandem.mutate("increment", new Increment("k", 1));
+      tandem.setNetworkAvailable(true);
+      assertTrue(tandem.flush(20, TimeUnit.SECONDS));
+    }
+    assertEquals(2000, received.size(), "each sent once: " + duplicates());
+    assertEquals(1, pushes.get(), "2 000 small mutations (about 150 KB) in one push");
+  }
+
+  private MockResponse record(RecordedRequest request) {
+    PushRequest push;
+    try {
+      push = ProtocolJson.moshi().adapter(PushRequest.class).fromJson(request.getBody().utf8());
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    clientID = push.mutations().get(0).clientID();
+    for (Mutation m : push.mutations()) {
+      received.add(m.id());
+      processed.accumulateAndGet(m.id(), Math::max);
+    }
+    return new MockResponse.Builder().body("{}").build();
+  }
+
   private MockResponse push(RecordedRequest request) throws InterruptedException {
     PushRequest push;
     try {

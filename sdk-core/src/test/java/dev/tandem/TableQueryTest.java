@@ -317,6 +317,111 @@ class TableQueryTest {
   }
 
   @Test
+  void aLiveTableQueryReRunsOnlyForRowsItReturnedOrItsConditionsMaySelect() {
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Query firstOfAnn = Query.from("message").where("senderID", "=", "u1").orderBy("order").limit(1);
+    TestSubscriber<List<Row>> first =
+        tandem
+            .watch(
+                tx -> {
+                  runs.incrementAndGet();
+                  return tx.query(firstOfAnn);
+                })
+            .test();
+    assertEquals(1, runs.get());
+
+    insert("message", row("id", "m6", "senderID", "u2", "content", "not ann's", "order", 0));
+    tandem.mutate("update", new Insert("message", row("id", "m2", "content", "edited")));
+    tandem.mutate("delete", new Insert("message", row("id", "m5")));
+    assertEquals(1, runs.get(), "rows the conditions exclude, before and after");
+
+    insert("message", row("id", "m7", "senderID", "u1", "content", "first", "order", 0));
+    assertEquals(2, runs.get(), "a row the conditions select");
+    tandem.mutate("update", new Insert("message", row("id", "m7", "senderID", "u2")));
+    assertEquals(3, runs.get(), "a row it returned, leaving");
+
+    List<String> ids = new ArrayList<>();
+    for (List<Row> rows : first.values()) ids.add(rows.get(0).getString("id"));
+    assertEquals(Arrays.asList("m1", "m7", "m1"), ids);
+  }
+
+  @Test
+  void liveTableQueriesAlwaysEqualAFreshQuery() throws Exception {
+    List<Query> queries =
+        Arrays.asList(
+            Query.from("message").where("senderID", "=", "u1"),
+            Query.from("message").where("senderID", "!=", "u1").orderBy("order").limit(2),
+            Query.from("message").where("order", "<", 3),
+            Query.from("message").where("order", ">=", 2.5).orderBy("order", Query.Direction.DESC),
+            Query.from("message").where("content", "LIKE", "a%"),
+            Query.from("message").where(Condition.in("senderID", Arrays.asList("u2", "u3"))),
+            Query.from("message").where(Condition.isNull("parentMessageID")).limit(3),
+            Query.from("message")
+                .where(
+                    Condition.or(
+                        Condition.eq("senderID", "u3"),
+                        Condition.and(
+                            Condition.cmp("order", "<=", 1),
+                            Condition.isNotNull("parentMessageID"))))
+                .orderBy("content"),
+            Query.from("user").where("partner", "=", true),
+            Query.from("issue").where("status", "=", "closed"));
+    List<TestSubscriber<List<Row>>> live = new ArrayList<>();
+    for (Query query : queries) live.add(tandem.watch(query).test());
+    java.util.Random random = new java.util.Random(15);
+    String[] senders = {"u1", "u2", "u3"};
+    for (int step = 0; step < 300; step++) {
+      String id = "r" + random.nextInt(12);
+      int op = random.nextInt(4);
+      try {
+        if (op == 0) {
+          tandem.mutate("delete", new Insert("message", row("id", id)));
+        } else if (op == 1) {
+          tandem.mutate("delete", new Insert("issue", row("id", "i" + random.nextInt(3))));
+          tandem.mutate(
+              "upsert",
+              new Insert(
+                  "issue",
+                  row(
+                      "id",
+                      "i" + random.nextInt(3),
+                      "title",
+                      "t",
+                      "status",
+                      random.nextBoolean() ? "open" : "closed")));
+        } else {
+          java.util.Map<String, Object> values =
+              row(
+                  "id",
+                  id,
+                  "senderID",
+                  senders[random.nextInt(3)],
+                  "content",
+                  (random.nextBoolean() ? "a" : "b") + random.nextInt(5),
+                  "order",
+                  random.nextInt(8) / 2.0);
+          if (random.nextBoolean()) values.put("parentMessageID", "m1");
+          tandem.mutate("upsert", new Insert("message", values));
+        }
+        if (random.nextInt(10) == 0) {
+          tandem.mutate(
+              "update", new Insert("user", row("id", "u2", "partner", random.nextBoolean())));
+        }
+      } catch (MutationException expected) {
+        // Deleting a row that is not there.
+      }
+      for (int q = 0; q < queries.size(); q++) {
+        List<List<Row>> values = live.get(q).values();
+        assertEquals(
+            tandem.query(queries.get(q)),
+            values.get(values.size() - 1),
+            "step " + step + ", query " + q);
+      }
+    }
+  }
+
+  @Test
   void liveTableQueriesEmitOnlyForCommitsThatChangeTheirResult() {
     TestSubscriber<List<Row>> roots =
         tandem.watch(Query.from("message").where(Condition.isNull("parentMessageID"))).test();

@@ -79,8 +79,10 @@ public final class ClientBenchmarks {
       if (selected(only, "query")) QueryBenchmarks.indexedQuery(work, 1_000_000);
       if (selected(only, "page")) QueryBenchmarks.relatedPage(work, 100_000);
       if (selected(only, "reactive")) QueryBenchmarks.reactiveLoop(work);
+      if (selected(only, "tablereactive")) QueryBenchmarks.tableReactiveLoop(work);
       if (selected(only, "cold")) ColdOpen.run(work);
       if (selected(only, "upgrade")) UpgradeBenchmark.run(work);
+      if (selected(only, "pending")) PendingPull.run(work);
     } finally {
       deleteRecursively(work);
     }

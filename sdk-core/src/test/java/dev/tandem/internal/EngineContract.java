@@ -40,6 +40,8 @@ public abstract class EngineContract {
   private SqlDriver driver;
   private Engine engine;
   private final List<KeySet> commits = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger replays =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Opens (creating if needed) the database in {@code file}. */
   protected abstract SqlDriver open(File file);
@@ -83,9 +85,26 @@ public abstract class EngineContract {
           if (tx.has(key)) throw new IllegalStateException(key + " exists");
           tx.put(key, "first");
         });
+    mutators.add(
+        "countedPut",
+        String.class,
+        (tx, key) -> {
+          if (tx.reason() == dev.tandem.WriteTransaction.Reason.REBASE) replays.incrementAndGet();
+          tx.put(key, "optimistic");
+        });
+    mutators.add(
+        "copy",
+        String.class,
+        (tx, to) -> {
+          if (tx.reason() == dev.tandem.WriteTransaction.Reason.REBASE) replays.incrementAndGet();
+          tx.put(to, tx.get("source"));
+        });
+    this.mutators = mutators;
     engine = Engine.open(driver, schema(), mutators);
     engine.store.setListener(commits::add);
   }
+
+  private Mutators.Builder mutators;
 
   @After
   public void closeEngine() {
@@ -152,6 +171,96 @@ public abstract class EngineContract {
     assertEquals("\"optimistic\"", json("b"));
     assertEquals(1, engine.pendingCount());
     assertEquals(Cookie.of(2), engine.cookie());
+  }
+
+  @Test
+  public void aPullThatChangesNothingAPendingMutationReadOrWroteDoesNotReplayIt() throws Exception {
+    engine.mutate("countedPut", "mine", 0);
+
+    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"theirs\",\"value\":1}");
+
+    assertEquals(0, replays.get());
+    assertEquals("\"optimistic\"", json("mine"));
+    assertEquals("1", json("theirs"));
+    assertEquals(1, engine.pendingCount());
+    // Its undo entry stays: a later pull that confirms it without the key still reverts it.
+    pull(Cookie.of(1), 2, "{\"" + engine.clientID + "\":1}", "");
+    assertNull(json("mine"));
+    assertEquals(0, replays.get());
+  }
+
+  @Test
+  public void aConfirmedMutationsChangeThePatchLacksIsRevertedWithoutReplayingTheRest()
+      throws Exception {
+    engine.mutate("put", "dropped", 0);
+    engine.mutate("countedPut", "later", 0);
+
+    pull(Cookie.NULL, 1, "{\"" + engine.clientID + "\":1}", "");
+
+    assertNull(json("dropped"));
+    assertEquals("\"optimistic\"", json("later"));
+    assertEquals(0, replays.get());
+    assertEquals(1, engine.pendingCount());
+  }
+
+  @Test
+  public void aPendingMutationThatReadWhatThePatchChangedIsReplayed() throws Exception {
+    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"source\",\"value\":\"one\"}");
+    engine.mutate("copy", "target", 0);
+    assertEquals("\"one\"", json("target"));
+
+    pull(Cookie.of(1), 2, "{}", "{\"op\":\"put\",\"key\":\"source\",\"value\":\"two\"}");
+
+    assertEquals(1, replays.get());
+    assertEquals("\"two\"", json("target"));
+  }
+
+  @Test
+  public void aPendingMutationThatTouchedWhatAConfirmedOneWroteIsReplayed() throws Exception {
+    engine.mutate("put", "source", 0);
+    engine.mutate("copy", "target", 0);
+    assertEquals("\"optimistic\"", json("target"));
+
+    // The server ran the first mutation differently: source is "server's".
+    pull(
+        Cookie.NULL,
+        1,
+        "{\"" + engine.clientID + "\":1}",
+        "{\"op\":\"put\",\"key\":\"source\",\"value\":\"server's\"}");
+
+    assertEquals(1, replays.get());
+    assertEquals("\"server's\"", json("target"));
+  }
+
+  @Test
+  public void aPendingMutationThatReadWhatAConfirmedOneWroteIsReplayedEvenIfThePatchLacksIt()
+      throws Exception {
+    engine.mutate("put", "source", 0);
+    engine.mutate("copy", "target", 0);
+
+    // The server ran the first mutation without effect (refused it, say): nothing in the patch.
+    pull(Cookie.NULL, 1, "{\"" + engine.clientID + "\":1}", "");
+
+    assertNull(json("source"));
+    assertEquals(1, replays.get());
+    assertEquals("null", json("target"));
+  }
+
+  @Test
+  public void afterReopeningFootprintsAreUnknownAndAPullReplaysEverythingPending()
+      throws Exception {
+    engine.mutate("countedPut", "mine", 0);
+    engine.store.close();
+    driver = open(new File(folder.getRoot(), "engine.db"));
+    engine = Engine.open(driver, schema(), mutators);
+
+    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"theirs\",\"value\":1}");
+
+    assertEquals(1, replays.get());
+    assertEquals("\"optimistic\"", json("mine"));
+    // The replay recorded its footprint: the next unrelated pull replays nothing.
+    pull(Cookie.of(1), 2, "{}", "{\"op\":\"put\",\"key\":\"theirs\",\"value\":2}");
+    assertEquals(1, replays.get());
   }
 
   @Test

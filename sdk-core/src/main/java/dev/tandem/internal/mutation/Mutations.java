@@ -3,6 +3,7 @@ package dev.tandem.internal.mutation;
 import dev.tandem.MutationException;
 import dev.tandem.WriteTransaction.Reason;
 import dev.tandem.internal.app.BoundMutators;
+import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
 import dev.tandem.protocol.RawJson;
@@ -15,6 +16,7 @@ public final class Mutations {
   private final LocalStore local;
   private final BoundMutators mutators;
   private final long maxMutationBytes;
+  private final Footprints footprints = new Footprints();
 
   public Mutations(LocalStore local, BoundMutators mutators, long maxMutationBytes) {
     this.local = local;
@@ -46,15 +48,26 @@ public final class Mutations {
     return local.writeUnchecked(
         write -> {
           long id = write.nextMutationID();
+          KeySet footprint = new KeySet();
           try {
             mutators.run(
-                name, new RealWriteTransaction(write, write.clientID(), id, Reason.INITIAL), json);
+                name,
+                new RealWriteTransaction(write, write.clientID(), id, Reason.INITIAL, footprint),
+                json);
           } catch (Exception e) {
             throw new MutationException("mutator '" + name + "' failed: " + e, e);
           }
           write.enqueue(name, json, timestamp);
+          // Under the write lock: a pull sees it with its mutation or not at all. Should the commit
+          // fail, the ID is taken again by the next mutation, which records its own.
+          footprints.record(write.clientID(), id, footprint);
           return id;
         });
+  }
+
+  /** What each pending mutation's last run read and wrote. */
+  public Footprints footprints() {
+    return footprints;
   }
 
   /**
@@ -65,12 +78,15 @@ public final class Mutations {
    *     stays pending for the server to decide.
    */
   public boolean replay(final LocalStore.Write write, final Pending pending) {
+    final KeySet footprint = new KeySet();
+    footprints.record(pending.clientID, pending.id, footprint); // Empty if not registered.
     if (!mutators.has(pending.name)) return false;
     return write.attempt(
         () ->
             mutators.run(
                 pending.name,
-                new RealWriteTransaction(write, pending.clientID, pending.id, Reason.REBASE),
+                new RealWriteTransaction(
+                    write, pending.clientID, pending.id, Reason.REBASE, footprint),
                 pending.args));
   }
 

@@ -15,12 +15,16 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
   private final long mutationID;
   private final Reason reason;
   private final KeySet changes;
+  private final KeySet footprint;
 
-  RealWriteTransaction(LocalStore.Write write, String clientID, long mutationID, Reason reason) {
-    super(write.db, write.view(), write.codec(), clientID, null);
+  /** Records what the mutator reads and writes in {@code footprint}. */
+  RealWriteTransaction(
+      LocalStore.Write write, String clientID, long mutationID, Reason reason, KeySet footprint) {
+    super(write.db, write.view(), write.codec(), clientID, footprint);
     this.mutationID = mutationID;
     this.reason = reason;
     this.changes = write.changes;
+    this.footprint = footprint;
   }
 
   @Override
@@ -29,7 +33,8 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
     String json = value instanceof RawJsonValue ? ((RawJsonValue) value).json : codec.toJson(value);
     data.recordUndo(db, key);
     data.put(db, key, json);
-    changes.addKey(key);
+    changes.addChange(key, json);
+    footprint.addKey(key);
   }
 
   /** JSON text already encoded, passed through {@link #put} as is. */
@@ -52,9 +57,10 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
 
   @Override
   public boolean del(String key) {
+    footprint.addKey(key);
     data.recordUndo(db, key);
     boolean existed = data.del(db, key);
-    if (existed) changes.addKey(key);
+    if (existed) changes.addChange(key, null);
     return existed;
   }
 

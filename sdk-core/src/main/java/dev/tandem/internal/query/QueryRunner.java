@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a {@link Query} as SQL over the schema tables. Identifiers come from the validated schema
@@ -46,23 +48,34 @@ public final class QueryRunner {
   }
 
   public List<Row> run(Query query) {
-    TypedTable table = table(query.table());
+    TypedTable table = lookUp(query.table());
     Select select = new Select(table, "");
     select.where(query.conditions());
     if (query.startAfter() != null) select.startAfter(query.order(), query.startAfter());
     List<Row> rows = select.run(query.order(), query.limit());
+    if (reads != null) {
+      // Finer than the whole table: the rows returned, and the rows the conditions may select.
+      Set<String> keys = new HashSet<>();
+      for (Row row : rows) keys.add(row.key());
+      reads.addRows(table, query.conditions(), keys);
+    }
     loadRelated(table, rows, query.related());
     return rows;
   }
 
+  /** A table related rows come from: its whole key range is read. */
   private TypedTable table(String name) {
+    TypedTable table = lookUp(name);
+    if (reads != null) table.addRange(reads);
+    return table;
+  }
+
+  private TypedTable lookUp(String name) {
     if (data.schema() == null) {
       throw new IllegalStateException(
           "queries need a schema: set one with Tandem.Builder.schema()");
     }
-    TypedTable table = data.table(name);
-    if (reads != null) table.addRange(reads);
-    return table;
+    return data.table(name);
   }
 
   /** Fills in relationships of {@code rows}, in place, nested relationships included. */

@@ -12,20 +12,39 @@ import java.util.Set;
 
 /**
  * Writes a pull's patch operations into the client view, batching runs of puts (a first pull is
- * mostly puts) and recording every key it changes. Not thread-safe: one per pull.
+ * mostly puts) and recording every key it changes: in the write's changes (for live queries), and
+ * for the rebase exactly which optimistic keys it wrote, whether it cleared, and the keys it wrote
+ * (exactly up to {@link #MAX_TRACKED}, then everything). Not thread-safe: one per pull.
  */
 final class PatchWriter {
   private static final int BATCH = 512;
+  static final int MAX_TRACKED = 50_000;
   private final SqlConnection db;
   private final ClientView view;
   private final KeySet changes;
+  private final Set<String> optimistic;
   private final List<Entry> puts = new ArrayList<>(BATCH);
   private final Set<String> keys = new HashSet<>();
 
-  PatchWriter(SqlConnection db, ClientView view, KeySet changes) {
+  /** Of {@code optimistic}, the keys the patch wrote or deleted. */
+  final Set<String> patchedOptimistic = new HashSet<>();
+
+  /** Every key the patch wrote or deleted, exactly up to {@link #MAX_TRACKED}. */
+  final KeySet patched = KeySet.upTo(MAX_TRACKED);
+
+  boolean cleared;
+
+  PatchWriter(SqlConnection db, ClientView view, KeySet changes, Set<String> optimistic) {
     this.db = db;
     this.view = view;
     this.changes = changes;
+    this.optimistic = optimistic;
+  }
+
+  private void track(String key, String json) {
+    changes.addChange(key, json);
+    patched.addKey(key);
+    if (optimistic.contains(key)) patchedOptimistic.add(key);
   }
 
   void apply(PatchOperation op) {
@@ -35,20 +54,22 @@ final class PatchWriter {
           flush(); // The same key twice: the later put must land after the earlier one.
           keys.add(op.key());
         }
-        puts.add(new Entry(op.key(), op.value().toString()));
-        changes.addKey(op.key());
+        String json = op.value().toString();
+        puts.add(new Entry(op.key(), json));
+        track(op.key(), json);
         if (puts.size() == BATCH) flush();
         break;
       case DEL:
         flush();
         view.del(db, op.key());
-        changes.addKey(op.key());
+        track(op.key(), null);
         break;
       case CLEAR:
         puts.clear(); // Cleared before they were written.
         keys.clear();
         view.clear(db);
         changes.addAll();
+        cleared = true;
         break;
     }
   }

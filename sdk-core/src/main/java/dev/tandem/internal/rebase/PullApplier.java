@@ -3,6 +3,7 @@ package dev.tandem.internal.rebase;
 import com.squareup.moshi.JsonDataException;
 import dev.tandem.PendingMutation;
 import dev.tandem.RefusedMutation;
+import dev.tandem.internal.mutation.Footprints;
 import dev.tandem.internal.mutation.Mutations;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
@@ -17,15 +18,17 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import okio.BufferedSource;
 
 /**
  * Applies a pull response (PROTOCOL.md, client rule 5) in one write of the local store, streaming
  * the patch straight from the response so a first pull of a million rows never sits in memory:
- * revert the optimistic effects ({@link Rebase#revert}), apply the patch, record the cookie and
- * lastMutationIDs, drop confirmed mutations, replay the rest ({@link Rebase#replay}). A response
- * that turns out to be a no-op, stale, regressing, an error or malformed is rolled back whole:
- * local state stays as it was.
+ * apply the patch, record the cookie and lastMutationIDs, drop confirmed mutations, revert the
+ * optimistic changes the patch did not overwrite, and replay the mutations still pending ({@link
+ * Rebase#replay}) unless none of them read or wrote anything the patch or the confirmed mutations
+ * touched ({@link Footprints}). A response that turns out to be a no-op, stale, regressing, an
+ * error or malformed is rolled back whole: local state stays as it was.
  */
 public final class PullApplier {
   /** What applying a response did. */
@@ -78,10 +81,12 @@ public final class PullApplier {
 
   private final LocalStore local;
   private final Rebase rebase;
+  private final Footprints footprints;
 
   public PullApplier(LocalStore local, Mutations mutations) {
     this.local = local;
     this.rebase = new Rebase(mutations);
+    this.footprints = mutations.footprints();
   }
 
   /**
@@ -98,8 +103,10 @@ public final class PullApplier {
     } catch (Abort abort) {
       return abort.outcome;
     } catch (IOException | RuntimeException e) {
+      footprints.clear(); // The rollback may have undone replays whose footprints were recorded.
       throw e;
     } catch (Exception e) {
+      footprints.clear();
       throw new IllegalStateException(e);
     }
   }
@@ -115,9 +122,10 @@ public final class PullApplier {
     if (!Meta.cookie(write.db).equals(baseCookie)) {
       throw new Abort(Outcome.of(Outcome.Kind.DISCARDED, "the cookie changed during the pull"));
     }
-    Rebase.revert(write);
-
-    PatchWriter patch = new PatchWriter(write.db, write.view(), write.changes);
+    // The patch goes on top of the optimistic state; the rebase below reverts what it did not
+    // overwrite (the same result as reverting first).
+    Set<String> optimistic = write.view().optimisticKeys(write.db);
+    PatchWriter patch = new PatchWriter(write.db, write.view(), write.changes, optimistic);
     PullResult result =
         parallel ? PatchPipeline.read(body, patch::apply) : PullResult.readBody(body, patch::apply);
     patch.flush();
@@ -157,15 +165,85 @@ public final class PullApplier {
     }
 
     List<RefusedMutation> refused = refusedIn(write, result.response().refusedMutations());
+    List<Pending> pending = PendingQueue.refs(write.db);
     Meta.setCookie(write.db, cookie);
     for (Map.Entry<String, Long> change : lastMutationIDs.entrySet()) {
       Meta.setConfirmed(write.db, change.getKey(), change.getValue());
       PendingQueue.dropConfirmed(write.db, change.getKey(), change.getValue());
     }
     if (!lastMutationIDs.isEmpty()) write.recountPending();
-    rebase.replay(write);
+    rebase(write, optimistic, patch, pending, lastMutationIDs);
     return new Outcome(Outcome.Kind.APPLIED, null, null, write.changes, refused);
   }
+
+  /**
+   * Client rule 5 after the patch. Replaying every pending mutation on the new snapshot is always
+   * right; when no mutation still pending read or wrote anything the patch or the confirmed
+   * mutations touched, replaying them would read what their last run read and write what it wrote,
+   * so their effects stay as they are and only the confirmed mutations' changes are reverted (where
+   * the patch did not overwrite them).
+   */
+  private void rebase(
+      LocalStore.Write write,
+      Set<String> optimistic,
+      PatchWriter patch,
+      List<Pending> pending,
+      Map<String, Long> lastMutationIDs) {
+    KeySet remaining = remainingFootprint(patch, pending, lastMutationIDs);
+    for (Pending mutation : pending) {
+      Long last = lastMutationIDs.get(mutation.clientID);
+      if (last != null && mutation.id <= last) footprints.remove(mutation.clientID, mutation.id);
+    }
+    if (remaining != null) {
+      KeySet kept = remaining.isEmpty() ? null : remaining;
+      for (String key :
+          write
+              .view()
+              .revertAfterPatch(write.db, optimistic, patch.patchedOptimistic, false, kept)) {
+        write.changes.addKey(key);
+      }
+      return;
+    }
+    for (String key :
+        write
+            .view()
+            .revertAfterPatch(write.db, optimistic, patch.patchedOptimistic, patch.cleared, null)) {
+      write.changes.addKey(key);
+    }
+    rebase.replay(write);
+  }
+
+  /**
+   * The footprint of the mutations that stay pending if none of them needs replaying, or null if
+   * they must all be replayed: a footprint unknown, the patch cleared or too large to track, or an
+   * overlap with the patch or with a confirmed mutation's footprint.
+   */
+  private KeySet remainingFootprint(
+      PatchWriter patch, List<Pending> pending, Map<String, Long> lastMutationIDs) {
+    if (Boolean.getBoolean(FULL_REBASE) || patch.cleared || patch.patched.isEverything())
+      return null;
+    KeySet gone = KeySet.upTo(Integer.MAX_VALUE);
+    KeySet remaining = KeySet.upTo(Integer.MAX_VALUE);
+    for (Pending mutation : pending) {
+      KeySet footprint = footprints.get(mutation.clientID, mutation.id);
+      if (footprint == null) return null;
+      Long last = lastMutationIDs.get(mutation.clientID);
+      (last != null && mutation.id <= last ? gone : remaining).addAll(footprint);
+    }
+    if (remaining.isEmpty()) return remaining;
+    if (remaining.isEverything() || remaining.rangeCount() > MAX_RANGES) return null;
+    if (remaining.intersects(patch.patched) || remaining.intersects(gone)) return null;
+    return remaining;
+  }
+
+  /** Past this many ranges read by pending mutations, checking them costs more than replaying. */
+  private static final int MAX_RANGES = 256;
+
+  /**
+   * A system property for benchmarks only: when true, every pull replays everything pending, as
+   * before footprints (the same-run baseline of the pending-pull benchmark).
+   */
+  private static final String FULL_REBASE = "dev.tandem.fullRebase";
 
   /**
    * The refusals that name a mutation still pending here, with its name and args (read before the

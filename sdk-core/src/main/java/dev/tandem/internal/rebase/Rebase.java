@@ -7,9 +7,9 @@ import dev.tandem.internal.store.PendingQueue;
 import java.util.List;
 
 /**
- * Client rule 5's two halves around a patch: {@link #revert} puts back the last confirmed snapshot
- * of every key pending mutations changed (from the undo log), and {@link #replay} runs the
- * mutations still pending again, in order, on top of the new snapshot.
+ * Client rule 5's second half: {@link #replay} runs the mutations still pending again, in order, on
+ * top of the new snapshot (after {@code ClientView.revertAfterPatch} put back what the patch did
+ * not overwrite).
  */
 final class Rebase {
   private static final int BATCH = 500;
@@ -20,9 +20,21 @@ final class Rebase {
     this.mutations = mutations;
   }
 
-  /** Reverts optimistic effects; the keys it touched join the write's changes. */
+  /** Puts back every value pending mutations changed since the last snapshot (the undo log). */
   static void revert(LocalStore.Write write) {
-    for (String key : write.view().revertOptimistic(write.db)) write.changes.addKey(key);
+    for (String key :
+        write
+            .view()
+            .revertAfterPatch(
+                write.db, null, java.util.Collections.<String>emptySet(), false, null)) {
+      write.changes.addKey(key);
+    }
+  }
+
+  /** As {@link #replay}, after forgetting every footprint: each replay records its own again. */
+  void replayAfresh(LocalStore.Write write) {
+    mutations.footprints().clear();
+    replay(write);
   }
 
   /**

@@ -51,7 +51,7 @@ public final class SchemaRecovery {
               Rebase.revert(write);
               List<Pending> gone = PendingQueue.removeVersion(write.db, schemaVersion);
               write.recountPending();
-              rebase.replay(write);
+              rebase.replayAfresh(write);
               return gone;
             });
     if (removed.isEmpty()) return Collections.emptyList();

@@ -166,20 +166,48 @@ public final class ClientView {
     return taken;
   }
 
-  /** Puts back every value pending mutations changed, as of the last snapshot; returns the keys. */
-  public List<String> revertOptimistic(SqlConnection db) {
-    List<Entry> undo = UndoLog.entries(db);
-    List<String> keys = new ArrayList<>(undo.size());
-    for (Entry entry : undo) {
-      if (entry.json == null) {
-        del(db, entry.key);
-      } else {
-        put(db, entry.key, entry.json);
+  /** The keys pending mutations changed since the last snapshot (the undo log's keys). */
+  public java.util.Set<String> optimisticKeys(SqlConnection db) {
+    return UndoLog.keys(db);
+  }
+
+  /**
+   * Reverts optimistic changes after a pull's patch was written: each key of {@code optimistic}
+   * (the undo log's keys, read before the patch) gets its snapshot value back, except keys the
+   * patch wrote ({@code patched}; all of them if it {@code cleared}), whose new snapshot value is
+   * already there, and keys in {@code kept} (null: none), whose optimistic value and undo entry
+   * stay. Returns the keys whose entries were dropped.
+   */
+  public List<String> revertAfterPatch(
+      SqlConnection db,
+      java.util.Set<String> optimistic,
+      java.util.Set<String> patched,
+      boolean cleared,
+      KeySet kept) {
+    List<String> keys = new ArrayList<>();
+    if (kept == null) {
+      for (Entry entry : UndoLog.entries(db)) {
+        if (!cleared && !patched.contains(entry.key)) restore(db, entry);
+        keys.add(entry.key);
       }
-      keys.add(entry.key);
+      if (!keys.isEmpty()) UndoLog.clear(db);
+      return keys;
     }
-    if (!undo.isEmpty()) UndoLog.clear(db);
+    for (String key : optimistic) {
+      if (kept.contains(key)) continue;
+      if (!cleared && !patched.contains(key)) restore(db, UndoLog.entry(db, key));
+      UndoLog.remove(db, key);
+      keys.add(key);
+    }
     return keys;
+  }
+
+  private void restore(SqlConnection db, Entry entry) {
+    if (entry.json == null) {
+      del(db, entry.key);
+    } else {
+      put(db, entry.key, entry.json);
+    }
   }
 
   /** Records {@code key}'s value before its first optimistic change since the last snapshot. */

@@ -2,8 +2,10 @@ package dev.tandem.internal.store;
 
 import dev.tandem.protocol.KeyOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,7 +18,30 @@ public final class KeySet {
 
   private final Set<String> keys = new HashSet<>();
   private final List<Range> ranges = new ArrayList<>();
+
+  /** Of a change set's keys, those whose new value is known: key to JSON, or DELETED. */
+  private final Map<String, String> values = new HashMap<>();
+
+  /** What table queries read: their table's rows that match their conditions. */
+  private final List<Rows> rows = new ArrayList<>();
+
+  private static final String DELETED = new String("deleted");
+  private final int maxKeys;
   private boolean all;
+
+  /** A set that becomes {@link #everything()} past 10 000 keys (tracking each costs more). */
+  public KeySet() {
+    this(MAX_KEYS);
+  }
+
+  private KeySet(int maxKeys) {
+    this.maxKeys = maxKeys;
+  }
+
+  /** A set that keeps up to {@code maxKeys} keys exactly, then becomes everything. */
+  public static KeySet upTo(int maxKeys) {
+    return new KeySet(maxKeys);
+  }
 
   /** Keys in [from, to) in UTF-8 order; {@code to == null} is unbounded. */
   private static final class Range {
@@ -39,6 +64,39 @@ public final class KeySet {
     }
   }
 
+  /**
+   * A table query's read: the rows of {@code table} its conditions may select, and the rows it
+   * returned ({@code keys}). A change touches it if it changes a row it returned, or gives a row a
+   * value the conditions may select; a change whose value is unknown, or a range, touches it if it
+   * is in the table. Sound with a limit or a cursor too: a row that matched but was not returned
+   * cannot enter the result without a new value that matches.
+   */
+  private static final class Rows {
+    final Range range;
+    final RowFilter filter;
+    final Set<String> keys;
+
+    Rows(Range range, RowFilter filter, Set<String> keys) {
+      this.range = range;
+      this.filter = filter;
+      this.keys = keys;
+    }
+
+    boolean touchedBy(KeySet changed, boolean coarse) {
+      for (Range other : changed.ranges) {
+        if (range.overlaps(other)) return true;
+      }
+      for (String key : changed.keys) {
+        if (!range.contains(key)) continue;
+        if (coarse || keys.contains(key)) return true;
+        String json = changed.values.get(key);
+        if (json == null) return true; // Unknown.
+        if (json != DELETED && filter.mayMatch(key, json)) return true;
+      }
+      return false;
+    }
+  }
+
   public static KeySet everything() {
     KeySet set = new KeySet();
     set.all = true;
@@ -47,12 +105,39 @@ public final class KeySet {
 
   public void addKey(String key) {
     if (all) return;
+    values.remove(key);
+    add(key);
+  }
+
+  /** A changed key whose new value is {@code json} (null: deleted). */
+  public void addChange(String key, String json) {
+    if (all) return;
+    values.put(key, json == null ? DELETED : json);
+    add(key);
+  }
+
+  /**
+   * What a table query read: the rows of {@code table} that {@code conditions} may select, and the
+   * keys of the rows it returned.
+   */
+  public void addRows(TypedTable table, List<dev.tandem.Condition> conditions, Set<String> keys) {
+    if (all) return;
+    rows.add(
+        new Rows(
+            new Range(table.prefix, prefixEnd(table.prefix)),
+            new RowFilter(table, conditions),
+            keys));
+  }
+
+  private void add(String key) {
     keys.add(key);
-    if (keys.size() > MAX_KEYS) {
+    if (keys.size() > maxKeys) {
       // A first pull of a million rows: tracking each key costs more than re-running queries.
       all = true;
       keys.clear();
       ranges.clear();
+      values.clear();
+      rows.clear();
     }
   }
 
@@ -64,6 +149,8 @@ public final class KeySet {
     all = true;
     keys.clear();
     ranges.clear();
+    values.clear();
+    rows.clear();
   }
 
   public void addAll(KeySet other) {
@@ -71,18 +158,50 @@ public final class KeySet {
       addAll();
       return;
     }
-    for (String key : other.keys) addKey(key);
+    for (String key : other.keys) {
+      String json = other.values.get(key);
+      if (json == null) {
+        addKey(key);
+      } else {
+        addChange(key, json == DELETED ? null : json);
+      }
+    }
     for (Range range : other.ranges) addRange(range.from, range.to);
+    if (!all) rows.addAll(other.rows);
+  }
+
+  /** True if this set matches every key. */
+  public boolean isEverything() {
+    return all;
+  }
+
+  /** How many ranges it holds (checks against ranges cost one comparison each). */
+  public int rangeCount() {
+    return ranges.size();
   }
 
   public boolean isEmpty() {
-    return !all && keys.isEmpty() && ranges.isEmpty();
+    return !all && keys.isEmpty() && ranges.isEmpty() && rows.isEmpty();
   }
 
   /** True if a change to {@code changed} may change what this read set read. */
   public boolean intersects(KeySet changed) {
+    return intersects(changed, false);
+  }
+
+  /**
+   * {@link #intersects(KeySet)}, with {@code coarse} counting any change to a table a table query
+   * read (for a query whose re-run is under way: what it returned is about to change).
+   */
+  public boolean intersects(KeySet changed, boolean coarse) {
     if (changed.isEmpty() || isEmpty()) return false;
     if (all || changed.all) return true;
+    for (Rows read : rows) {
+      if (read.touchedBy(changed, coarse)) return true;
+    }
+    for (Rows read : changed.rows) {
+      if (read.touchedBy(this, true)) return true;
+    }
     for (String key : changed.keys) {
       if (contains(key)) return true;
     }
@@ -97,7 +216,8 @@ public final class KeySet {
     return false;
   }
 
-  private boolean contains(String key) {
+  /** True if {@code key} is in this set. */
+  public boolean contains(String key) {
     if (all || keys.contains(key)) return true;
     for (Range range : ranges) {
       if (range.contains(key)) return true;

@@ -35,6 +35,20 @@ public final class PendingQueue {
     return result;
   }
 
+  /** Which mutations are pending, in order: their client IDs and IDs only. */
+  public static List<Pending> refs(SqlConnection db) {
+    List<Pending> result = new ArrayList<>();
+    try (SqlCursor cursor =
+        db.query("SELECT seq, client_id, id FROM tandem_pending ORDER BY seq")) {
+      while (cursor.next()) {
+        result.add(
+            new Pending(
+                cursor.getLong(0), cursor.getString(1), cursor.getLong(2), null, null, 0, null));
+      }
+    }
+    return result;
+  }
+
   /** The pending mutation {@code id} of {@code clientID}, or null. */
   public static Pending find(SqlConnection db, String clientID, long id) {
     try (SqlCursor cursor = db.query(SELECT + " WHERE client_id = ? AND id = ?", clientID, id)) {

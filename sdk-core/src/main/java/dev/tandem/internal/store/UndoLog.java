@@ -43,6 +43,27 @@ final class UndoLog {
     return undo;
   }
 
+  /** The keys pending mutations changed. */
+  static java.util.Set<String> keys(SqlConnection db) {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    try (SqlCursor cursor = db.query("SELECT key FROM tandem_undo")) {
+      while (cursor.next()) keys.add(cursor.getString(0));
+    }
+    return keys;
+  }
+
+  /** The entry of {@code key}, which must be in the log. */
+  static Entry entry(SqlConnection db, String key) {
+    try (SqlCursor cursor = db.query("SELECT prior FROM tandem_undo WHERE key = ?", key)) {
+      if (!cursor.next()) throw new IllegalStateException("no undo entry for " + key);
+      return new Entry(key, cursor.getString(0));
+    }
+  }
+
+  static void remove(SqlConnection db, String key) {
+    db.execute("DELETE FROM tandem_undo WHERE key = ?", key);
+  }
+
   static void clear(SqlConnection db) {
     db.execute("DELETE FROM tandem_undo");
   }

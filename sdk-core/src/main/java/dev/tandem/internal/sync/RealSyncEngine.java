@@ -7,6 +7,7 @@ import dev.tandem.internal.rebase.SchemaRecovery;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
 import io.reactivex.rxjava3.core.Completable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,7 +21,7 @@ public final class RealSyncEngine extends SyncEngine {
   private final Transport transport;
   private final Pusher pusher;
   private final Puller puller;
-  private final PokeStream pokes;
+  private final List<PokeStream> pokes = new ArrayList<>();
 
   public RealSyncEngine(
       SyncState state,
@@ -42,17 +43,19 @@ public final class RealSyncEngine extends SyncEngine {
         config.pushUrl == null
             ? null
             : new Pusher(state, local, transport, config, recovery, () -> schedulePull(0));
-    this.pokes =
-        config.pokeUrl == null || puller == null
-            ? null
-            : new PokeStream(
+    if (puller != null) {
+      for (String url : config.pokeUrls) {
+        pokes.add(
+            new PokeStream(
                 transport,
-                config.pokeUrl,
+                url,
                 local.clientGroupID(),
                 puller,
                 config.scheduler,
                 config.backoff(),
-                state);
+                state));
+      }
+    }
   }
 
   private long receivedUpTo() {
@@ -82,11 +85,11 @@ public final class RealSyncEngine extends SyncEngine {
   }
 
   private void connectPokes() {
-    if (pokes != null) pokes.connect();
+    for (PokeStream stream : pokes) stream.connect();
   }
 
   private void disconnectPokes() {
-    if (pokes != null) pokes.disconnect();
+    for (PokeStream stream : pokes) stream.disconnect();
   }
 
   @Override
@@ -156,7 +159,7 @@ public final class RealSyncEngine extends SyncEngine {
   @Override
   public void close() {
     state.stop("closed", null);
-    if (pokes != null) pokes.close();
+    for (PokeStream stream : pokes) stream.close();
     if (pusher != null) pusher.close();
     if (puller != null) puller.close();
     transport.close();

@@ -2,13 +2,19 @@ package dev.tandem.internal.sync;
 
 import dev.tandem.AuthProvider;
 import io.reactivex.rxjava3.core.Scheduler;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import okhttp3.OkHttpClient;
 
 /** How a {@link SyncEngine} syncs: URLs, caps, delays, auth and threads. Immutable once built. */
 public final class SyncConfig {
   public final String pushUrl;
   public final String pullUrl;
-  public final String pokeUrl;
+
+  /** The poke channels (server-sent-events URLs), each its own stream; empty for none. */
+  public final List<String> pokeUrls;
+
   public final String schemaVersion;
   public final AuthProvider auth;
   public final OkHttpClient httpClient;
@@ -23,7 +29,7 @@ public final class SyncConfig {
   public SyncConfig(
       String pushUrl,
       String pullUrl,
-      String pokeUrl,
+      List<String> pokeUrls,
       String schemaVersion,
       AuthProvider auth,
       OkHttpClient httpClient,
@@ -36,7 +42,7 @@ public final class SyncConfig {
       long maxPushBatchBytes) {
     this.pushUrl = pushUrl;
     this.pullUrl = pullUrl;
-    this.pokeUrl = pokeUrl;
+    this.pokeUrls = Collections.unmodifiableList(new ArrayList<>(pokeUrls));
     this.schemaVersion = schemaVersion;
     this.auth = auth;
     this.httpClient = httpClient;

@@ -1,0 +1,379 @@
+package dev.tandem.benchmarks;
+
+import dev.tandem.AuthProvider;
+import dev.tandem.ScanOptions;
+import dev.tandem.Tandem;
+import io.reactivex.rxjava3.disposables.Disposable;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The Tandem side of the side-by-side benchmark ({@link VsReplicache} runs it in a fresh JVM,
+ * alternating with {@code vs-replicache.mjs}): the same workloads through Tandem's public API, on
+ * real SQLite files in a temporary folder. {@code java … TandemSide <baseUrl> <workload> [key=value
+ * …]}; prints one JSON line (times in microseconds).
+ */
+public final class TandemSide {
+  private TandemSide() {}
+
+  /** The chat's message, as the Replicache tutorial's {@code createMessage} stores it. */
+  public static final class Message {
+    public String id;
+    public String from;
+    public String content;
+    public long order;
+
+    Message() {}
+
+    Message(String id, int i) {
+      this.id = id;
+      this.from = "bench";
+      this.content = "message " + i + " of the side-by-side benchmark";
+      this.order = i;
+    }
+  }
+
+  /** The stored value: {@code {from, content, order}}, as the server's chat writes it. */
+  public static final class Stored {
+    public String from;
+    public String content;
+    public long order;
+
+    Stored(Message m) {
+      from = m.from;
+      content = m.content;
+      order = m.order;
+    }
+  }
+
+  private static long startedAt;
+  private static String api;
+  private static Map<String, String> opts;
+  private static Path work;
+  private static int clients;
+
+  public static void main(String[] args) throws Exception {
+    startedAt = System.nanoTime();
+    long jvmStartMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
+    long bootMillis = System.currentTimeMillis() - jvmStartMillis;
+    api = args[0] + "/api/replicache";
+    String workload = args[1];
+    opts = new HashMap<>();
+    for (int i = 2; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      opts.put(kv[0], kv[1]);
+    }
+    work = Files.createTempDirectory("tandem-vs-");
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("side", "tandem");
+    result.put("workload", workload);
+    try {
+      switch (workload) {
+        case "mutate":
+          mutate(result);
+          break;
+        case "firstpull":
+          firstPull(result, bootMillis);
+          break;
+        case "drain":
+          drain(result);
+          break;
+        case "poke":
+          poke(result);
+          break;
+        case "reactive":
+          reactive(result);
+          break;
+        default:
+          throw new IllegalArgumentException("unknown workload " + workload);
+      }
+    } catch (Throwable e) {
+      result.put("error", String.valueOf(e));
+      print(result);
+      System.exit(1);
+    } finally {
+      ClientBenchmarks.deleteRecursively(work);
+    }
+    print(result);
+    System.exit(0);
+  }
+
+  private static int num(String key, int fallback) {
+    String value = opts.get(key);
+    return value == null ? fallback : Integer.parseInt(value);
+  }
+
+  private static Tandem.Builder client() {
+    File file = work.resolve("client-" + clients++ + ".db").toFile();
+    return Tandem.builder()
+        .databaseFile(file)
+        .serverUrl(api)
+        .auth(AuthProvider.of("bench"))
+        .schemaVersion("1")
+        .pullInterval(0)
+        .mutator(
+            "createMessage", Message.class, (tx, m) -> tx.put("message/" + m.id, new Stored(m)))
+        .mutator(
+            "touch",
+            Integer.class,
+            (tx, n) -> {
+              for (int list = 0; list < 5; list++) tx.put("list/" + list + "/item", n);
+            })
+        .mutator(
+            "fill",
+            Integer.class,
+            (tx, n) -> {
+              for (int list = 0; list < 100; list++) {
+                for (int item = 0; item < 20; item++) tx.put("list/" + list + "/" + item, item);
+              }
+            });
+  }
+
+  private static String id(String tag, int i) {
+    return tag + "-" + Long.toHexString(startedAt) + "-" + i;
+  }
+
+  // --- workloads ---
+
+  /**
+   * Each {@code mutate} beside the floor under it, alternating per write: a bare transaction of the
+   * same durability on another SQLite file of this process (upsert the row, insert the queue
+   * record, commit; WAL, {@code synchronous=NORMAL}).
+   */
+  private static void mutate(Map<String, Object> result) throws Exception {
+    boolean online = !"false".equals(opts.get("online"));
+    int warmup = num("warmup", 2000);
+    int count = num("count", 5000);
+    long[] nanos = new long[count];
+    long[] floor = new long[count];
+    try (Tandem tandem = client().networkAvailable(online).build();
+        java.sql.Connection raw = ClientBenchmarks.sqlite(work.resolve("floor.db"))) {
+      try (java.sql.Statement ddl = raw.createStatement()) {
+        ddl.execute(
+            "CREATE TABLE kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID");
+        ddl.execute(
+            "CREATE TABLE pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT,"
+                + " id INTEGER, name TEXT, args TEXT, timestamp REAL)");
+      }
+      java.sql.PreparedStatement upsert =
+          raw.prepareStatement(
+              "INSERT INTO kv (key, value) VALUES (?, ?)"
+                  + " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      java.sql.PreparedStatement queue =
+          raw.prepareStatement(
+              "INSERT INTO pending (client_id, id, name, args, timestamp) VALUES (?, ?, ?, ?, ?)");
+      java.sql.Statement control = raw.createStatement();
+      for (int i = 0; i < warmup + count; i++) {
+        Message m = new Message(id("m", i), i);
+        long tandemTime = 0;
+        long floorTime = 0;
+        for (int side = 0; side < 2; side++) {
+          long start = System.nanoTime();
+          if ((side == 0) == (i % 2 == 0)) {
+            tandem.mutate("createMessage", m);
+            tandemTime = System.nanoTime() - start;
+          } else {
+            String json =
+                "{\"from\":\"bench\",\"content\":\"" + m.content + "\",\"order\":" + i + "}";
+            control.execute("BEGIN IMMEDIATE");
+            upsert.setString(1, "message/" + m.id);
+            upsert.setString(2, json);
+            upsert.executeUpdate();
+            queue.setString(1, "client");
+            queue.setLong(2, i + 1);
+            queue.setString(3, "createMessage");
+            queue.setString(4, json);
+            queue.setDouble(5, i);
+            queue.executeUpdate();
+            control.execute("COMMIT");
+            floorTime = System.nanoTime() - start;
+          }
+        }
+        if (i >= warmup) {
+          nanos[i - warmup] = tandemTime;
+          floor[i - warmup] = floorTime;
+        }
+      }
+      result.put("pendingAtEnd", tandem.pendingMutations().size());
+    }
+    result.put("p50", micros(ClientBenchmarks.percentile(nanos, 50)));
+    result.put("p99", micros(ClientBenchmarks.percentile(nanos, 99)));
+    result.put("floorP50", micros(ClientBenchmarks.percentile(floor, 50)));
+    result.put("floorP99", micros(ClientBenchmarks.percentile(floor, 99)));
+    result.put("count", count);
+  }
+
+  private static void firstPull(Map<String, Object> result, long bootMillis) throws Exception {
+    int warmup = num("warmup", 0);
+    int runs = num("runs", 1);
+    int rows = num("rows", 100_000);
+    boolean fresh = "true".equals(opts.get("fresh"));
+    String lastKey = "message/" + opts.get("lastid");
+    long[] nanos = new long[runs];
+    long peakHeap = 0;
+    for (int r = 0; r < warmup + runs; r++) {
+      System.gc();
+      ClientBenchmarks.HeapSampler heap = new ClientBenchmarks.HeapSampler();
+      heap.start();
+      long start = r == 0 && fresh ? startedAt : System.nanoTime();
+      int count;
+      try (Tandem tandem = client().pokeUrl(null).build()) {
+        while (!tandem.query(tx -> tx.has(lastKey))) tandem.pull().blockingAwait();
+        long elapsed = System.nanoTime() - start;
+        heap.stop();
+        if (r >= warmup) {
+          nanos[r - warmup] = elapsed;
+          peakHeap = Math.max(peakHeap, heap.peak());
+        }
+        count = tandem.query(tx -> tx.scan(ScanOptions.prefix("message/")).size());
+      }
+      if (count != rows) throw new IllegalStateException("pulled " + count + ", expected " + rows);
+    }
+    result.put("median", micros(ClientBenchmarks.percentile(nanos, 50)));
+    result.put("runs", runs);
+    if (fresh) result.put("bootMs", bootMillis);
+    result.put("peakHeapMiB", round1(peakHeap / 1048576.0));
+    result.put("peakRssMiB", round1(vmHwmKiB() / 1024.0));
+  }
+
+  private static long drainOnce(int count, String tag) {
+    try (Tandem tandem = client().networkAvailable(false).build()) {
+      for (int i = 0; i < count; i++) tandem.mutate("createMessage", new Message(id(tag, i), i));
+      if (tandem.pendingMutations().size() != count) throw new IllegalStateException("not pending");
+      long start = System.nanoTime();
+      tandem.setNetworkAvailable(true);
+      tandem.flush().blockingAwait();
+      long elapsed = System.nanoTime() - start;
+      if (!tandem.pendingMutations().isEmpty()) throw new IllegalStateException("still pending");
+      return elapsed;
+    }
+  }
+
+  private static void drain(Map<String, Object> result) {
+    int warmup = num("warmup", 1000);
+    int count = num("count", 5000);
+    if (warmup > 0) drainOnce(warmup, "w");
+    result.put("median", micros(drainOnce(count, "d")));
+    result.put("count", count);
+  }
+
+  private static void poke(Map<String, Object> result) throws Exception {
+    int warmup = num("warmup", 20);
+    int runs = num("runs", 100);
+    long[] nanos = new long[runs];
+    try (Tandem a = client().pokeUrl(null).build();
+        Tandem b = client().build()) {
+      a.pull().blockingAwait();
+      b.pull().blockingAwait();
+      for (int i = 0; i < warmup + runs; i++) {
+        String id = id("p", i);
+        String key = "message/" + id;
+        CountDownLatch seen = new CountDownLatch(1);
+        long[] at = new long[1];
+        Disposable watch =
+            b.watch(tx -> tx.has(key))
+                .subscribe(
+                    has -> {
+                      if (has && seen.getCount() > 0) {
+                        at[0] = System.nanoTime();
+                        seen.countDown();
+                      }
+                    });
+        Thread.sleep(2);
+        long start = System.nanoTime();
+        a.mutate("createMessage", new Message(id, i));
+        if (!seen.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("B never saw " + id);
+        watch.dispose();
+        if (i >= warmup) nanos[i - warmup] = at[0] - start;
+        Thread.sleep(5);
+      }
+    }
+    result.put("p50", micros(ClientBenchmarks.percentile(nanos, 50)));
+    result.put("p95", micros(ClientBenchmarks.percentile(nanos, 95)));
+    result.put("runs", runs);
+  }
+
+  private static void reactive(Map<String, Object> result) throws Exception {
+    int warmup = num("warmup", 200);
+    int runs = num("runs", 1000);
+    long[] nanos = new long[runs];
+    try (Tandem tandem = client().pushUrl(null).pullUrl(null).pokeUrl(null).build()) {
+      tandem.mutate("fill", 0);
+      AtomicReference<CountDownLatch> latch = new AtomicReference<>(new CountDownLatch(0));
+      CountDownLatch first = new CountDownLatch(100);
+      List<Disposable> subscriptions = new ArrayList<>();
+      for (int list = 0; list < 100; list++) {
+        String prefix = "list/" + list + "/";
+        subscriptions.add(
+            tandem
+                .watch(tx -> tx.scan(ScanOptions.prefix(prefix)))
+                .subscribe(
+                    rows -> {
+                      first.countDown();
+                      latch.get().countDown();
+                    }));
+      }
+      first.await();
+      for (int i = 0; i < warmup + runs; i++) {
+        CountDownLatch done = new CountDownLatch(5);
+        latch.set(done);
+        long start = System.nanoTime();
+        tandem.mutate("touch", i + 1);
+        done.await();
+        if (i >= warmup) nanos[i - warmup] = System.nanoTime() - start;
+      }
+      for (Disposable subscription : subscriptions) subscription.dispose();
+    }
+    result.put("p50", micros(ClientBenchmarks.percentile(nanos, 50)));
+    result.put("p95", micros(ClientBenchmarks.percentile(nanos, 95)));
+    result.put("runs", runs);
+  }
+
+  // --- helpers ---
+
+  private static long micros(long nanos) {
+    return Math.round(nanos / 1e3);
+  }
+
+  private static double round1(double value) {
+    return Math.round(value * 10) / 10.0;
+  }
+
+  private static long vmHwmKiB() throws Exception {
+    for (String line :
+        Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"), StandardCharsets.UTF_8)) {
+      if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+    return -1;
+  }
+
+  private static void print(Map<String, Object> result) {
+    StringBuilder json = new StringBuilder("{");
+    for (Map.Entry<String, Object> e : result.entrySet()) {
+      if (json.length() > 1) json.append(',');
+      json.append('"').append(e.getKey()).append("\":");
+      Object v = e.getValue();
+      if (v instanceof Number) {
+        json.append(v);
+      } else {
+        json.append('"')
+            .append(
+                String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " "))
+            .append('"');
+      }
+    }
+    System.out.println(json.append('}'));
+    System.out.flush();
+  }
+}
