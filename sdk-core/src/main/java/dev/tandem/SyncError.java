@@ -32,7 +32,9 @@ public final class SyncError {
      * versions.
      */
     SERVER_BEHIND,
-    /** The server has no state for this client group. */
+    /**
+     * No longer reported: a forgotten client group goes on in a new one (kept for compatibility).
+     */
     CLIENT_STATE_NOT_FOUND,
     /** Something failed on this device (the local database, a bug). */
     LOCAL

@@ -268,8 +268,10 @@ public final class Tandem implements Closeable {
   }
 
   /**
-   * Emits when the server has no state for this client group: syncing has stopped for good for this
-   * database. Replays to late subscribers.
+   * Emits when the server had forgotten this client group ({@code ClientStateNotFound}, e.g. after
+   * its client GC): the client has gone on in a new group, with every pending mutation kept and
+   * renumbered and a full pull next; syncing goes on. For apps that want to know. Replays to late
+   * subscribers.
    */
   public Observable<Boolean> clientStateNotFound() {
     return deliver(sync.clientStateNotFound());

@@ -1,6 +1,8 @@
 package dev.tandem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -325,21 +327,52 @@ class SyncProtocolTest extends SyncFixture {
   }
 
   @Test
-  void clientStateNotFoundDisablesTheGroupForGood() throws Exception {
+  void aForgottenGroupGoesOnInANewGroupWithEverythingPending() throws Exception {
     start(EMPTY_PULL);
+    String oldGroup = tandem.clientGroupID();
+    String oldClient = tandem.clientID();
+    tandem.mutate("increment", new Increment("a", 1));
+    enqueuePush("{}");
+    enqueue(pullResponse(2, confirmed(1), "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":1}"));
+    tandem.flush().test();
+    scheduler.triggerActions();
+    push(takeRequest());
+    pull(takeRequest());
+    // Offline for long enough that the server forgot the group (client GC).
+    tandem.mutate("increment", new Increment("a", 1));
     tandem.mutate("increment", new Increment("a", 1));
     enqueuePush("{\"error\":\"ClientStateNotFound\"}");
     TestObserver<Boolean> lost = tandem.clientStateNotFound().test();
-
-    advance(10);
+    TestObserver<Void> flush = tandem.flush().test();
+    scheduler.triggerActions();
+    assertEquals(Arrays.asList(2L, 3L), ids(push(takeRequest())));
 
     lost.assertValue(true);
-    tandem.close();
-    tandem = builder().build();
-    scheduler.triggerActions();
-    assertEquals(2, server.getRequestCount(), "the reopened client does not sync");
-    tandem.clientStateNotFound().test().assertValue(true);
-    assertEquals(1, status().pendingCount());
+    assertNotEquals(oldGroup, tandem.clientGroupID());
+    assertNotEquals(oldClient, tandem.clientID());
+    assertEquals(Arrays.asList(1L, 2L), pendingIDs(), "renumbered for the new client");
+    assertEquals(3.0, value("counter/a"), "the optimistic state stays");
+    assertFalse(status().stopped());
+    flush.assertNotComplete();
+
+    enqueuePush("{}");
+    enqueue(pullResponse(1, confirmed(2), "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":3}"));
+    advance(120_000);
+    List<RecordedRequest> requests = new ArrayList<>();
+    requests.add(takeRequest());
+    requests.add(takeRequest());
+    requests.sort((a, b) -> a.getUrl().encodedPath().compareTo(b.getUrl().encodedPath()));
+    PullRequest fullPull = pull(requests.get(0));
+    PushRequest again = push(requests.get(1));
+    assertEquals(tandem.clientGroupID(), fullPull.clientGroupID());
+    assertTrue(fullPull.cookie().isNull(), "the new group's first pull is a full one");
+    assertEquals(tandem.clientGroupID(), again.clientGroupID());
+    assertEquals(Arrays.asList(1L, 2L), ids(again));
+    assertEquals(tandem.clientID(), again.mutations().get(0).clientID());
+    assertEquals("increment", again.mutations().get(1).name());
+    flush.assertComplete();
+    assertEquals(0, status().pendingCount());
+    assertEquals(3.0, value("counter/a"));
   }
 
   @Test

@@ -33,8 +33,12 @@ final class Rebase {
 
   /** As {@link #replay}, after forgetting every footprint: each replay records its own again. */
   void replayAfresh(LocalStore.Write write) {
-    mutations.footprints().clear();
+    forgetFootprints();
     replay(write);
+  }
+
+  void forgetFootprints() {
+    mutations.footprints().clear();
   }
 
   /**

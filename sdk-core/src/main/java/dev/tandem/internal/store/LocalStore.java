@@ -7,7 +7,10 @@ import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.db.SqlDriver;
 import io.reactivex.rxjava3.plugins.RxJavaPlugins;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -110,8 +113,11 @@ public final class LocalStore {
   private final SqlDriver driver;
   private final ClientView view;
   private final JsonCodec codec;
-  private final String clientID;
-  private final String clientGroupID;
+
+  /** Changed only by {@link #startNewGroup}, under the write lock. */
+  private volatile String clientID;
+
+  private volatile String clientGroupID;
   private final String profileID;
   private final String schemaVersion;
 
@@ -213,6 +219,59 @@ public final class LocalStore {
     upgrade.record(write.db, clientID);
     write.changes.addAll();
     rebuild = null;
+  }
+
+  /**
+   * Starts a new client group after the server forgot this one ({@code ClientStateNotFound}), in
+   * one write: a new group ID, a new clientID for this client and for each other client with
+   * mutations pending (renumbered from 1, in queue order, so the server sees new clients with no
+   * gaps), no confirmed IDs, and no cookie (the next pull is a full one, whose rebase replays
+   * everything pending). Synced data and pending mutations stay.
+   *
+   * @return how far this client's newest mutation ID moved down (what flush targets move by).
+   */
+  public long startNewGroup() {
+    final String oldClient = clientID;
+    final String oldGroup = clientGroupID;
+    final long oldLast = lastMutationID;
+    try {
+      // The fields change under the write lock, so no mutation is made between the two identities.
+      writeUnchecked(
+          write -> {
+            SqlConnection db = write.db;
+            Map<String, String> renamed = new LinkedHashMap<>();
+            Map<String, Long> next = new HashMap<>();
+            for (Pending pending : PendingQueue.refs(db)) {
+              String to = renamed.get(pending.clientID);
+              if (to == null) {
+                to = Ids.newId();
+                renamed.put(pending.clientID, to);
+              }
+              Long previous = next.get(to);
+              long id = previous == null ? 1 : previous + 1;
+              next.put(to, id);
+              PendingQueue.renumber(db, pending.seq, to, id);
+            }
+            String client = renamed.containsKey(clientID) ? renamed.get(clientID) : Ids.newId();
+            db.execute("DELETE FROM tandem_confirmed");
+            Meta.remove(db, Meta.COOKIE);
+            Meta.remove(db, Meta.DISABLED);
+            String group = Ids.newId();
+            Meta.set(db, Meta.CLIENT_ID, client);
+            Meta.set(db, Meta.CLIENT_GROUP_ID, group);
+            Long newest = next.get(client);
+            clientID = client;
+            clientGroupID = group;
+            lastMutationID = newest == null ? 0 : newest;
+            return null;
+          });
+    } catch (RuntimeException e) {
+      clientID = oldClient;
+      clientGroupID = oldGroup;
+      lastMutationID = oldLast;
+      throw e;
+    }
+    return oldLast - lastMutationID;
   }
 
   private static String identity(SqlConnection db, String key) {

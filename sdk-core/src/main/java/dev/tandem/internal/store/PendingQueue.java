@@ -49,6 +49,11 @@ public final class PendingQueue {
     return result;
   }
 
+  /** Gives the pending mutation at {@code seq} a new client and mutation ID. */
+  public static void renumber(SqlConnection db, long seq, String clientID, long id) {
+    db.execute("UPDATE tandem_pending SET client_id = ?, id = ? WHERE seq = ?", clientID, id, seq);
+  }
+
   /** The pending mutation {@code id} of {@code clientID}, or null. */
   public static Pending find(SqlConnection db, String clientID, long id) {
     try (SqlCursor cursor = db.query(SELECT + " WHERE client_id = ? AND id = ?", clientID, id)) {

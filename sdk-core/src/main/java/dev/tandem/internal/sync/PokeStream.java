@@ -1,6 +1,7 @@
 package dev.tandem.internal.sync;
 
 import dev.tandem.AuthProvider;
+import dev.tandem.internal.store.LocalStore;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.Disposable;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import okhttp3.sse.EventSources;
 final class PokeStream extends EventSourceListener {
   private final Transport transport;
   private final String url;
-  private final String clientGroupID;
+  private final LocalStore local;
   private final Puller puller;
   private final Scheduler.Worker worker;
   private final Backoff backoff;
@@ -35,14 +36,14 @@ final class PokeStream extends EventSourceListener {
   PokeStream(
       Transport transport,
       String url,
-      String clientGroupID,
+      LocalStore local,
       Puller puller,
       Scheduler scheduler,
       Backoff backoff,
       SyncState state) {
     this.transport = transport;
     this.url = url;
-    this.clientGroupID = clientGroupID;
+    this.local = local;
     this.puller = puller;
     this.worker = scheduler.createWorker();
     this.backoff = backoff;
@@ -81,7 +82,7 @@ final class PokeStream extends EventSourceListener {
             .url(
                 HttpUrl.get(url)
                     .newBuilder()
-                    .addQueryParameter("clientGroupID", clientGroupID)
+                    .addQueryParameter("clientGroupID", local.clientGroupID())
                     .build())
             .header("Accept", "text/event-stream")
             .header("Authorization", authorization == null ? "" : authorization)

@@ -4,6 +4,7 @@ import com.squareup.moshi.JsonDataException;
 import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.protocol.Cookie;
+import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.ProtocolJson;
 import dev.tandem.protocol.PullRequest;
 import java.io.File;
@@ -28,6 +29,7 @@ final class Puller extends SyncLoop {
   private final Transport transport;
   private final PullApplier applier;
   private final SyncConfig config;
+  private final Runnable groupLost;
   private final AfterPull afterPull;
   private final Position received;
 
@@ -53,12 +55,14 @@ final class Puller extends SyncLoop {
       PullApplier applier,
       SyncConfig config,
       Position received,
-      AfterPull afterPull) {
+      AfterPull afterPull,
+      Runnable groupLost) {
     super(config.scheduler, config.backoff(), state);
     this.local = local;
     this.transport = transport;
     this.applier = applier;
     this.config = config;
+    this.groupLost = groupLost;
     this.received = received;
     this.afterPull = afterPull;
   }
@@ -162,6 +166,10 @@ final class Puller extends SyncLoop {
         if (Failures.serverBehind(outcome.error)) {
           state.failed(Failures.serverBehind("pull", outcome.error, config.schemaVersion));
           return backoff.failure(); // The app is fine; the server is behind: keep trying.
+        }
+        if (outcome.error.kind() == ErrorResponse.Kind.CLIENT_STATE_NOT_FOUND) {
+          groupLost.run(); // Go on in a new group; its first pull is a full one.
+          return backoff.failure();
         }
         state.stop("pull refused: " + outcome.error, outcome.error);
         return DONE;

@@ -34,6 +34,7 @@ final class Pusher extends SyncLoop {
   private final SyncConfig config;
   private final SchemaRecovery recovery;
   private final Runnable pullForFlush;
+  private final Runnable groupLost;
 
   /** The queue position sent last in this session; 0 sends from the start again. */
   private volatile long sentUpTo;
@@ -50,13 +51,15 @@ final class Pusher extends SyncLoop {
       Transport transport,
       SyncConfig config,
       SchemaRecovery recovery,
-      Runnable pullForFlush) {
+      Runnable pullForFlush,
+      Runnable groupLost) {
     super(config.scheduler, config.backoff(), state);
     this.local = local;
     this.transport = transport;
     this.config = config;
     this.recovery = recovery;
     this.pullForFlush = pullForFlush;
+    this.groupLost = groupLost;
     this.batchCount = config.maxPushBatchCount;
   }
 
@@ -163,8 +166,8 @@ final class Pusher extends SyncLoop {
   /**
    * A 200 whose body is an error. A server behind this client (clientTooNew) is retried with
    * backoff. An older version's mutations the server no longer serves are recovered: removed,
-   * reverted and handed to the app as refusals; then the queue goes on. Anything else stops syncing
-   * (onUpdateNeeded, or ClientStateNotFound).
+   * reverted and handed to the app as refusals; then the queue goes on. A forgotten group
+   * (ClientStateNotFound) goes on in a new group. Anything else stops syncing (onUpdateNeeded).
    */
   private long refused(ErrorResponse error, String schemaVersion) {
     if (Failures.serverBehind(error)) {
@@ -185,6 +188,14 @@ final class Pusher extends SyncLoop {
       state.update(s -> s.withPendingCount(pending));
       state.refused(refused);
       return 0; // On with the next version's mutations.
+    }
+    if (error.kind() == ErrorResponse.Kind.CLIENT_STATE_NOT_FOUND) {
+      // The server forgot this group (client GC): go on in a new one, everything pending kept and
+      // renumbered, and send it again from the start.
+      sentUpTo = 0;
+      receivedUpTo = 0;
+      groupLost.run();
+      return backoff.failure();
     }
     state.stop("push refused: " + error, error);
     return DONE;

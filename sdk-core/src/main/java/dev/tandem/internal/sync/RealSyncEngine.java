@@ -5,7 +5,9 @@ import dev.tandem.internal.Ids;
 import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.internal.rebase.SchemaRecovery;
 import dev.tandem.internal.store.LocalStore;
+import dev.tandem.internal.store.Meta;
 import dev.tandem.internal.store.Pending;
+import dev.tandem.protocol.ErrorResponse;
 import io.reactivex.rxjava3.core.Completable;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ public final class RealSyncEngine extends SyncEngine {
   private final LocalStore local;
   private final SyncConfig config;
   private final Transport transport;
+  private final SchemaRecovery recovery;
   private final Pusher pusher;
   private final Puller puller;
   private final List<PokeStream> pokes = new ArrayList<>();
@@ -32,28 +35,31 @@ public final class RealSyncEngine extends SyncEngine {
     super(state);
     this.local = local;
     this.config = config;
+    this.recovery = recovery;
     this.transport =
         new Transport(new Http(config.httpClient, local.clientID(), Ids.newId(8)), config.auth);
     this.puller =
         config.pullUrl == null
             ? null
             : new Puller(
-                state, local, transport, applier, config, this::receivedUpTo, this::afterPull);
+                state,
+                local,
+                transport,
+                applier,
+                config,
+                this::receivedUpTo,
+                this::afterPull,
+                this::groupLost);
     this.pusher =
         config.pushUrl == null
             ? null
-            : new Pusher(state, local, transport, config, recovery, () -> schedulePull(0));
+            : new Pusher(
+                state, local, transport, config, recovery, () -> schedulePull(0), this::groupLost);
     if (puller != null) {
       for (String url : config.pokeUrls) {
         pokes.add(
             new PokeStream(
-                transport,
-                url,
-                local.clientGroupID(),
-                puller,
-                config.scheduler,
-                config.backoff(),
-                state));
+                transport, url, local, puller, config.scheduler, config.backoff(), state));
       }
     }
   }
@@ -77,8 +83,26 @@ public final class RealSyncEngine extends SyncEngine {
     if (pusher != null) pusher.schedule(delayMillis);
   }
 
+  /**
+   * The server forgot this client group (client GC): go on in a new one. Everything pending is kept
+   * and renumbered, flushes wait for the same mutations, the poke streams reopen for the new group,
+   * and the next pull is a full one.
+   */
+  private synchronized void groupLost() {
+    long moved = recovery.startNewGroup();
+    state.groupRestarted(moved);
+    disconnectPokes();
+    connectPokes();
+    schedulePull(0);
+    schedulePush(0);
+  }
+
   @Override
   public void start() {
+    // A database an earlier version left disabled by ClientStateNotFound goes on in a new group.
+    if (ErrorResponse.Kind.CLIENT_STATE_NOT_FOUND.name().equals(local.meta(Meta.DISABLED))) {
+      groupLost();
+    }
     schedulePull(0);
     if (local.pendingCount() > 0) schedulePush(0);
     connectPokes();

@@ -6,7 +6,6 @@ import dev.tandem.SyncStatus;
 import dev.tandem.SyncStoppedException;
 import dev.tandem.UpdateNeeded;
 import dev.tandem.internal.store.LocalStore;
-import dev.tandem.internal.store.Meta;
 import dev.tandem.protocol.ErrorResponse;
 import io.reactivex.rxjava3.core.CompletableEmitter;
 import io.reactivex.rxjava3.subjects.BehaviorSubject;
@@ -41,7 +40,11 @@ public final class SyncState {
   private volatile boolean foreground = true;
 
   private static final class FlushWaiter {
-    final long target;
+    /**
+     * This client's mutation ID to wait for; moves down if the group restarts. Guarded by state.
+     */
+    long target;
+
     final CompletableEmitter emitter;
 
     FlushWaiter(long target, CompletableEmitter emitter) {
@@ -54,16 +57,6 @@ public final class SyncState {
     this.local = local;
     this.current = SyncStatus.initial(local.pendingCount());
     this.status = BehaviorSubject.createDefault(current);
-    if (ErrorResponse.Kind.CLIENT_STATE_NOT_FOUND.name().equals(local.meta(Meta.DISABLED))) {
-      stoppedBecause = "the server lost this client group's state (ClientStateNotFound)";
-      clientStateNotFound.onNext(true);
-      update(
-          s ->
-              s.withStopped(true)
-                  .withLastError(
-                      new SyncError(
-                          SyncError.Kind.CLIENT_STATE_NOT_FOUND, 0, stoppedBecause, null)));
-    }
   }
 
   /** Changes the status; emits only real changes. */
@@ -169,12 +162,7 @@ public final class SyncState {
           SyncStatus stopped = s.withStopped(true).withPushing(false).withPulling(false);
           return cause == null ? stopped : stopped.withLastError(cause);
         });
-    if (error != null && error.kind() == ErrorResponse.Kind.CLIENT_STATE_NOT_FOUND) {
-      if (!local.isClosed()) {
-        local.setMeta(Meta.DISABLED, ErrorResponse.Kind.CLIENT_STATE_NOT_FOUND.name());
-      }
-      clientStateNotFound.onNext(true);
-    } else if (error != null) {
+    if (error != null) {
       updateNeeded.onNext(updateNeededBy(error, local.schemaVersion()));
     }
     for (CompletableEmitter waiter : waiters) waiter.tryOnError(new SyncStoppedException(because));
@@ -228,6 +216,17 @@ public final class SyncState {
 
   public synchronized boolean hasFlushWaiters() {
     return !flushWaiters.isEmpty();
+  }
+
+  /**
+   * The server forgot the client group and the client went on in a new one: flushes wait for the
+   * same mutations under their new IDs ({@code moved} lower), and the app hears of it.
+   */
+  public void groupRestarted(long moved) {
+    synchronized (this) {
+      for (FlushWaiter waiter : flushWaiters) waiter.target -= moved;
+    }
+    clientStateNotFound.onNext(true);
   }
 
   /** Completes the flushes whose target the server has confirmed. */
