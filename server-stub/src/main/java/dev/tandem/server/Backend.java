@@ -520,8 +520,8 @@ public final class Backend implements AutoCloseable {
       return this;
     }
 
-    /** The clock of client activity (tests). */
-    Builder clock(Clock clock) {
+    /** The clock client activity is measured by; default the system's (tests and simulations). */
+    public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
     }
