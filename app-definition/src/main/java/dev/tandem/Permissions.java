@@ -35,6 +35,19 @@ public final class Permissions {
   /** The users listed by {@link Builder#admins}. */
   public static final String ADMIN = "ADMIN";
 
+  /**
+   * In a grant's or an assignment's {@link Condition}, the user asking: {@code
+   * Condition.eq("author_id", Permissions.USER)} holds for the rows whose {@code author_id} is the
+   * pushing or pulling user.
+   */
+  public static final Object USER =
+      new Object() {
+        @Override
+        public String toString() {
+          return "USER";
+        }
+      };
+
   /** The user the server's dev authenticator names a request without a token. */
   public static final String ANONYMOUS_USER = "anonymous";
 

@@ -7,6 +7,7 @@ import com.squareup.moshi.Moshi;
 import dev.tandem.AppDefinition;
 import dev.tandem.Migrations;
 import dev.tandem.Mutators;
+import dev.tandem.Permissions;
 import dev.tandem.Schema;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.app.MigrationPlan;
@@ -15,6 +16,7 @@ import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PushRequest;
+import dev.tandem.server.internal.schema.Access;
 import dev.tandem.server.internal.schema.SchemaStorage;
 import dev.tandem.server.internal.schema.SharedMutators;
 import java.io.IOException;
@@ -87,6 +89,7 @@ public final class Backend {
     Map<String, Mutator> mutators = new LinkedHashMap<>(builder.mutators);
     ClientView view = builder.clientView;
     SchemaStorage storage = null;
+    Access access = null;
     if (builder.schema != null || builder.shared != null || builder.overridden || plan != null) {
       Moshi moshi = builder.moshi != null ? builder.moshi : new Moshi.Builder().build();
       JsonCodec codec = new JsonCodec(moshi);
@@ -107,6 +110,16 @@ public final class Backend {
         }
       }
       view = view.and(storage);
+      if (builder.permissions != null) {
+        if (builder.customView) {
+          throw new IllegalArgumentException(
+              "permissions cover the app's schema tables; a hand-written clientView() would be"
+                  + " served to every user: serve it from another Backend");
+        }
+        access = storage.permissions(builder.permissions);
+      }
+    } else if (builder.permissions != null) {
+      throw new IllegalArgumentException("permissions need the app's schema (Builder.app)");
     }
     this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes);
     this.pulls = new PullProcessor(transactor, view, pokes);
@@ -398,6 +411,8 @@ public final class Backend {
     private ClientView clientView = (connection, since, out) -> {};
     private Schema schema;
     private Migrations migrations;
+    private Permissions permissions;
+    private boolean customView;
     private Mutators shared;
     private Moshi moshi;
     private final Mutators.Builder overrides = Mutators.builder();
@@ -413,6 +428,7 @@ public final class Backend {
     public Builder app(AppDefinition app) {
       return schema(app.schema())
           .migrations(app.migrations())
+          .permissions(app.permissions())
           .mutators(app.mutators())
           .moshi(app.moshi());
     }
@@ -427,6 +443,18 @@ public final class Backend {
      */
     public Builder migrations(Migrations migrations) {
       this.migrations = migrations;
+      return this;
+    }
+
+    /**
+     * Enforces {@code permissions} (roles and grants over the app's schema tables): a push's
+     * mutation that writes a row no grant lets its user write is refused as a whole, and each
+     * client group pulls exactly the rows its user may read, kept in a client view record per group
+     * (the row-version strategy; SERVER.md). Null (the default) for none: every user reads and
+     * writes every row, served with the global version.
+     */
+    public Builder permissions(Permissions permissions) {
+      this.permissions = permissions;
       return this;
     }
 
@@ -513,6 +541,7 @@ public final class Backend {
 
     public Builder clientView(ClientView clientView) {
       this.clientView = clientView;
+      this.customView = true;
       return this;
     }
 

@@ -1,0 +1,603 @@
+package dev.tandem.server.internal.schema;
+
+import dev.tandem.Assign;
+import dev.tandem.Column;
+import dev.tandem.Condition;
+import dev.tandem.Grant;
+import dev.tandem.Permissions;
+import dev.tandem.Relationship;
+import dev.tandem.internal.app.SqlWhere;
+import dev.tandem.server.MutationContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An app's {@link Permissions} compiled against its stored tables: the checks of a push's writes
+ * (in memory and by key lookups on the push's connection) and the SQL of what a user may read (for
+ * pulls). Immutable; thread-safe.
+ */
+public final class Access {
+  /**
+   * One step of a grant's path: rows of {@code to} whose {@code toFields} equal {@code fromFields}.
+   */
+  static final class Hop {
+    final ServerTable from;
+    final ServerTable to;
+    final List<String> fromFields = new ArrayList<>(); // SQL column names
+    final List<String> toFields = new ArrayList<>();
+
+    /** True if the hop lands on {@code to}'s primary key, which a row's update cannot change. */
+    final boolean onKey;
+
+    Hop(ServerTable from, ServerTable to, Relationship.Hop hop) {
+      this.from = from;
+      this.to = to;
+      for (String name : hop.sourceFields()) fromFields.add(from.table.column(name).field());
+      Set<String> keys = new HashSet<>();
+      for (String name : hop.destFields()) {
+        toFields.add(to.table.column(name).field());
+        keys.add(name);
+      }
+      this.onKey = keys.equals(new HashSet<>(to.table.primaryKey()));
+    }
+  }
+
+  /** A grant, compiled. */
+  static final class Rule {
+    final Grant grant;
+    final ServerTable table;
+    final String global; // null for a scoped role
+    final ServerTable scope;
+    final String roleName;
+    final List<Hop> path = new ArrayList<>();
+    final List<Assign> assignments = new ArrayList<>();
+    final Set<String> columns; // by name, or null for all
+    final String scopeLookup; // SQL selecting the scope row through the path, or null
+
+    Rule(Grant grant, SchemaStorage storage, Permissions permissions) {
+      this.grant = grant;
+      this.table = storage.table(grant.table());
+      this.columns = grant.columns() == null ? null : new HashSet<>(grant.columns());
+      String role = grant.role();
+      if (Permissions.isGlobal(role)) {
+        global = role;
+        scope = null;
+        roleName = null;
+        scopeLookup = null;
+        return;
+      }
+      global = null;
+      int colon = role.indexOf(':');
+      scope = storage.table(role.substring(0, colon));
+      roleName = role.substring(colon + 1);
+      for (Assign assign : permissions.assignments()) {
+        if (!assign.scopeTable().equals(scope.table.name())) continue;
+        if (assign.roleColumn() != null || roleName.equals(assign.roleName())) {
+          assignments.add(assign);
+        }
+      }
+      ServerTable at = table;
+      for (String name : grant.through()) {
+        Relationship relationship = at.table.relationship(name);
+        ServerTable next = storage.table(relationship.destTable());
+        path.add(new Hop(at, next, relationship.hops().get(0)));
+        at = next;
+      }
+      scopeLookup = path.isEmpty() ? null : scopeLookup();
+    }
+
+    boolean allows(Grant.Operation operation) {
+      return grant.operations().contains(operation);
+    }
+
+    /** {@code SELECT <scope row> FROM p1 a1 JOIN p2 a2 ON … WHERE a1.<to> = ? … (live rows)}. */
+    private String scopeLookup() {
+      StringBuilder from = new StringBuilder();
+      StringBuilder where = new StringBuilder();
+      for (int i = 0; i < path.size(); i++) {
+        Hop hop = path.get(i);
+        String alias = "a" + (i + 1);
+        if (i == 0) {
+          from.append(hop.to.sqlName).append(" AS ").append(alias);
+          for (String field : hop.toFields) {
+            where.append(alias).append('.').append(ServerTable.quote(field)).append(" = ? AND ");
+          }
+        } else {
+          from.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(alias).append(" ON ");
+          joinOn(from, hop, "a" + i, alias);
+        }
+        where.append(alias).append('.').append(ServerTable.DELETED).append(" = ? AND ");
+      }
+      where.setLength(where.length() - " AND ".length());
+      return "SELECT "
+          + scope.selectList("a" + path.size() + ".")
+          + " FROM "
+          + from
+          + " WHERE "
+          + where;
+    }
+  }
+
+  static void joinOn(StringBuilder sql, Hop hop, String fromAlias, String toAlias) {
+    for (int j = 0; j < hop.fromFields.size(); j++) {
+      if (j > 0) sql.append(" AND ");
+      sql.append(toAlias)
+          .append('.')
+          .append(ServerTable.quote(hop.toFields.get(j)))
+          .append(" = ")
+          .append(fromAlias)
+          .append('.')
+          .append(ServerTable.quote(hop.fromFields.get(j)));
+    }
+  }
+
+  /** A write no grant covers: the mutation is refused as a whole. */
+  public static final class Denied extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Denied(String message) {
+      super(message);
+    }
+  }
+
+  private final SchemaStorage storage;
+  private final Set<String> admins;
+  private final Map<ServerTable, List<Rule>> rules = new LinkedHashMap<>();
+  private final String fingerprint;
+
+  /** Tables a change of which may change who reads rows of other tables, beyond their own rows. */
+  private final Set<ServerTable> recomputeAll = new LinkedHashSet<>();
+
+  public Access(Permissions permissions, SchemaStorage storage) {
+    this.storage = storage;
+    this.admins = permissions.admins();
+    this.fingerprint = sha256(permissions.fingerprint());
+    for (ServerTable table : storage.tables()) rules.put(table, new ArrayList<Rule>());
+    for (Grant grant : permissions.grants()) {
+      Rule rule = new Rule(grant, storage, permissions);
+      rules.get(rule.table).add(rule);
+      for (Hop hop : rule.path) if (!hop.onKey) recomputeAll.add(hop.to);
+      for (Assign assign : rule.assignments) {
+        if (assign.kind() != Assign.Kind.TABLE) continue;
+        ServerTable members = storage.table(assign.table());
+        if (!members.table.primaryKey().contains(assign.scopeColumn())) recomputeAll.add(members);
+      }
+    }
+  }
+
+  /** A digest of the permissions: a view recorded under other permissions is recomputed. */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  Set<ServerTable> recomputeAll() {
+    return recomputeAll;
+  }
+
+  List<Rule> rules(ServerTable table) {
+    return rules.get(table);
+  }
+
+  // ------------------------------------------------------------------------------- push checks
+
+  /** Refuses the write of a row into {@code table} (fields by SQL name) that no grant covers. */
+  void checkWrite(
+      MutationContext context,
+      ServerTable table,
+      Map<String, Object> before,
+      Map<String, Object> after)
+      throws SQLException {
+    String key = table.keyOf(before != null ? before : after);
+    if (before == null) {
+      Set<String> set = new HashSet<>();
+      for (Column column : table.table.columns()) {
+        if (after.get(column.field()) != null) set.add(column.name());
+      }
+      if (!allowed(context, table, Grant.Operation.INSERT, after, set)) deny("insert", key);
+      return;
+    }
+    Set<String> changed = new HashSet<>();
+    for (Column column : table.table.columns()) {
+      if (!same(before.get(column.field()), after.get(column.field()))) changed.add(column.name());
+    }
+    if (changed.isEmpty()) changed = null;
+    if (!allowed(context, table, Grant.Operation.UPDATE, before, changed)
+        || !allowed(context, table, Grant.Operation.UPDATE, after, changed)) {
+      deny("update", key);
+    }
+  }
+
+  /** Refuses the delete of the live row {@code before} that no grant covers. */
+  void checkDelete(MutationContext context, ServerTable table, Map<String, Object> before)
+      throws SQLException {
+    if (!allowed(context, table, Grant.Operation.DELETE, before, null)) {
+      deny("delete", table.keyOf(before));
+    }
+  }
+
+  /** Refuses a write of a key outside every table: no grant can cover it. */
+  static void denyKv(String key) {
+    throw new Denied(
+        "permission denied: "
+            + key
+            + " is in no table, and the app's permissions cover tables only");
+  }
+
+  private static void deny(String operation, String key) {
+    throw new Denied("permission denied: you may not " + operation + " " + key);
+  }
+
+  private static boolean same(Object a, Object b) {
+    if (a instanceof Number && b instanceof Number) {
+      return ((Number) a).doubleValue() == ((Number) b).doubleValue();
+    }
+    return a == null ? b == null : a.equals(b);
+  }
+
+  private boolean allowed(
+      MutationContext context,
+      ServerTable table,
+      Grant.Operation operation,
+      Map<String, Object> row,
+      Set<String> columns)
+      throws SQLException {
+    for (Rule rule : rules.get(table)) {
+      if (!rule.allows(operation)) continue;
+      if (columns != null && rule.columns != null && !rule.columns.containsAll(columns)) continue;
+      if (rule.grant.condition() != null
+          && !RowMatcher.matches(rule.grant.condition(), table.byColumn(row), context.userID()))
+        continue;
+      if (holds(context, rule, row)) return true;
+    }
+    return false;
+  }
+
+  /** True if the push's user holds the rule's role on {@code row}. */
+  private boolean holds(MutationContext context, Rule rule, Map<String, Object> row)
+      throws SQLException {
+    String user = context.userID();
+    if (rule.global != null) return holdsGlobal(rule.global, user);
+    Map<String, Object> scopeRow = row;
+    if (rule.scopeLookup != null) {
+      Hop first = rule.path.get(0);
+      List<Object> args = new ArrayList<>();
+      for (String field : first.fromFields) {
+        Object value = row.get(field);
+        if (value == null) return false;
+        args.add(bindable(value));
+      }
+      for (int i = 0; i < rule.path.size(); i++) args.add(Boolean.FALSE);
+      PreparedStatement lookup = storage.statement(context, rule.scopeLookup);
+      bind(lookup, args);
+      try (ResultSet rows = lookup.executeQuery()) {
+        if (!rows.next()) return false;
+        scopeRow = rule.scope.readFields(rows, 1, storage.codec());
+      }
+    }
+    for (Assign assign : rule.assignments) {
+      switch (assign.kind()) {
+        case COLUMN:
+          if (user.equals(scopeRow.get(rule.scope.table.column(assign.userColumn()).field()))) {
+            return true;
+          }
+          break;
+        case WHERE:
+          if (RowMatcher.matches(assign.condition(), rule.scope.byColumn(scopeRow), user))
+            return true;
+          break;
+        case TABLE:
+        default:
+          if (member(context, rule, assign, scopeRow)) return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean member(
+      MutationContext context, Rule rule, Assign assign, Map<String, Object> scopeRow)
+      throws SQLException {
+    ServerTable members = storage.table(assign.table());
+    Object scopeKey = scopeRow.get(rule.scope.key.get(0).field());
+    if (scopeKey == null) return false;
+    StringBuilder sql =
+        new StringBuilder("SELECT 1 FROM ")
+            .append(members.sqlName)
+            .append(" WHERE ")
+            .append(field(members, assign.scopeColumn()))
+            .append(" = ? AND ")
+            .append(field(members, assign.userColumn()))
+            .append(" = ? AND ");
+    List<Object> args = new ArrayList<>();
+    args.add(bindable(scopeKey));
+    args.add(context.userID());
+    if (assign.roleColumn() != null) {
+      sql.append(field(members, assign.roleColumn())).append(" = ? AND ");
+      args.add(rule.roleName);
+    }
+    sql.append(ServerTable.DELETED).append(" = ? LIMIT 1");
+    args.add(Boolean.FALSE);
+    PreparedStatement statement = storage.statement(context, sql.toString());
+    bind(statement, args);
+    try (ResultSet rows = statement.executeQuery()) {
+      return rows.next();
+    }
+  }
+
+  boolean holdsGlobal(String role, String user) {
+    switch (role) {
+      case Permissions.ANYONE:
+        return true;
+      case Permissions.AUTHENTICATED:
+        return !Permissions.ANONYMOUS_USER.equals(user);
+      default:
+        return admins.contains(user);
+    }
+  }
+
+  // ------------------------------------------------------------------------------- pull SQL
+
+  /**
+   * The SQL condition on {@code alias}'s row of {@code table} (a live row) under which {@code user}
+   * may read it, its values added to {@code args}; {@code "1 = 0"} when no grant lets the user read
+   * the table.
+   */
+  String readable(ServerTable table, String alias, String user, List<Object> args) {
+    List<String> any = new ArrayList<>();
+    int[] aliases = {0};
+    for (Rule rule : rules.get(table)) {
+      if (!rule.allows(Grant.Operation.SELECT)) continue;
+      if (rule.global != null && !holdsGlobal(rule.global, user)) continue;
+      StringBuilder clause = new StringBuilder("(");
+      List<Object> ruleArgs = new ArrayList<>();
+      if (rule.grant.condition() != null) {
+        clause
+            .append(condition(rule.grant.condition(), table, alias, user, ruleArgs))
+            .append(" AND ");
+      }
+      if (rule.global != null) {
+        clause.append("1 = 1");
+      } else if (rule.path.isEmpty()) {
+        clause.append(scopeHolds(rule, alias, user, ruleArgs, aliases));
+      } else {
+        clause.append("EXISTS (SELECT 1 FROM ");
+        StringBuilder where = new StringBuilder();
+        String previous = alias;
+        String last = null;
+        for (int i = 0; i < rule.path.size(); i++) {
+          Hop hop = rule.path.get(i);
+          String next = "p" + (++aliases[0]);
+          if (i == 0) {
+            clause.append(hop.to.sqlName).append(" AS ").append(next);
+          } else {
+            clause.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next);
+            clause.append(" ON ");
+            joinOn(clause, hop, previous, next);
+          }
+          if (i == 0) {
+            joinOn(where, hop, previous, next);
+            where.append(" AND ");
+          }
+          where.append(next).append('.').append(ServerTable.DELETED).append(" = ? AND ");
+          ruleArgs.add(Boolean.FALSE);
+          previous = next;
+          last = next;
+        }
+        // The join's FALSEs come after the first hop's match, in the order of their ?s.
+        clause.append(" WHERE ").append(where);
+        clause.append(scopeHolds(rule, last, user, ruleArgs, aliases)).append(')');
+      }
+      any.add(clause.append(')').toString());
+      args.addAll(ruleArgs);
+    }
+    return any.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", any) + ")";
+  }
+
+  /**
+   * The SQL condition under which {@code user} holds the rule's role on the scope row {@code s}.
+   */
+  private String scopeHolds(Rule rule, String s, String user, List<Object> args, int[] aliases) {
+    List<String> any = new ArrayList<>();
+    for (Assign assign : rule.assignments) {
+      switch (assign.kind()) {
+        case COLUMN:
+          any.add(s + "." + field(rule.scope, assign.userColumn()) + " = ?");
+          args.add(user);
+          break;
+        case WHERE:
+          any.add(condition(assign.condition(), rule.scope, s, user, args));
+          break;
+        case TABLE:
+        default:
+          ServerTable members = storage.table(assign.table());
+          String m = "m" + (++aliases[0]);
+          StringBuilder exists =
+              new StringBuilder("EXISTS (SELECT 1 FROM ")
+                  .append(members.sqlName)
+                  .append(" AS ")
+                  .append(m)
+                  .append(" WHERE ")
+                  .append(m)
+                  .append('.')
+                  .append(field(members, assign.scopeColumn()))
+                  .append(" = ")
+                  .append(s)
+                  .append('.')
+                  .append(ServerTable.quote(rule.scope.key.get(0).field()))
+                  .append(" AND ")
+                  .append(m)
+                  .append('.')
+                  .append(field(members, assign.userColumn()))
+                  .append(" = ?");
+          args.add(user);
+          if (assign.roleColumn() != null) {
+            exists
+                .append(" AND ")
+                .append(m)
+                .append('.')
+                .append(field(members, assign.roleColumn()));
+            exists.append(" = ?");
+            args.add(rule.roleName);
+          }
+          exists.append(" AND ").append(m).append('.').append(ServerTable.DELETED).append(" = ?)");
+          args.add(Boolean.FALSE);
+          any.add(exists.toString());
+      }
+    }
+    return any.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", any) + ")";
+  }
+
+  /**
+   * The SQL condition under which a row of {@code table} ({@code alias}) may have changed whether
+   * it is readable since {@code since}, beyond its own change: a row on the path of one of its
+   * select grants changed, or a membership row naming its scope row. Null if there is none.
+   */
+  String reachChanged(ServerTable table, String alias, long since, List<Object> args) {
+    List<String> any = new ArrayList<>();
+    int n = 0;
+    for (Rule rule : rules.get(table)) {
+      if (!rule.allows(Grant.Operation.SELECT) || rule.global != null) continue;
+      String scopeAlias = alias;
+      if (!rule.path.isEmpty()) {
+        StringBuilder exists = new StringBuilder("EXISTS (SELECT 1 FROM ");
+        StringBuilder where = new StringBuilder();
+        StringBuilder changed = new StringBuilder();
+        String previous = alias;
+        for (int i = 0; i < rule.path.size(); i++) {
+          Hop hop = rule.path.get(i);
+          String next = "c" + (++n);
+          if (i == 0) {
+            exists.append(hop.to.sqlName).append(" AS ").append(next);
+            joinOn(where, hop, previous, next);
+          } else {
+            exists.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next);
+            exists.append(" ON ");
+            joinOn(exists, hop, previous, next);
+          }
+          changed.append(i == 0 ? "" : " OR ").append(next).append('.');
+          changed.append(ServerTable.VERSION).append(" > ?");
+          previous = next;
+        }
+        exists.append(" WHERE ").append(where).append(" AND (").append(changed).append("))");
+        for (int i = 0; i < rule.path.size(); i++) args.add(since);
+        any.add(exists.toString());
+        // Memberships are matched on the scope row at the path's end.
+        scopeAlias = null;
+      }
+      for (Assign assign : rule.assignments) {
+        if (assign.kind() != Assign.Kind.TABLE) continue;
+        ServerTable members = storage.table(assign.table());
+        String membership =
+            "(SELECT "
+                + field(members, assign.scopeColumn())
+                + " FROM "
+                + members.sqlName
+                + " WHERE "
+                + ServerTable.VERSION
+                + " > ?)";
+        if (scopeAlias != null) {
+          any.add(
+              scopeAlias
+                  + "."
+                  + ServerTable.quote(rule.scope.key.get(0).field())
+                  + " IN "
+                  + membership);
+          args.add(since);
+        } else {
+          StringBuilder exists = new StringBuilder("EXISTS (SELECT 1 FROM ");
+          StringBuilder where = new StringBuilder();
+          String previous = alias;
+          String last = null;
+          for (int i = 0; i < rule.path.size(); i++) {
+            Hop hop = rule.path.get(i);
+            String next = "c" + (++n);
+            if (i == 0) {
+              exists.append(hop.to.sqlName).append(" AS ").append(next);
+              joinOn(where, hop, previous, next);
+            } else {
+              exists.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next);
+              exists.append(" ON ");
+              joinOn(exists, hop, previous, next);
+            }
+            previous = next;
+            last = next;
+          }
+          exists.append(" WHERE ").append(where).append(" AND ").append(last).append('.');
+          exists.append(ServerTable.quote(rule.scope.key.get(0).field())).append(" IN ");
+          exists.append(membership).append(')');
+          args.add(since);
+          any.add(exists.toString());
+        }
+      }
+    }
+    return any.isEmpty() ? null : "(" + String.join(" OR ", any) + ")";
+  }
+
+  // ------------------------------------------------------------------------------- helpers
+
+  private static String condition(
+      Condition condition, ServerTable table, String alias, String user, List<Object> args) {
+    return SqlWhere.compile(
+        condition,
+        new SqlWhere.Columns() {
+          @Override
+          public String sql(String column) {
+            Column c = table.table.column(column);
+            String sql = alias + "." + ServerTable.quote(c.field());
+            boolean text = c.type() == Column.Type.STRING || c.type() == Column.Type.ENUMERATION;
+            return text && table.postgres() ? sql + " COLLATE \"C\"" : sql;
+          }
+
+          @Override
+          public Object bindable(Object value) {
+            return Access.bindable(value == Permissions.USER ? user : value);
+          }
+        },
+        args);
+  }
+
+  private static String field(ServerTable table, String column) {
+    return ServerTable.quote(table.table.column(column).field());
+  }
+
+  static Object bindable(Object value) {
+    if (value instanceof Enum) return ((Enum<?>) value).name();
+    if (value instanceof Number && !(value instanceof Double)) {
+      return ((Number) value).doubleValue();
+    }
+    if (value instanceof Collection) throw new IllegalArgumentException("use IN for collections");
+    return value;
+  }
+
+  static void bind(PreparedStatement statement, List<Object> args) throws SQLException {
+    for (int i = 0; i < args.size(); i++) {
+      Object arg = args.get(i);
+      if (arg instanceof Boolean) statement.setBoolean(i + 1, (Boolean) arg);
+      else if (arg instanceof Long) statement.setLong(i + 1, (Long) arg);
+      else statement.setObject(i + 1, arg);
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder();
+      for (byte b : digest) hex.append(String.format("%02x", b));
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,221 @@
+package dev.tandem.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.protocol.RefusedMutation;
+import dev.tandem.server.apps.TeamApp;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Permissions enforced on push (seeds/004's model, {@link TeamApp}): every escalation is refused as
+ * a whole, with nothing changed, its mutation ID counted and its reason in the group's next pull.
+ * Run on SQLite and on embedded Postgres.
+ */
+abstract class PermissionsContractTest {
+  Database database;
+  Backend backend;
+  TeamClient ann;
+  TeamClient bob;
+  TeamClient cat;
+
+  abstract Database openDatabase() throws Exception;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    database = openDatabase();
+    backend = Backend.builder().database(database).app(new TeamApp()).build();
+    ann = new TeamClient(backend, "ann", "g-ann");
+    bob = new TeamClient(backend, "bob", "g-bob");
+    cat = new TeamClient(backend, "cat", "g-cat");
+    ann.mutate("projects.insert", "{'id':'pa','name':'A','owner_id':'ann'}")
+        .mutate("issues.insert", "{'id':'ia1','title':'a bug','project_id':'pa'}")
+        .mutate(
+            "comments.insert", "{'id':'ca1','content':'seen','author_id':'ann','issue_id':'ia1'}")
+        .mutate("memberships.insert", "{'project_id':'pa','user_id':'cat','role':'member'}");
+    bob.mutate("projects.insert", "{'id':'pb','name':'B','owner_id':'bob'}")
+        .mutate("issues.insert", "{'id':'ib1','title':'b bug','project_id':'pb'}");
+    assertEquals("", refusals(ann) + refusals(bob));
+  }
+
+  @AfterEach
+  void tearDown() {
+    database.close();
+  }
+
+  @Test
+  void writingIntoAProjectYouAreNotAMemberOfIsRefused() throws Exception {
+    refusedWithNothingChanged(
+        bob,
+        "issues.insert",
+        "{'id':'ib2','title':'sneaky','project_id':'pa'}",
+        "insert issues/ib2");
+  }
+
+  @Test
+  void reassigningTheOwnerToYourselfIsRefused() throws Exception {
+    refusedWithNothingChanged(
+        bob, "projects.update", "{'id':'pa','owner_id':'bob'}", "update projects/pa");
+  }
+
+  @Test
+  void insertingAMembershipForYourselfIsRefused() throws Exception {
+    refusedWithNothingChanged(
+        bob,
+        "memberships.insert",
+        "{'project_id':'pa','user_id':'bob','role':'member'}",
+        "insert memberships/pa/bob");
+  }
+
+  @Test
+  void deletingSomeoneElsesCommentIsRefused() throws Exception {
+    refusedWithNothingChanged(cat, "comments.delete", "{'id':'ca1'}", "delete comments/ca1");
+  }
+
+  @Test
+  void commentingInSomeoneElsesNameIsRefused() throws Exception {
+    refusedWithNothingChanged(
+        cat,
+        "comments.insert",
+        "{'id':'cc1','content':'I am ann','author_id':'ann','issue_id':'ia1'}",
+        "insert comments/cc1");
+  }
+
+  @Test
+  void movingYourIssueIntoAProjectYouCannotWriteIsRefused() throws Exception {
+    // Allowed before the change (bob owns pb), not after (pa is not his): checked on both.
+    refusedWithNothingChanged(
+        bob, "issues.update", "{'id':'ib1','project_id':'pa'}", "update issues/ib1");
+  }
+
+  @Test
+  void givingYourProjectAwayIsRefusedAsItLeavesYourReach() throws Exception {
+    refusedWithNothingChanged(
+        ann, "projects.update", "{'id':'pa','owner_id':'bob'}", "update projects/pa");
+  }
+
+  @Test
+  void aMutationWithOneRefusedWriteLeavesNothing() throws Exception {
+    refusedWithNothingChanged(
+        cat,
+        "issueWithComment",
+        "{'issue':{'id':'ia2','title':'ok','project_id':'pa'},"
+            + "'comment':{'id':'cc2','content':'as ann','author_id':'ann','issue_id':'ia2'}}",
+        "insert comments/cc2");
+  }
+
+  @Test
+  void aMutatorThatCatchesTheRefusalIsRefusedAnyway() throws Exception {
+    refusedWithNothingChanged(
+        cat,
+        "swallowRefusal",
+        "{'issue':{'id':'ia3','title':'ok','project_id':'pa'},"
+            + "'forbidden':{'id':'ib3','title':'no','project_id':'pb'}}",
+        "insert issues/ib3");
+  }
+
+  @Test
+  void onlyAdminsAddUsers() throws Exception {
+    refusedWithNothingChanged(ann, "users.insert", "{'id':'eve','name':'Eve'}", "insert users/eve");
+  }
+
+  @Test
+  void allowedWritesApply() throws Exception {
+    cat.mutate("issues.insert", "{'id':'ia4','title':'from cat','project_id':'pa'}")
+        .mutate(
+            "comments.insert", "{'id':'cc4','content':'mine','author_id':'cat','issue_id':'ia4'}")
+        .mutate("comments.delete", "{'id':'cc4'}");
+    ann.mutate("comments.delete", "{'id':'ca1'}"); // The project's owner may.
+    assertEquals("", refusals(cat) + refusals(ann));
+    assertEquals("from cat", query("SELECT title FROM issues WHERE id = 'ia4'"));
+    assertEquals(
+        "deleted",
+        query(
+            "SELECT CASE WHEN _tandem_deleted THEN 'deleted' ELSE 'live' END FROM comments"
+                + " WHERE id = 'ca1'"));
+  }
+
+  @Test
+  void theAdminListHoldsAdmin() throws Exception {
+    TeamClient root = new TeamClient(backend, "root", "g-root");
+    root.mutate("users.insert", "{'id':'eve','name':'Eve'}");
+    assertEquals("", refusals(root));
+    assertEquals("Eve", query("SELECT name FROM users WHERE id = 'eve'"));
+  }
+
+  @Test
+  void permissionsWithoutTheSchemaAreRefusedAtBuild() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ChatDomain.install(Backend.builder())
+                    .database(database)
+                    .app(new TeamApp())
+                    .clientView((connection, since, out) -> {})
+                    .build());
+    assertTrue(e.getMessage().contains("clientView"), e.getMessage());
+  }
+
+  /**
+   * Pushes the mutation as {@code who}: it must be refused with a reason naming {@code what}, no
+   * table changed, and the client's mutation ID counted (its next mutation applies).
+   */
+  void refusedWithNothingChanged(TeamClient who, String name, String args, String what)
+      throws Exception {
+    String before = snapshot();
+    long id = who.nextID;
+    who.mutate(name, args);
+    assertEquals(before, snapshot(), "nothing may change");
+    who.pull();
+    RefusedMutation refusal = null;
+    for (RefusedMutation r : who.refused) if (r.id() == id) refusal = r;
+    assertTrue(refusal != null, "refusal of " + id + " not listed: " + who.refused);
+    assertTrue(refusal.error().equals("permission denied: you may not " + what), refusal.error());
+    assertEquals(id, (long) who.last.lastMutationIDChanges().get(who.clientID));
+  }
+
+  String refusals(TeamClient who) throws Exception {
+    who.pull();
+    StringBuilder out = new StringBuilder();
+    for (RefusedMutation r : who.refused) out.append(r.id()).append(": ").append(r.error());
+    return out.toString();
+  }
+
+  String query(String sql) throws Exception {
+    try (Connection connection = database.reads().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      return rows.next() ? rows.getString(1) : null;
+    }
+  }
+
+  /** Every row of the app's tables, without their versions. */
+  String snapshot() throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (Connection connection = database.reads().getConnection();
+        Statement statement = connection.createStatement()) {
+      for (String table : new String[] {"users", "projects", "memberships", "issues", "comments"}) {
+        try (ResultSet rows = statement.executeQuery("SELECT * FROM " + table + " ORDER BY 1, 2")) {
+          ResultSetMetaData meta = rows.getMetaData();
+          while (rows.next()) {
+            out.append(table);
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+              if (meta.getColumnName(i).equals("_tandem_version")) continue;
+              out.append(' ').append(rows.getString(i));
+            }
+            out.append('\n');
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+}
