@@ -67,7 +67,8 @@ class StandaloneJarIT {
       assertEquals("{}", send(base + "/api/replicache/push", push).body());
       String old = pushJson("g1", "1", List.of(createMessage("c1", 2, "m2", "hi")));
       assertEquals(
-          "{\"error\":\"VersionNotSupported\",\"versionType\":\"schema\"}",
+          "{\"error\":\"VersionNotSupported\",\"versionType\":\"schema\","
+              + "\"reason\":\"clientTooOld\",\"minSchemaVersion\":\"2\",\"maxSchemaVersion\":\"4\"}",
           send(base + "/api/replicache/push", old).body());
       String pull =
           pullJson("g1", Cookie.NULL).replace("\"schemaVersion\":\"1\"", "\"schemaVersion\":\"2\"");
