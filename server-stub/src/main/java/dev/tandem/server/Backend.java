@@ -17,6 +17,7 @@ import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PushRequest;
 import dev.tandem.server.internal.schema.Access;
+import dev.tandem.server.internal.schema.ClientViewRecords;
 import dev.tandem.server.internal.schema.SchemaStorage;
 import dev.tandem.server.internal.schema.SharedMutators;
 import java.io.IOException;
@@ -122,7 +123,9 @@ public final class Backend {
       throw new IllegalArgumentException("permissions need the app's schema (Builder.app)");
     }
     this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes);
-    this.pulls = new PullProcessor(transactor, view, pokes);
+    ClientViewRecords records =
+        access == null ? null : new ClientViewRecords(storage, access, database.dialect());
+    this.pulls = new PullProcessor(transactor, view, pokes, records, database.dialect());
     try (Connection connection = database.writes().getConnection()) {
       // Instances starting together on Postgres: one creates and migrates, the others then see
       // it done (CREATE TABLE IF NOT EXISTS alone races on the catalog).
@@ -130,6 +133,7 @@ public final class Backend {
       if (postgres) advisoryLock(connection, "pg_advisory_lock");
       try {
         setUpTables(connection, plan, storage, builder);
+        if (records != null) records.migrate(connection);
       } finally {
         if (postgres) advisoryLock(connection, "pg_advisory_unlock");
       }

@@ -6,9 +6,12 @@ import dev.tandem.protocol.PatchOperation;
 import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PullResponse;
 import dev.tandem.protocol.PullResult;
+import dev.tandem.server.internal.schema.ClientViewRecords;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +40,19 @@ final class PullProcessor {
   private final ClientView view;
   private final Pokes pokes;
 
-  PullProcessor(Transactor transactor, ClientView view, Pokes pokes) {
+  /** The row-version strategy's records, for an app with permissions; else null. */
+  private final ClientViewRecords records;
+
+  private final boolean postgres;
+
+  PullProcessor(
+      Transactor transactor,
+      ClientView view,
+      Pokes pokes,
+      ClientViewRecords records,
+      Dialect dialect) {
+    this.records = records;
+    this.postgres = dialect == Dialect.POSTGRES;
     this.transactor = transactor;
     this.view = view;
     this.pokes = pokes;
@@ -46,7 +61,9 @@ final class PullProcessor {
   Outcome process(String userID, PullRequest pull) throws Exception {
     Cookie cookie = pull.cookie();
     long since;
-    if (cookie.isNull()) {
+    if (records != null) {
+      since = 0; // The cookie names a client view record, read below.
+    } else if (cookie.isNull()) {
       since = 0;
     } else {
       Long version = versionOf(cookie);
@@ -76,6 +93,7 @@ final class PullProcessor {
           HandlerResponse.error(403, "this client group belongs to another user"), 0, 0);
     }
 
+    if (records != null) return pullRecorded(userID, groupID, cookie);
     return transactor.read(
         connection -> {
           long version = Bookkeeping.version(connection);
@@ -99,6 +117,57 @@ final class PullProcessor {
               version,
               patch.size());
         });
+  }
+
+  /**
+   * The row-version strategy: the patch against the group's client view record, in a transaction
+   * that records the new view (one consistent snapshot with the clients' last mutation IDs).
+   */
+  private Outcome pullRecorded(String userID, String groupID, Cookie cookie) throws Exception {
+    Transactor.Work<Outcome> work =
+        connection -> {
+          if (postgres) {
+            try (Statement statement = connection.createStatement()) {
+              statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            }
+          }
+          long version = Bookkeeping.version(connection);
+          ClientViewRecords.Result result =
+              records.pull(
+                  connection,
+                  groupID,
+                  userID,
+                  cookie,
+                  version,
+                  after -> clientsChangedAfter(connection, groupID, after));
+          PullResponse response =
+              new PullResponse(
+                  result.cookie,
+                  lastMutationIDChanges(connection, groupID, result.since),
+                  result.patch,
+                  Bookkeeping.refusals(connection, groupID, result.since));
+          return new Outcome(
+              HandlerResponse.ok(
+                  ProtocolJsonWriter.write(PullResult.class, PullResult.of(response))),
+              version,
+              result.patch.size());
+        };
+    // SQLite: the write lock first, so the snapshot is the latest. Postgres: no push lock, a
+    // concurrent pull of the group is caught when it records its view (and retried).
+    return postgres ? transactor.writeLocking(work) : transactor.write(work);
+  }
+
+  private static boolean clientsChangedAfter(Connection connection, String groupID, long since)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT 1 FROM replicache_client WHERE client_group_id = ? AND version > ? LIMIT 1")) {
+      statement.setString(1, groupID);
+      statement.setLong(2, since);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next();
+      }
+    }
   }
 
   /** The version a cookie of this server carries, or null if this server did not issue it. */

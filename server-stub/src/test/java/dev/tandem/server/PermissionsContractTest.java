@@ -164,6 +164,177 @@ abstract class PermissionsContractTest {
     assertTrue(e.getMessage().contains("clientView"), e.getMessage());
   }
 
+  // ------------------------------------------------------------------- pulls: the story
+
+  static final String PA = "projects/pa";
+  static final String PB = "projects/pb";
+
+  /** Each user pulls and must hold exactly {@code expected} (keys), then the next step runs. */
+  void sees(TeamClient who, String... expected) throws Exception {
+    who.pull();
+    assertEquals(TeamClient.keys(expected), who.keys(), who.user + "'s view");
+  }
+
+  @Test
+  void eachUserSeesExactlyTheirRowsThroughTheStory() throws Exception {
+    sees(ann, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+    sees(bob, PB, "issues/ib1");
+    sees(cat, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+
+    // Invite: ann adds bob to pa, bob adds ann to pb.
+    ann.mutate("memberships.insert", "{'project_id':'pa','user_id':'bob','role':'member'}");
+    bob.mutate("memberships.insert", "{'project_id':'pb','user_id':'ann','role':'member'}");
+    String[] both = {
+      PA,
+      PB,
+      "issues/ia1",
+      "issues/ib1",
+      "comments/ca1",
+      "memberships/pa/bob",
+      "memberships/pa/cat",
+      "memberships/pb/ann"
+    };
+    sees(ann, both);
+    sees(bob, both);
+    sees(cat, PA, "issues/ia1", "comments/ca1", "memberships/pa/bob", "memberships/pa/cat");
+
+    // Remove: ann removes cat and bob from pa.
+    ann.mutate("memberships.delete", "{'project_id':'pa','user_id':'cat'}")
+        .mutate("memberships.delete", "{'project_id':'pa','user_id':'bob'}");
+    sees(ann, PA, PB, "issues/ia1", "issues/ib1", "comments/ca1", "memberships/pb/ann");
+    sees(bob, PB, "issues/ib1", "memberships/pb/ann");
+    sees(cat);
+
+    // Move an issue: ann moves ia1 into pb; its comment follows it.
+    ann.mutate("issues.update", "{'id':'ia1','project_id':'pb'}")
+        .mutate("issues.insert", "{'id':'ia2','title':'stays','project_id':'pa'}");
+    sees(
+        ann,
+        PA,
+        PB,
+        "issues/ia1",
+        "issues/ia2",
+        "issues/ib1",
+        "comments/ca1",
+        "memberships/pb/ann");
+    sees(bob, PB, "issues/ia1", "issues/ib1", "comments/ca1", "memberships/pb/ann");
+    assertEquals(
+        "pb", ann.value("issues/ia1").toString().replaceAll(".*project_id\":\"(\\w+).*", "$1"));
+    sees(cat);
+
+    // Make pa public: everyone reads it and its issues, not its memberships.
+    ann.mutate("projects.update", "{'id':'pa','public':true}");
+    sees(cat, PA, "issues/ia2");
+    sees(
+        bob,
+        PA,
+        PB,
+        "issues/ia1",
+        "issues/ia2",
+        "issues/ib1",
+        "comments/ca1",
+        "memberships/pb/ann");
+
+    // Revoke it.
+    ann.mutate("projects.update", "{'id':'pa','public':false}");
+    sees(cat);
+    sees(bob, PB, "issues/ia1", "issues/ib1", "comments/ca1", "memberships/pb/ann");
+    sees(
+        ann,
+        PA,
+        PB,
+        "issues/ia1",
+        "issues/ia2",
+        "issues/ib1",
+        "comments/ca1",
+        "memberships/pb/ann");
+  }
+
+  @Test
+  void aClientOnAnOlderRecordCatchesUp() throws Exception {
+    sees(cat, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+    // A second client of cat's group that kept the cookie (and view) of this record.
+    TeamClient behind = new TeamClient(backend, "cat", "g-cat");
+    behind.cookie = cat.cookie;
+    behind.view.putAll(cat.view);
+    ann.mutate("issues.insert", "{'id':'ia5','title':'new','project_id':'pa'}");
+    sees(cat, PA, "issues/ia1", "issues/ia5", "comments/ca1", "memberships/pa/cat");
+    ann.mutate("issues.update", "{'id':'ia1','title':'renamed'}")
+        .mutate("comments.delete", "{'id':'ca1'}");
+    sees(cat, PA, "issues/ia1", "issues/ia5", "memberships/pa/cat");
+    sees(behind, PA, "issues/ia1", "issues/ia5", "memberships/pa/cat");
+    assertEquals(cat.view, behind.view);
+    assertEquals(cat.cookie, behind.cookie);
+  }
+
+  @Test
+  void anUnchangedViewKeepsItsCookie() throws Exception {
+    sees(bob, PB, "issues/ib1");
+    dev.tandem.protocol.Cookie cookie = bob.cookie;
+    ann.mutate("issues.insert", "{'id':'ia6','title':'not for bob','project_id':'pa'}");
+    assertTrue(bob.pull().patch().isEmpty());
+    assertEquals(cookie, bob.cookie);
+    bob.mutate("issues.update", "{'id':'ib1','title':'changed'}");
+    bob.pull();
+    assertTrue(bob.cookie.compareTo(cookie) > 0, bob.cookie + " after " + cookie);
+  }
+
+  @Test
+  void aForgedCookieOfAnotherGroupGetsOnlyYourOwnView() throws Exception {
+    sees(ann, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+    sees(bob, PB, "issues/ib1");
+    TeamClient forger = new TeamClient(backend, "bob", "g-bob");
+    forger.cookie = ann.cookie; // ann's record, presented for bob's group
+    forger.pull();
+    assertEquals("CLEAR", forger.last.patch().get(0).op().name());
+    assertEquals(TeamClient.keys(PB, "issues/ib1"), forger.keys());
+    // And ann's own group stays ann's: bob may not pull it.
+    assertEquals(
+        403, backend.pull("bob", Requests.body(Requests.pullJson("g-ann", ann.cookie))).status());
+  }
+
+  @Test
+  void anUnknownCookieStartsFromClearWithAHigherOrder() throws Exception {
+    TeamClient lost = new TeamClient(backend, "bob", "g-bob");
+    lost.cookie = dev.tandem.protocol.Cookie.parse("{\"order\":500,\"cvrID\":\"gone\"}");
+    lost.pull();
+    assertEquals("CLEAR", lost.last.patch().get(0).op().name());
+    assertEquals(TeamClient.keys(PB, "issues/ib1"), lost.keys());
+    assertTrue(
+        lost.cookie.compareTo(dev.tandem.protocol.Cookie.of(500)) > 0, lost.cookie.toString());
+    TeamClient numeric = new TeamClient(backend, "bob", "g-bob");
+    numeric.cookie = dev.tandem.protocol.Cookie.of(42); // a global-version cookie
+    numeric.pull();
+    assertEquals(TeamClient.keys(PB, "issues/ib1"), numeric.keys());
+  }
+
+  @Test
+  void anOfflineClientsMutationsIntoARevokedProjectAreRefusedTheRestApplies() throws Exception {
+    ann.mutate("memberships.insert", "{'project_id':'pa','user_id':'bob','role':'member'}");
+    sees(
+        bob,
+        PA,
+        PB,
+        "issues/ia1",
+        "issues/ib1",
+        "comments/ca1",
+        "memberships/pa/bob",
+        "memberships/pa/cat");
+    // bob goes offline and works in both projects...
+    bob.queue("issues.insert", "{'id':'ia7','title':'offline in pa','project_id':'pa'}")
+        .queue("issues.insert", "{'id':'ib7','title':'offline in pb','project_id':'pb'}")
+        .queue("issues.update", "{'id':'ia1','title':'offline edit'}");
+    // ...while ann removes him from pa.
+    ann.mutate("memberships.delete", "{'project_id':'pa','user_id':'bob'}");
+    assertEquals(200, bob.push());
+    sees(bob, PB, "issues/ib1", "issues/ib7");
+    assertEquals(2, bob.refused.size(), bob.refused.toString());
+    assertEquals("permission denied: you may not insert issues/ia7", bob.refused.get(0).error());
+    assertEquals("permission denied: you may not update issues/ia1", bob.refused.get(1).error());
+    assertEquals(null, query("SELECT title FROM issues WHERE id = 'ia7'"));
+    assertEquals("a bug", query("SELECT title FROM issues WHERE id = 'ia1'"));
+  }
+
   /**
    * Pushes the mutation as {@code who}: it must be refused with a reason naming {@code what}, no
    * table changed, and the client's mutation ID counted (its next mutation applies).

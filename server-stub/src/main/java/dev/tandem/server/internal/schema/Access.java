@@ -459,89 +459,79 @@ public final class Access {
   }
 
   /**
-   * The SQL condition under which a row of {@code table} ({@code alias}) may have changed whether
-   * it is readable since {@code since}, beyond its own change: a row on the path of one of its
-   * select grants changed, or a membership row naming its scope row. Null if there is none.
+   * Where rows of {@code table} ({@code alias} {@code t}) may have changed whether they are
+   * readable since a version, beyond their own change: each is a {@code FROM} clause from the table
+   * on (joins to the rows on a select grant's path) and a {@code WHERE} clause with one {@code ?}
+   * for the version: a row on the path changed, or a membership row naming the scope row. A pull
+   * reads the rows each one finds, along with those that changed themselves.
    */
-  String reachChanged(ServerTable table, String alias, long since, List<Object> args) {
-    List<String> any = new ArrayList<>();
-    int n = 0;
+  List<String[]> reachSources(ServerTable table) {
+    List<String[]> sources = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
     for (Rule rule : rules.get(table)) {
       if (!rule.allows(Grant.Operation.SELECT) || rule.global != null) continue;
-      String scopeAlias = alias;
-      if (!rule.path.isEmpty()) {
-        StringBuilder exists = new StringBuilder("EXISTS (SELECT 1 FROM ");
-        StringBuilder where = new StringBuilder();
-        StringBuilder changed = new StringBuilder();
-        String previous = alias;
-        for (int i = 0; i < rule.path.size(); i++) {
-          Hop hop = rule.path.get(i);
-          String next = "c" + (++n);
-          if (i == 0) {
-            exists.append(hop.to.sqlName).append(" AS ").append(next);
-            joinOn(where, hop, previous, next);
-          } else {
-            exists.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next);
-            exists.append(" ON ");
-            joinOn(exists, hop, previous, next);
-          }
-          changed.append(i == 0 ? "" : " OR ").append(next).append('.');
-          changed.append(ServerTable.VERSION).append(" > ?");
-          previous = next;
-        }
-        exists.append(" WHERE ").append(where).append(" AND (").append(changed).append("))");
-        for (int i = 0; i < rule.path.size(); i++) args.add(since);
-        any.add(exists.toString());
-        // Memberships are matched on the scope row at the path's end.
-        scopeAlias = null;
+      StringBuilder from = new StringBuilder(table.sqlName).append(" AS t");
+      String previous = "t";
+      for (int i = 0; i < rule.path.size(); i++) {
+        Hop hop = rule.path.get(i);
+        String next = "c" + (i + 1);
+        from.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next).append(" ON ");
+        joinOn(from, hop, previous, next);
+        String where = next + "." + ServerTable.VERSION + " > ?";
+        if (seen.add(from + " WHERE " + where)) sources.add(new String[] {from.toString(), where});
+        previous = next;
       }
       for (Assign assign : rule.assignments) {
         if (assign.kind() != Assign.Kind.TABLE) continue;
         ServerTable members = storage.table(assign.table());
-        String membership =
-            "(SELECT "
+        String where =
+            previous
+                + "."
+                + ServerTable.quote(rule.scope.key.get(0).field())
+                + " IN (SELECT "
                 + field(members, assign.scopeColumn())
                 + " FROM "
                 + members.sqlName
                 + " WHERE "
                 + ServerTable.VERSION
                 + " > ?)";
-        if (scopeAlias != null) {
-          any.add(
-              scopeAlias
-                  + "."
-                  + ServerTable.quote(rule.scope.key.get(0).field())
-                  + " IN "
-                  + membership);
-          args.add(since);
-        } else {
-          StringBuilder exists = new StringBuilder("EXISTS (SELECT 1 FROM ");
-          StringBuilder where = new StringBuilder();
-          String previous = alias;
-          String last = null;
-          for (int i = 0; i < rule.path.size(); i++) {
-            Hop hop = rule.path.get(i);
-            String next = "c" + (++n);
-            if (i == 0) {
-              exists.append(hop.to.sqlName).append(" AS ").append(next);
-              joinOn(where, hop, previous, next);
-            } else {
-              exists.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next);
-              exists.append(" ON ");
-              joinOn(exists, hop, previous, next);
-            }
-            previous = next;
-            last = next;
+        if (seen.add(from + " WHERE " + where)) sources.add(new String[] {from.toString(), where});
+      }
+    }
+    return sources;
+  }
+
+  /**
+   * Indexes on the columns a grant's path joins from, so that a pull finds the rows under a changed
+   * row without a scan; named as {@code Table.index} names them.
+   */
+  List<String> indexes() {
+    List<String> ddl = new ArrayList<>();
+    for (List<Rule> list : rules.values()) {
+      for (Rule rule : list) {
+        for (Hop hop : rule.path) {
+          List<String> names = new ArrayList<>();
+          for (String field : hop.fromFields)
+            names.add(hop.from.table.columns().get(indexOfField(hop.from, field)).name());
+          if (!names.equals(
+              hop.from
+                  .table
+                  .primaryKey()
+                  .subList(0, Math.min(names.size(), hop.from.table.primaryKey().size())))) {
+            String sql = hop.from.indexDdl(names);
+            if (!ddl.contains(sql)) ddl.add(sql);
           }
-          exists.append(" WHERE ").append(where).append(" AND ").append(last).append('.');
-          exists.append(ServerTable.quote(rule.scope.key.get(0).field())).append(" IN ");
-          exists.append(membership).append(')');
-          args.add(since);
-          any.add(exists.toString());
         }
       }
     }
-    return any.isEmpty() ? null : "(" + String.join(" OR ", any) + ")";
+    return ddl;
+  }
+
+  private static int indexOfField(ServerTable table, String field) {
+    for (int i = 0; i < table.table.columns().size(); i++) {
+      if (table.table.columns().get(i).field().equals(field)) return i;
+    }
+    throw new IllegalStateException(field);
   }
 
   // ------------------------------------------------------------------------------- helpers
