@@ -251,6 +251,24 @@ abstract class PermissionsContractTest {
   }
 
   @Test
+  void aDroppedGrantRemovesItsRowsAtTheNextPull() throws Exception {
+    ann.mutate("projects.update", "{'id':'pa','public':true}");
+    sees(bob, PA, PB, "issues/ia1", "issues/ib1", "comments/ca1");
+    // The server restarts with the public grants dropped.
+    Backend restarted =
+        Backend.builder()
+            .database(database)
+            .app(new TeamApp())
+            .permissions(TeamApp.permissionsBuilder(false).build())
+            .build();
+    TeamClient bobAgain = new TeamClient(restarted, "bob", "g-bob");
+    bobAgain.cookie = bob.cookie;
+    bobAgain.view.putAll(bob.view);
+    sees(bobAgain, PB, "issues/ib1");
+    assertTrue(bobAgain.cookie.compareTo(bob.cookie) > 0);
+  }
+
+  @Test
   void aClientOnAnOlderRecordCatchesUp() throws Exception {
     sees(cat, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
     // A second client of cat's group that kept the cookie (and view) of this record.

@@ -56,6 +56,11 @@ public final class TeamApp implements AppDefinition {
 
   /** Who reads what: owners and members their projects, everyone the public ones. */
   public static Permissions.Builder permissionsBuilder() {
+    return permissionsBuilder(true);
+  }
+
+  /** The permissions, with or without the grants to {@code projects:public}. */
+  public static Permissions.Builder permissionsBuilder(boolean publicProjects) {
     Permissions.Builder p =
         Permissions.builder(SCHEMA)
             .admins("root")
@@ -79,7 +84,11 @@ public final class TeamApp implements AppDefinition {
                     .through("issue", "project")
                     .where(Condition.eq("author_id", Permissions.USER)))
             .grant(Grant.delete("comments").to("comments:author"));
-    for (String role : new String[] {"projects:member", "projects:public"}) {
+    String[] readers =
+        publicProjects
+            ? new String[] {"projects:member", "projects:public"}
+            : new String[] {"projects:member"};
+    for (String role : readers) {
       p.grant(Grant.select("projects").to(role))
           .grant(Grant.select("issues").to(role).through("project"))
           .grant(Grant.select("comments").to(role).through("issue", "project"));
