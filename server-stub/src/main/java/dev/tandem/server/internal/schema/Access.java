@@ -64,7 +64,6 @@ public final class Access {
     final List<Hop> path = new ArrayList<>();
     final List<Assign> assignments = new ArrayList<>();
     final Set<String> columns; // by name, or null for all
-    final String scopeLookup; // SQL selecting the scope row through the path, or null
 
     Rule(Grant grant, SchemaStorage storage, Permissions permissions) {
       this.grant = grant;
@@ -75,7 +74,6 @@ public final class Access {
         global = role;
         scope = null;
         roleName = null;
-        scopeLookup = null;
         return;
       }
       global = null;
@@ -95,38 +93,10 @@ public final class Access {
         path.add(new Hop(at, next, relationship.hops().get(0)));
         at = next;
       }
-      scopeLookup = path.isEmpty() ? null : scopeLookup();
     }
 
     boolean allows(Grant.Operation operation) {
       return grant.operations().contains(operation);
-    }
-
-    /** {@code SELECT <scope row> FROM p1 a1 JOIN p2 a2 ON … WHERE a1.<to> = ? … (live rows)}. */
-    private String scopeLookup() {
-      StringBuilder from = new StringBuilder();
-      StringBuilder where = new StringBuilder();
-      for (int i = 0; i < path.size(); i++) {
-        Hop hop = path.get(i);
-        String alias = "a" + (i + 1);
-        if (i == 0) {
-          from.append(hop.to.sqlName).append(" AS ").append(alias);
-          for (String field : hop.toFields) {
-            where.append(alias).append('.').append(ServerTable.quote(field)).append(" = ? AND ");
-          }
-        } else {
-          from.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(alias).append(" ON ");
-          joinOn(from, hop, "a" + i, alias);
-        }
-        where.append(alias).append('.').append(ServerTable.DELETED).append(" = ? AND ");
-      }
-      where.setLength(where.length() - " AND ".length());
-      return "SELECT "
-          + scope.selectList("a" + path.size() + ".")
-          + " FROM "
-          + from
-          + " WHERE "
-          + where;
     }
   }
 
@@ -246,6 +216,11 @@ public final class Access {
     return a == null ? b == null : a.equals(b);
   }
 
+  /**
+   * True if a grant of {@code operation} on {@code table} covers {@code row} for the push's user:
+   * column limits, conditions, global roles and roles held on the row itself are decided in memory;
+   * the rest in one query (the paths to the scope rows and their memberships).
+   */
   private boolean allowed(
       MutationContext context,
       ServerTable table,
@@ -253,86 +228,113 @@ public final class Access {
       Map<String, Object> row,
       Set<String> columns)
       throws SQLException {
+    String user = context.userID();
+    List<String> any = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    int[] aliases = {0};
     for (Rule rule : rules.get(table)) {
       if (!rule.allows(operation)) continue;
       if (columns != null && rule.columns != null && !rule.columns.containsAll(columns)) continue;
       if (rule.grant.condition() != null
-          && !RowMatcher.matches(rule.grant.condition(), table.byColumn(row), context.userID()))
+          && !RowMatcher.matches(rule.grant.condition(), table.byColumn(row), user)) continue;
+      if (rule.global != null) {
+        if (holdsGlobal(rule.global, user)) return true;
         continue;
-      if (holds(context, rule, row)) return true;
-    }
-    return false;
-  }
-
-  /** True if the push's user holds the rule's role on {@code row}. */
-  private boolean holds(MutationContext context, Rule rule, Map<String, Object> row)
-      throws SQLException {
-    String user = context.userID();
-    if (rule.global != null) return holdsGlobal(rule.global, user);
-    Map<String, Object> scopeRow = row;
-    if (rule.scopeLookup != null) {
-      Hop first = rule.path.get(0);
-      List<Object> args = new ArrayList<>();
-      for (String field : first.fromFields) {
-        Object value = row.get(field);
-        if (value == null) return false;
-        args.add(bindable(value));
       }
-      for (int i = 0; i < rule.path.size(); i++) args.add(Boolean.FALSE);
-      PreparedStatement lookup = storage.statement(context, rule.scopeLookup);
-      bind(lookup, args);
-      try (ResultSet rows = lookup.executeQuery()) {
-        if (!rows.next()) return false;
-        scopeRow = rule.scope.readFields(rows, 1, storage.codec());
-      }
+      String holds = holdsSql(rule, user, row, args, aliases);
+      if (holds == null) continue;
+      if (holds.equals(TRUE)) return true;
+      any.add(holds);
     }
-    for (Assign assign : rule.assignments) {
-      switch (assign.kind()) {
-        case COLUMN:
-          if (user.equals(scopeRow.get(rule.scope.table.column(assign.userColumn()).field()))) {
-            return true;
-          }
-          break;
-        case WHERE:
-          if (RowMatcher.matches(assign.condition(), rule.scope.byColumn(scopeRow), user))
-            return true;
-          break;
-        case TABLE:
-        default:
-          if (member(context, rule, assign, scopeRow)) return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean member(
-      MutationContext context, Rule rule, Assign assign, Map<String, Object> scopeRow)
-      throws SQLException {
-    ServerTable members = storage.table(assign.table());
-    Object scopeKey = scopeRow.get(rule.scope.key.get(0).field());
-    if (scopeKey == null) return false;
-    StringBuilder sql =
-        new StringBuilder("SELECT 1 FROM ")
-            .append(members.sqlName)
-            .append(" WHERE ")
-            .append(field(members, assign.scopeColumn()))
-            .append(" = ? AND ")
-            .append(field(members, assign.userColumn()))
-            .append(" = ? AND ");
-    List<Object> args = new ArrayList<>();
-    args.add(bindable(scopeKey));
-    args.add(context.userID());
-    if (assign.roleColumn() != null) {
-      sql.append(field(members, assign.roleColumn())).append(" = ? AND ");
-      args.add(rule.roleName);
-    }
-    sql.append(ServerTable.DELETED).append(" = ? LIMIT 1");
-    args.add(Boolean.FALSE);
-    PreparedStatement statement = storage.statement(context, sql.toString());
+    if (any.isEmpty()) return false;
+    PreparedStatement statement =
+        storage.statement(
+            context, "SELECT CASE WHEN " + String.join(" OR ", any) + " THEN 1 ELSE 0 END");
     bind(statement, args);
     try (ResultSet rows = statement.executeQuery()) {
-      return rows.next();
+      return rows.next() && rows.getInt(1) == 1;
     }
+  }
+
+  private static final String TRUE = "1 = 1";
+
+  /**
+   * The SQL under which the user holds the rule's role on {@code row} (values bound, added to
+   * {@code args}); {@link #TRUE} if decided in memory, null if it cannot hold.
+   */
+  private String holdsSql(
+      Rule rule, String user, Map<String, Object> row, List<Object> args, int[] aliases) {
+    if (rule.path.isEmpty()) {
+      List<String> any = new ArrayList<>();
+      for (Assign assign : rule.assignments) {
+        switch (assign.kind()) {
+          case COLUMN:
+            if (user.equals(row.get(rule.scope.table.column(assign.userColumn()).field()))) {
+              return TRUE;
+            }
+            break;
+          case WHERE:
+            if (RowMatcher.matches(assign.condition(), rule.scope.byColumn(row), user)) return TRUE;
+            break;
+          case TABLE:
+          default:
+            Object key = row.get(rule.scope.key.get(0).field());
+            if (key == null) break;
+            ServerTable members = storage.table(assign.table());
+            StringBuilder exists =
+                new StringBuilder("EXISTS (SELECT 1 FROM ")
+                    .append(members.sqlName)
+                    .append(" WHERE ")
+                    .append(field(members, assign.scopeColumn()))
+                    .append(" = ? AND ")
+                    .append(field(members, assign.userColumn()))
+                    .append(" = ?");
+            args.add(bindable(key));
+            args.add(user);
+            if (assign.roleColumn() != null) {
+              exists.append(" AND ").append(field(members, assign.roleColumn())).append(" = ?");
+              args.add(rule.roleName);
+            }
+            exists.append(" AND ").append(ServerTable.DELETED).append(" = ?)");
+            args.add(Boolean.FALSE);
+            any.add(exists.toString());
+        }
+      }
+      return any.isEmpty() ? null : "(" + String.join(" OR ", any) + ")";
+    }
+    Hop first = rule.path.get(0);
+    List<Object> keys = new ArrayList<>();
+    for (String field : first.fromFields) {
+      Object value = row.get(field);
+      if (value == null) return null; // A null reference reaches no scope row.
+      keys.add(bindable(value));
+    }
+    StringBuilder from = new StringBuilder();
+    StringBuilder where = new StringBuilder();
+    String previous = null;
+    for (int i = 0; i < rule.path.size(); i++) {
+      Hop hop = rule.path.get(i);
+      String next = "s" + (++aliases[0]);
+      if (i == 0) {
+        from.append(hop.to.sqlName).append(" AS ").append(next);
+        for (String field : hop.toFields) {
+          where.append(next).append('.').append(ServerTable.quote(field)).append(" = ? AND ");
+        }
+      } else {
+        from.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next).append(" ON ");
+        joinOn(from, hop, previous, next);
+      }
+      where.append(next).append('.').append(ServerTable.DELETED).append(" = ? AND ");
+      previous = next;
+    }
+    args.addAll(keys);
+    for (int i = 0; i < rule.path.size(); i++) args.add(Boolean.FALSE);
+    return "EXISTS (SELECT 1 FROM "
+        + from
+        + " WHERE "
+        + where
+        + scopeHolds(rule, previous, user, args, aliases)
+        + ")";
   }
 
   boolean holdsGlobal(String role, String user) {

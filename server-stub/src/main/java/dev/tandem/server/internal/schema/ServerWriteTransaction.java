@@ -251,7 +251,9 @@ public final class ServerWriteTransaction implements WriteTransaction {
    */
   private int store(ServerTable table, String sql, Map<String, Object> fields) throws SQLException {
     Access access = storage.access();
-    Map<String, Object> before = access == null ? null : live(table, fields);
+    // An insert is checked as one: over a live row it fails below, whatever the grants say.
+    boolean insert = sql.equals(table.insert);
+    Map<String, Object> before = access == null || insert ? null : live(table, fields);
     Map<String, Object> row;
     try {
       row =
@@ -259,14 +261,13 @@ public final class ServerWriteTransaction implements WriteTransaction {
               table,
               fields,
               context.schemaVersion(),
-              () -> access == null ? live(table, fields) : before);
+              () -> access == null || insert ? live(table, fields) : before);
     } catch (SQLException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    // An insert over a live row fails below, whatever the grants say.
-    if (access != null && (before == null || !sql.equals(table.insert))) {
+    if (access != null) {
       try {
         access.checkWrite(context, table, before, row);
       } catch (Access.Denied e) {
