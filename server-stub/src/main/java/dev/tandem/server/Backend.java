@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import okio.Buffer;
 import okio.Okio;
 import okio.Source;
@@ -58,6 +59,9 @@ public final class Backend {
   private final PushProcessor pushes;
   private final PullProcessor pulls;
   private final Pokes pokes = new Pokes();
+
+  /** The row-version strategy's records, for an app with permissions; else null. */
+  private final ClientViewRecords records;
 
   private Backend(Builder builder) throws Exception {
     this.database = builder.database;
@@ -123,7 +127,7 @@ public final class Backend {
       throw new IllegalArgumentException("permissions need the app's schema (Builder.app)");
     }
     this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes);
-    ClientViewRecords records =
+    this.records =
         access == null ? null : new ClientViewRecords(storage, access, database.dialect());
     this.pulls = new PullProcessor(transactor, view, pokes, records, database.dialect());
     try (Connection connection = database.writes().getConnection()) {
@@ -218,8 +222,7 @@ public final class Backend {
         processed = outcome.processed;
         failed = outcome.failed;
         version = outcome.version;
-        // The global version: a commit changes every group's view, so every group is poked.
-        if (version != 0) pokes.poke(version, Pokes.FanOut.everyGroup());
+        if (version != 0) pokes.poke(version, fanOut(push.clientGroupID(), version));
       } catch (Exception e) {
         log.error("push failed: group={}", push.clientGroupID(), e);
         response =
@@ -288,6 +291,24 @@ public final class Backend {
           response.status(),
           millisSince(start));
     return response;
+  }
+
+  /**
+   * The groups the push at {@code version} pokes. The global version: every group (a commit changes
+   * every group's view). With permissions: the pushing group, and those whose view it may have
+   * changed ({@link ClientViewRecords#groupsChangedAt}), computed only when a stream is open.
+   */
+  private Pokes.FanOut fanOut(String groupID, long version) {
+    if (records == null || !pokes.hasStreams()) return Pokes.FanOut.everyGroup();
+    try {
+      Set<String> groups = transactor.read(c -> records.groupsChangedAt(c, version));
+      if (groups == null) return Pokes.FanOut.everyGroup();
+      groups.add(groupID);
+      return Pokes.FanOut.groups(groups);
+    } catch (Exception e) {
+      log.warn("poke fan-out of version {} failed; poking every group", version, e);
+      return Pokes.FanOut.everyGroup();
+    }
   }
 
   /**

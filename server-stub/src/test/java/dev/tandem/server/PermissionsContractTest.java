@@ -269,6 +269,54 @@ abstract class PermissionsContractTest {
   }
 
   @Test
+  void aPushPokesOnlyTheGroupsWhoseViewItChanged() throws Exception {
+    for (TeamClient who : new TeamClient[] {ann, bob, cat}) who.pull();
+    java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> pokes =
+        new java.util.TreeMap<>();
+    java.util.List<Pokes.Subscription> streams = new java.util.ArrayList<>();
+    for (TeamClient who : new TeamClient[] {ann, bob, cat}) {
+      java.util.concurrent.atomic.AtomicInteger count =
+          new java.util.concurrent.atomic.AtomicInteger();
+      pokes.put(who.user, count);
+      streams.add(
+          backend.subscribePokes(
+              who.user,
+              who.group,
+              new Pokes.StreamListener() {
+                @Override
+                public void poked() {
+                  count.incrementAndGet();
+                }
+
+                @Override
+                public void revoked() {}
+              }));
+    }
+    try {
+      bob.mutate("issues.insert", "{'id':'ib8','title':'only bob','project_id':'pb'}");
+      assertEquals("{ann=0, bob=1, cat=0}", pokes.toString());
+      ann.mutate("issues.update", "{'id':'ia1','title':'seen by cat'}");
+      assertEquals("{ann=1, bob=1, cat=1}", pokes.toString());
+      ann.mutate("memberships.insert", "{'project_id':'pa','user_id':'bob','role':'member'}");
+      assertEquals("{ann=2, bob=2, cat=2}", pokes.toString());
+      bob.pull(); // bob now has pa's rows: their removal must reach him
+
+      cat.mutate(
+          "comments.insert", "{'id':'cc9','content':'hi','author_id':'cat','issue_id':'ia1'}");
+      assertEquals("{ann=3, bob=3, cat=3}", pokes.toString());
+      ann.mutate("memberships.delete", "{'project_id':'pa','user_id':'bob'}");
+      assertEquals("{ann=4, bob=4, cat=4}", pokes.toString());
+      bob.pull();
+      bob.mutate("issues.update", "{'id':'ib1','title':'bob alone again'}");
+      assertEquals("{ann=4, bob=5, cat=4}", pokes.toString());
+      ann.mutate("projects.update", "{'id':'pa','public':true}"); // read by anyone: every group
+      assertEquals("{ann=5, bob=6, cat=5}", pokes.toString());
+    } finally {
+      for (Pokes.Subscription stream : streams) stream.close();
+    }
+  }
+
+  @Test
   void aClientOnAnOlderRecordCatchesUp() throws Exception {
     sees(cat, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
     // A second client of cat's group that kept the cookie (and view) of this record.

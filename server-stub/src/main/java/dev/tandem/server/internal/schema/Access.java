@@ -152,6 +152,10 @@ public final class Access {
     return fingerprint;
   }
 
+  Set<String> admins() {
+    return admins;
+  }
+
   Set<ServerTable> recomputeAll() {
     return recomputeAll;
   }
@@ -538,7 +542,7 @@ public final class Access {
 
   // ------------------------------------------------------------------------------- helpers
 
-  private static String condition(
+  static String condition(
       Condition condition, ServerTable table, String alias, String user, List<Object> args) {
     return SqlWhere.compile(
         condition,
