@@ -373,36 +373,38 @@ public final class ClientViewRecords {
       List<String[]> sources = new ArrayList<>();
       sources.add(new String[] {table.sqlName + " AS t", "t." + ServerTable.VERSION + " > ?"});
       sources.addAll(access.reachSources(table));
+      // One statement per table: the sources' rows, each with whether the user may read it.
+      List<Object> args = new ArrayList<>();
+      StringBuilder sql = new StringBuilder();
       for (String[] source : sources) {
-        List<Object> args = new ArrayList<>();
+        if (sql.length() > 0) sql.append(" UNION ALL ");
         args.add(Boolean.FALSE);
         String readable = access.readable(table, "t", userID, args);
         args.add(since);
-        String sql =
-            "SELECT "
-                + table.selectList("t.")
-                + ", t."
-                + ServerTable.VERSION
-                + ", CASE WHEN t."
-                + ServerTable.DELETED
-                + " = ? AND "
-                + readable
-                + " THEN 1 ELSE 0 END FROM "
-                + source[0]
-                + " WHERE "
-                + source[1];
-        int versionAt = table.table.columns().size() + 2;
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-          Access.bind(statement, args);
-          try (ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-              String key = table.keyAt(rows, 1);
-              if (candidates.containsKey(key)) continue;
-              boolean readableNow = rows.getInt(versionAt + 1) == 1;
-              long rowVersion = rows.getLong(versionAt);
-              PatchOperation put = readableNow ? PatchOperation.put(key, json(table, rows)) : null;
-              candidates.put(key, new Object[] {readableNow, rowVersion, put});
-            }
+        sql.append("SELECT ")
+            .append(table.selectList("t."))
+            .append(", t.")
+            .append(ServerTable.VERSION)
+            .append(", CASE WHEN t.")
+            .append(ServerTable.DELETED)
+            .append(" = ? AND ")
+            .append(readable)
+            .append(" THEN 1 ELSE 0 END FROM ")
+            .append(source[0])
+            .append(" WHERE ")
+            .append(source[1]);
+      }
+      int versionAt = table.table.columns().size() + 2;
+      try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+        Access.bind(statement, args);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            String key = table.keyAt(rows, 1);
+            if (candidates.containsKey(key)) continue;
+            boolean readableNow = rows.getInt(versionAt + 1) == 1;
+            long rowVersion = rows.getLong(versionAt);
+            PatchOperation put = readableNow ? PatchOperation.put(key, json(table, rows)) : null;
+            candidates.put(key, new Object[] {readableNow, rowVersion, put});
           }
         }
       }
