@@ -126,12 +126,26 @@ final class PullProcessor {
   private Outcome pullRecorded(String userID, String groupID, Cookie cookie) throws Exception {
     Transactor.Work<Outcome> work =
         connection -> {
+          long version;
           if (postgres) {
+            // One round trip: the isolation level, then the version (the snapshot's first read).
             try (Statement statement = connection.createStatement()) {
-              statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+              statement.execute(
+                  "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;"
+                      + " SELECT version FROM replicache_server WHERE id = 1");
+              while (statement.getResultSet() == null) {
+                if (!statement.getMoreResults() && statement.getUpdateCount() == -1) {
+                  throw new SQLException("the version row was not read");
+                }
+              }
+              try (ResultSet rows = statement.getResultSet()) {
+                rows.next();
+                version = rows.getLong(1);
+              }
             }
+          } else {
+            version = Bookkeeping.version(connection);
           }
-          long version = Bookkeeping.version(connection);
           ClientViewRecords.Result result =
               records.pull(
                   connection,
@@ -139,13 +153,16 @@ final class PullProcessor {
                   userID,
                   cookie,
                   version,
-                  after -> clientsChangedAfter(connection, groupID, after));
+                  after -> lastMutationIDChanges(connection, groupID, after));
+          // A refusal advances its client's last mutation ID at its version: none without one.
           PullResponse response =
               new PullResponse(
                   result.cookie,
-                  lastMutationIDChanges(connection, groupID, result.since),
+                  result.lastMutationIDChanges,
                   result.patch,
-                  Bookkeeping.refusals(connection, groupID, result.since));
+                  result.lastMutationIDChanges.isEmpty()
+                      ? java.util.Collections.emptyList()
+                      : Bookkeeping.refusals(connection, groupID, result.since));
           return new Outcome(
               HandlerResponse.ok(
                   ProtocolJsonWriter.write(PullResult.class, PullResult.of(response))),
@@ -155,19 +172,6 @@ final class PullProcessor {
     // SQLite: the write lock first, so the snapshot is the latest. Postgres: no push lock, a
     // concurrent pull of the group is caught when it records its view (and retried).
     return postgres ? transactor.writeLocking(work) : transactor.write(work);
-  }
-
-  private static boolean clientsChangedAfter(Connection connection, String groupID, long since)
-      throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT 1 FROM replicache_client WHERE client_group_id = ? AND version > ? LIMIT 1")) {
-      statement.setString(1, groupID);
-      statement.setLong(2, since);
-      try (ResultSet rows = statement.executeQuery()) {
-        return rows.next();
-      }
-    }
   }
 
   /** The version a cookie of this server carries, or null if this server did not issue it. */
@@ -182,7 +186,7 @@ final class PullProcessor {
   }
 
   private static Map<String, Long> lastMutationIDChanges(
-      Connection connection, String groupID, long since) throws Exception {
+      Connection connection, String groupID, long since) throws SQLException {
     Map<String, Long> changes = new LinkedHashMap<>();
     try (PreparedStatement statement =
         connection.prepareStatement(

@@ -67,9 +67,9 @@ public final class ClientViewRecords {
     }
   }
 
-  /** Whether any client of the pulling group changed after a global version. */
-  public interface ClientsChanged {
-    boolean after(long version) throws SQLException;
+  /** The pulling group's clients changed after a global version, with their last mutation IDs. */
+  public interface Clients {
+    Map<String, Long> changedAfter(long version) throws SQLException;
   }
 
   /** What a pull answers, beside the group's clients' last mutation IDs. */
@@ -88,11 +88,20 @@ public final class ClientViewRecords {
     /** Whether the patch was computed from every readable row (a clear, a lost or old record). */
     public final boolean full;
 
-    Result(Cookie cookie, List<PatchOperation> patch, long since, boolean full) {
+    /** The group's clients changed after {@link #since}: {@code lastMutationIDChanges}. */
+    public final Map<String, Long> lastMutationIDChanges;
+
+    Result(
+        Cookie cookie,
+        List<PatchOperation> patch,
+        long since,
+        boolean full,
+        Map<String, Long> lastMutationIDChanges) {
       this.cookie = cookie;
       this.patch = patch;
       this.since = since;
       this.full = full;
+      this.lastMutationIDChanges = lastMutationIDChanges;
     }
   }
 
@@ -160,14 +169,14 @@ public final class ClientViewRecords {
       String userID,
       Cookie cookie,
       long version,
-      ClientsChanged clientsChangedAfter)
+      Clients clients)
       throws SQLException {
     Object[] asked = parse(cookie); // {order, cvrID} or null
-    Record latest = latest(connection, groupID);
-    Record known = null;
-    if (asked != null && latest != null) {
-      known = record(connection, groupID, (Long) asked[0], (String) asked[1]);
-    }
+    Record[] records = records(connection, groupID, asked);
+    Record latest = records[0];
+    Record known = records[1];
+    long since = known == null ? 0 : known.globalVersion;
+    Map<String, Long> lastMutationIDs = clients.changedAfter(since);
     boolean full =
         known == null
             || !latest.permissions.equals(access.fingerprint())
@@ -190,7 +199,10 @@ public final class ClientViewRecords {
             || known == null
             || !changes.isEmpty()
             || !latest.permissions.equals(access.fingerprint())
-            || clientsChangedAfter.after(latest.globalVersion);
+            || !(known.order == latest.order
+                    ? lastMutationIDs
+                    : clients.changedAfter(latest.globalVersion))
+                .isEmpty();
     Cookie answer;
     if (fresh) {
       long order = Math.max(latest == null ? 0 : latest.order, asked == null ? 0 : (Long) asked[0]);
@@ -200,7 +212,7 @@ public final class ClientViewRecords {
     } else {
       answer = latest.cookie();
     }
-    return new Result(answer, patch, known == null ? 0 : known.globalVersion, full);
+    return new Result(answer, patch, since, full, lastMutationIDs);
   }
 
   /** The request cookie's {order, cvrID} if it has that shape (an integer order), else null. */
@@ -222,32 +234,35 @@ public final class ClientViewRecords {
     }
   }
 
-  private static Record latest(Connection connection, String groupID) throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT cvr_order, cvr_id, global_version, permissions FROM tandem_cvr"
-                + " WHERE client_group_id = ? ORDER BY cvr_order DESC LIMIT 1")) {
-      statement.setString(1, groupID);
-      try (ResultSet rows = statement.executeQuery()) {
-        return rows.next()
-            ? new Record(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4))
-            : null;
-      }
-    }
-  }
-
-  private static Record record(Connection connection, String groupID, long order, String id)
+  /**
+   * The group's latest record and the one {@code asked} names ({@code {order, cvrID}}; null when it
+   * is null or names no record of this group), in one query.
+   */
+  private static Record[] records(Connection connection, String groupID, Object[] asked)
       throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "SELECT global_version, permissions FROM tandem_cvr"
-                + " WHERE client_group_id = ? AND cvr_order = ? AND cvr_id = ?")) {
+            "SELECT cvr_order, cvr_id, global_version, permissions FROM tandem_cvr"
+                + " WHERE client_group_id = ? AND (cvr_order = (SELECT MAX(cvr_order) FROM"
+                + " tandem_cvr WHERE client_group_id = ?) OR (cvr_order = ? AND cvr_id = ?))"
+                + " ORDER BY cvr_order DESC")) {
       statement.setString(1, groupID);
-      statement.setLong(2, order);
-      statement.setString(3, id);
+      statement.setString(2, groupID);
+      statement.setLong(3, asked == null ? -1 : (Long) asked[0]);
+      statement.setString(4, asked == null ? "" : (String) asked[1]);
+      Record latest = null;
+      Record known = null;
       try (ResultSet rows = statement.executeQuery()) {
-        return rows.next() ? new Record(order, id, rows.getLong(1), rows.getString(2)) : null;
+        while (rows.next()) {
+          Record record =
+              new Record(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4));
+          if (latest == null) latest = record;
+          if (asked != null && record.order == (Long) asked[0] && record.id.equals(asked[1])) {
+            known = record;
+          }
+        }
       }
+      return new Record[] {latest, known};
     }
   }
 
