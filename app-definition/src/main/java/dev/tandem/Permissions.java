@@ -55,7 +55,11 @@ public final class Permissions {
   private final List<Assign> assignments;
   private final List<Grant> grants;
 
-  private Permissions(Set<String> admins, List<Assign> assignments, List<Grant> grants) {
+  private final Subset subset;
+
+  private Permissions(
+      Set<String> admins, List<Assign> assignments, List<Grant> grants, Subset subset) {
+    this.subset = subset;
     this.admins = Collections.unmodifiableSet(admins);
     this.assignments = Collections.unmodifiableList(assignments);
     this.grants = Collections.unmodifiableList(grants);
@@ -82,6 +86,11 @@ public final class Permissions {
     return grants;
   }
 
+  /** The partial sync clients may choose, or null for none (each pulls all it may read). */
+  public Subset subset() {
+    return subset;
+  }
+
   /** True if {@code role} is one of {@link #ANYONE}, {@link #AUTHENTICATED}, {@link #ADMIN}. */
   public static boolean isGlobal(String role) {
     return ANYONE.equals(role) || AUTHENTICATED.equals(role) || ADMIN.equals(role);
@@ -104,6 +113,7 @@ public final class Permissions {
       out.append(g.role()).append(',').append(g.through()).append(',').append(g.columns());
       out.append(',').append(describe(g.condition()));
     }
+    if (subset != null) out.append("|S:").append(subset.table()).append(subset.paths());
     return out.toString();
   }
 
@@ -131,6 +141,7 @@ public final class Permissions {
     private final Set<String> admins = new LinkedHashSet<>();
     private final List<Assign> assignments = new ArrayList<>();
     private final List<Grant> grants = new ArrayList<>();
+    private Subset subset;
 
     private Builder(Schema schema) {
       this.schema = schema;
@@ -157,6 +168,13 @@ public final class Permissions {
       return this;
     }
 
+    /** Lets clients choose a subset of what they may read ({@link Subset}); at most one. */
+    public Builder subset(Subset subset) {
+      if (subset == null) throw new NullPointerException("subset == null");
+      this.subset = subset;
+      return this;
+    }
+
     /**
      * Checks every assignment and grant against the schema and returns the permissions.
      *
@@ -167,8 +185,35 @@ public final class Permissions {
     public Permissions build() {
       for (Assign assign : assignments) check(assign);
       for (Grant grant : grants) check(grant);
+      if (subset != null) check(subset);
       return new Permissions(
-          new LinkedHashSet<>(admins), new ArrayList<>(assignments), new ArrayList<>(grants));
+          new LinkedHashSet<>(admins),
+          new ArrayList<>(assignments),
+          new ArrayList<>(grants),
+          subset);
+    }
+
+    private void check(Subset subset) {
+      String where = "subset of '" + subset.table() + "'";
+      Table scope = table(where, subset.table());
+      if (scope.primaryKey().size() != 1) {
+        throw new IllegalArgumentException(where + ": its table needs a one-column primary key");
+      }
+      for (java.util.Map.Entry<String, List<String>> path : subset.paths().entrySet()) {
+        Table at = table(where, path.getKey());
+        for (String name : path.getValue()) {
+          Relationship relationship = at.relationship(name);
+          if (relationship == null || relationship.hops().size() != 1) {
+            throw new IllegalArgumentException(
+                where + ": table '" + at.name() + "' has no one-hop relationship '" + name + "'");
+          }
+          at = schema.table(relationship.destTable());
+        }
+        if (!at.name().equals(scope.name())) {
+          throw new IllegalArgumentException(
+              where + ": the path of '" + path.getKey() + "' leads to '" + at.name() + "'");
+        }
+      }
     }
 
     private void check(Assign assign) {

@@ -136,6 +136,26 @@ class PermissionsTest {
         () -> Permissions.builder(SCHEMA).assign(Assign.column("ADMIN", "owner_id")).build());
   }
 
+  @Test
+  void aSubsetsPathsMustLeadToItsTable() {
+    Permissions ok =
+        base()
+            .subset(
+                Subset.of("projects")
+                    .through("issues", "project")
+                    .through("comments", "issue", "project"))
+            .build();
+    assertEquals("projects", ok.subset().table());
+    refused(
+        "the path of 'comments' leads to 'issues'",
+        () -> base().subset(Subset.of("projects").through("comments", "issue")).build());
+    refused(
+        "no one-hop relationship 'nope'",
+        () -> base().subset(Subset.of("projects").through("issues", "nope")).build());
+    refused(
+        "needs a one-column primary key", () -> base().subset(Subset.of("memberships")).build());
+  }
+
   private static void refused(String message, Executable build) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build);
     assertTrue(e.getMessage().contains(message), e.getMessage());

@@ -9,6 +9,7 @@ import dev.tandem.Migrations;
 import dev.tandem.Mutators;
 import dev.tandem.Permissions;
 import dev.tandem.Schema;
+import dev.tandem.Subset;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.app.MigrationPlan;
 import dev.tandem.internal.app.SchemaJson;
@@ -126,9 +127,13 @@ public final class Backend {
     } else if (builder.permissions != null) {
       throw new IllegalArgumentException("permissions need the app's schema (Builder.app)");
     }
-    this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes);
     this.records =
         access == null ? null : new ClientViewRecords(storage, access, database.dialect());
+    // A subset choice is recorded for its client group (the app's own mutator is the client's).
+    if (records != null && records.hasSubset()) {
+      mutators.put(Subset.MUTATOR, records.subsetMutator());
+    }
+    this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes);
     this.pulls = new PullProcessor(transactor, view, pokes, records, database.dialect());
     try (Connection connection = database.writes().getConnection()) {
       // Instances starting together on Postgres: one creates and migrates, the others then see

@@ -317,6 +317,46 @@ abstract class PermissionsContractTest {
   }
 
   @Test
+  void aClientChoosesASubsetOfWhatItMayReadAndChangesIt() throws Exception {
+    bob.mutate("memberships.insert", "{'project_id':'pb','user_id':'ann','role':'member'}");
+    String[] all = {
+      PA, PB, "issues/ia1", "issues/ib1", "comments/ca1", "memberships/pa/cat", "memberships/pb/ann"
+    };
+    sees(ann, all);
+    ann.mutate("tandem.subset", "{'keys':['pa']}");
+    sees(ann, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+    // A write outside the subset still applies; it just does not come back.
+    ann.mutate("issues.insert", "{'id':'ib9','title':'elsewhere','project_id':'pb'}");
+    sees(ann, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+    assertEquals("elsewhere", query("SELECT title FROM issues WHERE id = 'ib9'"));
+    ann.mutate("tandem.subset", "{'keys':['pb']}");
+    sees(ann, PB, "issues/ib1", "issues/ib9", "memberships/pb/ann");
+    ann.mutate("issues.update", "{'id':'ib9','project_id':'pa'}"); // leaves the subset
+    sees(ann, PB, "issues/ib1", "memberships/pb/ann");
+    // Within what it may read: choosing a project it cannot read gives nothing.
+    cat.mutate("tandem.subset", "{'keys':['pb']}");
+    sees(cat);
+    ann.mutate("tandem.subset", "{'keys':null}");
+    sees(
+        ann,
+        PA,
+        PB,
+        "issues/ia1",
+        "issues/ib1",
+        "issues/ib9",
+        "comments/ca1",
+        "memberships/pa/cat",
+        "memberships/pb/ann");
+    long id = ann.nextID;
+    ann.mutate("tandem.subset", "{'keys':[true]}");
+    ann.pull();
+    assertEquals(id, ann.refused.get(ann.refused.size() - 1).id());
+    assertEquals(
+        "a subset key is a string or a number, not true",
+        ann.refused.get(ann.refused.size() - 1).error());
+  }
+
+  @Test
   void aClientOnAnOlderRecordCatchesUp() throws Exception {
     sees(cat, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
     // A second client of cat's group that kept the cookie (and view) of this record.

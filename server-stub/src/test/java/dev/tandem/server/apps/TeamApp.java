@@ -9,6 +9,7 @@ import dev.tandem.Mutators;
 import dev.tandem.Permissions;
 import dev.tandem.Relationship;
 import dev.tandem.Schema;
+import dev.tandem.Subset;
 import dev.tandem.Table;
 import java.util.Map;
 
@@ -83,7 +84,12 @@ public final class TeamApp implements AppDefinition {
                     .to("projects:member")
                     .through("issue", "project")
                     .where(Condition.eq("author_id", Permissions.USER)))
-            .grant(Grant.delete("comments").to("comments:author"));
+            .grant(Grant.delete("comments").to("comments:author"))
+            .subset(
+                Subset.of("projects")
+                    .through("memberships", "project")
+                    .through("issues", "project")
+                    .through("comments", "issue", "project"));
     String[] readers =
         publicProjects
             ? new String[] {"projects:member", "projects:public"}
@@ -99,7 +105,7 @@ public final class TeamApp implements AppDefinition {
   public static final Permissions PERMISSIONS = permissionsBuilder().build();
 
   public static final Mutators MUTATORS =
-      Mutators.builder()
+      Subset.register(Mutators.builder())
           .crud(SCHEMA.table("users"))
           .crud(SCHEMA.table("projects"))
           .crud(SCHEMA.table("memberships"))

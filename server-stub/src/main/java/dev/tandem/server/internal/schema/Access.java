@@ -127,6 +127,11 @@ public final class Access {
   private final Map<ServerTable, List<Rule>> rules = new LinkedHashMap<>();
   private final String fingerprint;
 
+  /** The subset clients may choose: its table, and each other table's path to it; or null. */
+  private final ServerTable subsetTable;
+
+  private final Map<ServerTable, List<Hop>> subsetPaths = new LinkedHashMap<>();
+
   /** Tables a change of which may change who reads rows of other tables, beyond their own rows. */
   private final Set<ServerTable> recomputeAll = new LinkedHashSet<>();
 
@@ -135,6 +140,23 @@ public final class Access {
     this.admins = permissions.admins();
     this.fingerprint = sha256(permissions.fingerprint());
     for (ServerTable table : storage.tables()) rules.put(table, new ArrayList<Rule>());
+    dev.tandem.Subset subset = permissions.subset();
+    subsetTable = subset == null ? null : storage.table(subset.table());
+    if (subset != null) {
+      for (Map.Entry<String, List<String>> entry : subset.paths().entrySet()) {
+        ServerTable at = storage.table(entry.getKey());
+        List<Hop> path = new ArrayList<>();
+        for (String name : entry.getValue()) {
+          Relationship relationship = at.table.relationship(name);
+          ServerTable next = storage.table(relationship.destTable());
+          Hop hop = new Hop(at, next, relationship.hops().get(0));
+          path.add(hop);
+          if (!hop.onKey) recomputeAll.add(next);
+          at = next;
+        }
+        subsetPaths.put(storage.table(entry.getKey()), path);
+      }
+    }
     for (Grant grant : permissions.grants()) {
       Rule rule = new Rule(grant, storage, permissions);
       rules.get(rule.table).add(rule);
@@ -464,6 +486,51 @@ public final class Access {
     return any.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", any) + ")";
   }
 
+  /** True if clients may choose a subset. */
+  boolean hasSubset() {
+    return subsetTable != null;
+  }
+
+  /**
+   * The SQL condition under which {@code alias}'s row of {@code table} is in the subset of the keys
+   * {@code keys} (of the subset's table), its values added to {@code args}; null if the table is
+   * not limited (no subset declared or chosen, or a table the subset does not name).
+   */
+  String inSubset(ServerTable table, String alias, List<Object> keys, List<Object> args) {
+    if (subsetTable == null || keys == null) return null;
+    String pk = ServerTable.quote(subsetTable.key.get(0).field());
+    StringBuilder in = new StringBuilder();
+    for (Object key : keys) {
+      in.append(in.length() == 0 ? "?" : ", ?");
+    }
+    String list = keys.isEmpty() ? null : " IN (" + in + ")";
+    if (table == subsetTable) {
+      if (list == null) return "1 = 0";
+      for (Object key : keys) args.add(bindable(key));
+      return alias + "." + pk + list;
+    }
+    List<Hop> path = subsetPaths.get(table);
+    if (path == null) return null;
+    if (list == null) return "1 = 0";
+    StringBuilder exists = new StringBuilder("EXISTS (SELECT 1 FROM ");
+    StringBuilder where = new StringBuilder();
+    String previous = alias;
+    for (int i = 0; i < path.size(); i++) {
+      Hop hop = path.get(i);
+      String next = "q" + (i + 1);
+      if (i == 0) {
+        exists.append(hop.to.sqlName).append(" AS ").append(next);
+        joinOn(where, hop, previous, next);
+      } else {
+        exists.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next).append(" ON ");
+        joinOn(exists, hop, previous, next);
+      }
+      previous = next;
+    }
+    for (Object key : keys) args.add(bindable(key));
+    return exists + " WHERE " + where + " AND " + previous + "." + pk + list + ")";
+  }
+
   /**
    * Where rows of {@code table} ({@code alias} {@code t}) may have changed whether they are
    * readable since a version, beyond their own change: each is a {@code FROM} clause from the table
@@ -502,6 +569,20 @@ public final class Access {
                 + ServerTable.VERSION
                 + " > ?)";
         if (seen.add(from + " WHERE " + where)) sources.add(new String[] {from.toString(), where});
+      }
+    }
+    List<Hop> path = subsetPaths.get(table);
+    if (path != null) { // A row moved to another subset row (an issue to another project).
+      StringBuilder from = new StringBuilder(table.sqlName).append(" AS t");
+      String previous = "t";
+      for (int i = 0; i < path.size(); i++) {
+        Hop hop = path.get(i);
+        String next = "c" + (i + 1);
+        from.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next).append(" ON ");
+        joinOn(from, hop, previous, next);
+        String where = next + "." + ServerTable.VERSION + " > ?";
+        if (seen.add(from + " WHERE " + where)) sources.add(new String[] {from.toString(), where});
+        previous = next;
       }
     }
     return sources;

@@ -64,6 +64,11 @@ public final class ClientViewRecords {
           "CREATE INDEX IF NOT EXISTS tandem_cvr_entry_by_del"
               + " ON tandem_cvr_entry (client_group_id, del_order)");
       for (String sql : access.indexes()) statement.execute(sql);
+      if (access.hasSubset()) {
+        statement.execute(
+            "CREATE TABLE IF NOT EXISTS tandem_subset (client_group_id TEXT PRIMARY KEY NOT NULL,"
+                + " keys TEXT, version BIGINT NOT NULL)");
+      }
     }
   }
 
@@ -176,19 +181,23 @@ public final class ClientViewRecords {
     Record latest = records[0];
     Record known = records[1];
     long since = known == null ? 0 : known.globalVersion;
+    String subsetJson = access.hasSubset() ? subsetJson(connection, groupID) : null;
+    List<Object> subset = subsetJson == null ? null : parseKeys(subsetJson);
+    // The record's digest: the permissions, and the subset chosen (a change recomputes the view).
+    String digest = access.fingerprint() + (subsetJson == null ? "" : "/" + subsetJson);
     Map<String, Long> lastMutationIDs = clients.changedAfter(since);
     boolean full =
         known == null
-            || !latest.permissions.equals(access.fingerprint())
+            || !latest.permissions.equals(digest)
             || changedAfter(connection, latest.globalVersion);
     Map<String, Change> changes = new LinkedHashMap<>();
     List<PatchOperation> patch = new ArrayList<>();
     if (full) {
       Map<String, Entry> entries = entries(connection, groupID, null);
       if (known == null) patch.add(PatchOperation.clear());
-      scanAll(connection, userID, entries, changes, known == null ? patch : null);
+      scanAll(connection, userID, subset, entries, changes, known == null ? patch : null);
     } else {
-      scanChanged(connection, groupID, userID, latest.globalVersion, changes);
+      scanChanged(connection, groupID, userID, subset, latest.globalVersion, changes);
     }
     if (known != null) {
       for (Change change : changes.values()) patch.add(change.op);
@@ -198,7 +207,7 @@ public final class ClientViewRecords {
         latest == null
             || known == null
             || !changes.isEmpty()
-            || !latest.permissions.equals(access.fingerprint())
+            || !latest.permissions.equals(digest)
             || !(known.order == latest.order
                     ? lastMutationIDs
                     : clients.changedAfter(latest.globalVersion))
@@ -206,13 +215,87 @@ public final class ClientViewRecords {
     Cookie answer;
     if (fresh) {
       long order = Math.max(latest == null ? 0 : latest.order, asked == null ? 0 : (Long) asked[0]);
-      Record record = new Record(order + 1, newID(), version, access.fingerprint());
+      Record record = new Record(order + 1, newID(), version, digest);
       save(connection, groupID, record, changes);
       answer = record.cookie();
     } else {
       answer = latest.cookie();
     }
     return new Result(answer, patch, since, full, lastMutationIDs);
+  }
+
+  /**
+   * What {@code user} may read of {@code table} ({@code t}) and, if one is chosen, in its subset.
+   */
+  private String visible(ServerTable table, String user, List<Object> subset, List<Object> args) {
+    String readable = access.readable(table, "t", user, args);
+    if (readable.equals("1 = 0")) return readable;
+    String in = access.inSubset(table, "t", subset, args);
+    return in == null ? readable : "(" + readable + " AND " + in + ")";
+  }
+
+  /** True if clients may choose a subset ({@link dev.tandem.Subset}). */
+  public boolean hasSubset() {
+    return access.hasSubset();
+  }
+
+  /**
+   * The server's {@link dev.tandem.Subset#MUTATOR}: records the keys chosen (strings or numbers, or
+   * null for everything) for the push's client group.
+   */
+  public dev.tandem.server.Mutator subsetMutator() {
+    return (context, args) -> {
+      Object value = args.reader().readJsonValue();
+      if (!(value instanceof Map)) {
+        throw new IllegalArgumentException(
+            "a subset choice is {\"keys\": [...]} or {\"keys\": null}");
+      }
+      Object keys = ((Map<?, ?>) value).get("keys");
+      String json = null;
+      if (keys != null) {
+        if (!(keys instanceof List))
+          throw new IllegalArgumentException("keys must be a list or null");
+        List<Object> distinct = new ArrayList<>();
+        for (Object key : (List<?>) keys) {
+          if (!(key instanceof String) && !(key instanceof Double)) {
+            throw new IllegalArgumentException("a subset key is a string or a number, not " + key);
+          }
+          if (!distinct.contains(key)) distinct.add(key);
+        }
+        json = MOSHI.adapter(Object.class).toJson(distinct);
+      }
+      PreparedStatement upsert =
+          context.statement(
+              "INSERT INTO tandem_subset (client_group_id, keys, version) VALUES (?, ?, ?)"
+                  + " ON CONFLICT (client_group_id) DO UPDATE SET keys = excluded.keys,"
+                  + " version = excluded.version");
+      upsert.setString(1, context.clientGroupID());
+      upsert.setString(2, json);
+      upsert.setLong(3, context.version());
+      upsert.executeUpdate();
+    };
+  }
+
+  private static final com.squareup.moshi.Moshi MOSHI =
+      new com.squareup.moshi.Moshi.Builder().build();
+
+  private static String subsetJson(Connection connection, String groupID) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT keys FROM tandem_subset WHERE client_group_id = ?")) {
+      statement.setString(1, groupID);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? rows.getString(1) : null;
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> parseKeys(String json) {
+    try {
+      return (List<Object>) MOSHI.adapter(Object.class).fromJson(json);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The request cookie's {order, cvrID} if it has that shape (an integer order), else null. */
@@ -330,6 +413,7 @@ public final class ClientViewRecords {
   private void scanAll(
       Connection connection,
       String userID,
+      List<Object> subset,
       Map<String, Entry> entries,
       Map<String, Change> changes,
       List<PatchOperation> everything)
@@ -338,7 +422,7 @@ public final class ClientViewRecords {
     for (ServerTable table : storage.tables()) {
       List<Object> args = new ArrayList<>();
       args.add(Boolean.FALSE);
-      String readable = access.readable(table, "t", userID, args);
+      String readable = visible(table, userID, subset, args);
       if (readable.equals("1 = 0")) continue;
       String sql =
           "SELECT "
@@ -381,7 +465,12 @@ public final class ClientViewRecords {
    * it, and those under a changed row of their grants' paths or a changed membership.
    */
   private void scanChanged(
-      Connection connection, String groupID, String userID, long since, Map<String, Change> out)
+      Connection connection,
+      String groupID,
+      String userID,
+      List<Object> subset,
+      long since,
+      Map<String, Change> out)
       throws SQLException {
     Map<String, Object[]> candidates = new LinkedHashMap<>(); // key -> {readable, version, put}
     for (ServerTable table : storage.tables()) {
@@ -394,7 +483,7 @@ public final class ClientViewRecords {
       for (String[] source : sources) {
         if (sql.length() > 0) sql.append(" UNION ALL ");
         args.add(Boolean.FALSE);
-        String readable = access.readable(table, "t", userID, args);
+        String readable = visible(table, userID, subset, args);
         args.add(since);
         sql.append("SELECT ")
             .append(table.selectList("t."))
