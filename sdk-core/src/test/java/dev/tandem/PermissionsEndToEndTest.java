@@ -51,7 +51,7 @@ class PermissionsEndToEndTest {
   static final AppDefinition APP =
       new AppDefinition() {
         final Mutators mutators =
-            Mutators.builder()
+            Subset.register(Mutators.builder())
                 .crud(SCHEMA.table("projects"))
                 .crud(SCHEMA.table("memberships"))
                 .crud(SCHEMA.table("issues"))
@@ -69,6 +69,10 @@ class PermissionsEndToEndTest {
                 .grant(Grant.all("issues").to("projects:owner").through("project"))
                 .grant(Grant.all("issues").to("projects:member").through("project"))
                 .grant(Grant.select("issues").to("projects:public").through("project"))
+                .subset(
+                    Subset.of("projects")
+                        .through("memberships", "project")
+                        .through("issues", "project"))
                 .build();
 
         @Override
@@ -194,6 +198,26 @@ class PermissionsEndToEndTest {
     assertEquals(1, refused.size(), refused.toString());
     assertTrue(refused.get(0).reason().startsWith("permission denied"), refused.get(0).reason());
     assertEquals(0, clients.get("cat").pendingMutations().size());
+  }
+
+  @Test
+  void aClientNarrowsToOneProjectAndItsPendingWritesStillLand() throws Exception {
+    mutate("ann", "projects.insert", "id", "pa", "name", "A", "owner_id", "ann");
+    mutate("ann", "projects.insert", "id", "pb", "name", "B", "owner_id", "ann");
+    mutate("ann", "issues.insert", "id", "ia1", "title", "in a", "project_id", "pa");
+    mutate("ann", "issues.insert", "id", "ib1", "title", "in b", "project_id", "pb");
+    sees("projects/pa projects/pb issues/ia1 issues/ib1", "", "");
+    Tandem ann = clients.get("ann");
+    ann.mutate(Subset.MUTATOR, Subset.choose("pa"));
+    // Offline, in the same queue: a write into pb, outside the new subset.
+    ann.mutate("issues.insert", map("id", "ib2", "title", "later", "project_id", "pb"));
+    ConvergencePropertyTest.settle(ann.flush(), scheduler);
+    sees("projects/pa issues/ia1", "", "");
+    assertEquals(0, ann.pendingMutations().size());
+    assertTrue(refused.isEmpty(), refused.toString());
+    ann.mutate(Subset.MUTATOR, Subset.everything());
+    ConvergencePropertyTest.settle(ann.flush(), scheduler);
+    sees("projects/pa projects/pb issues/ia1 issues/ib1 issues/ib2", "", "");
   }
 
   static Map<String, Object> map(Object... keysAndValues) {
