@@ -357,6 +357,35 @@ abstract class PermissionsContractTest {
   }
 
   @Test
+  void oldRecordsAndTheirTombstonesAreCollectedAndTheirCookiesStartOver() throws Exception {
+    sees(bob, PB, "issues/ib1");
+    TeamClient old = new TeamClient(backend, "bob", "g-bob");
+    old.cookie = bob.cookie;
+    old.view.putAll(bob.view);
+    for (int i = 0; i < 2 * 16; i++) {
+      bob.mutate("issues.insert", "{'id':'t" + i + "','title':'temp','project_id':'pb'}");
+      bob.pull();
+      bob.mutate("issues.delete", "{'id':'t" + i + "'}");
+      bob.pull();
+    }
+    assertEquals(TeamClient.keys(PB, "issues/ib1"), bob.keys());
+    assertTrue(
+        Long.parseLong(query("SELECT COUNT(*) FROM tandem_cvr WHERE client_group_id = 'g-bob'"))
+            <= 2 * 16,
+        "records are collected");
+    assertTrue(
+        Long.parseLong(
+                query(
+                    "SELECT COUNT(*) FROM tandem_cvr_entry WHERE client_group_id = 'g-bob'"
+                        + " AND del_order IS NOT NULL"))
+            < 2 * 16,
+        "tombstones are collected");
+    old.pull(); // its record is gone: it starts over
+    assertEquals("CLEAR", old.last.patch().get(0).op().name());
+    assertEquals(TeamClient.keys(PB, "issues/ib1"), old.keys());
+  }
+
+  @Test
   void aClientOnAnOlderRecordCatchesUp() throws Exception {
     sees(cat, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
     // A second client of cat's group that kept the cookie (and view) of this record.

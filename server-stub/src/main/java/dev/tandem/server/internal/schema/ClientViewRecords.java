@@ -522,6 +522,33 @@ public final class ClientViewRecords {
     }
   }
 
+  /**
+   * How many of a group's latest records a cookie may name: an older cookie gets {@code clear} and
+   * the whole view. Every {@code KEPT}-th record collects the older ones.
+   */
+  static final int KEPT = 16;
+
+  /**
+   * Forgets the group's records up to {@code order}, and the tombstones deleted by them: a client
+   * on a record still kept needs only the deletions after its own.
+   */
+  private static void collect(Connection connection, String groupID, long order)
+      throws SQLException {
+    try (PreparedStatement records =
+            connection.prepareStatement(
+                "DELETE FROM tandem_cvr WHERE client_group_id = ? AND cvr_order <= ?");
+        PreparedStatement tombstones =
+            connection.prepareStatement(
+                "DELETE FROM tandem_cvr_entry WHERE client_group_id = ? AND del_order <= ?")) {
+      records.setString(1, groupID);
+      records.setLong(2, order);
+      records.executeUpdate();
+      tombstones.setString(1, groupID);
+      tombstones.setLong(2, order);
+      tombstones.executeUpdate();
+    }
+  }
+
   /** Records {@code record} and applies {@code changes} to the group's entries. */
   private void save(
       Connection connection, String groupID, Record record, Map<String, Change> changes)
@@ -540,6 +567,7 @@ public final class ClientViewRecords {
             "a pull of group " + groupID + " recorded its view meanwhile", "40001");
       }
     }
+    if (record.order % KEPT == 0) collect(connection, groupID, record.order - KEPT);
     if (changes.isEmpty()) return;
     try (PreparedStatement put =
             connection.prepareStatement(
