@@ -127,6 +127,53 @@ abstract class PermissionsContractTest {
   }
 
   @Test
+  void keysOutsideTheTablesAreRefused() throws Exception {
+    refusedWithNothingChanged(
+        ann, "putValue", "{'key':'notes/1','value':'hi'}", "write notes/1 (it is in no table)");
+  }
+
+  @Test
+  void columnLimitsBindInsertsAndUpdates() throws Exception {
+    Backend limited =
+        Backend.builder()
+            .database(database)
+            .app(new TeamApp())
+            .permissions(
+                dev.tandem.Permissions.builder(TeamApp.SCHEMA)
+                    .assign(dev.tandem.Assign.column("projects:owner", "owner_id"))
+                    .assign(
+                        dev.tandem.Assign.table("projects", "memberships", "project_id", "user_id")
+                            .roleColumn("role"))
+                    .grant(dev.tandem.Grant.all("projects").to("projects:owner"))
+                    .grant(
+                        dev.tandem.Grant.update("issues")
+                            .to("projects:member")
+                            .through("project")
+                            .columns("title"))
+                    .grant(
+                        dev.tandem.Grant.insert("issues")
+                            .to("projects:member")
+                            .through("project")
+                            .columns("id", "title", "project_id"))
+                    .build())
+            .build();
+    // cat is a member of both projects, so only the column limit stands in the way of a move.
+    bob.mutate("memberships.insert", "{'project_id':'pb','user_id':'cat','role':'member'}");
+    TeamClient member = new TeamClient(limited, "cat", "g-cat2");
+    member.mutate("issues.update", "{'id':'ia1','title':'retitled'}");
+    member.mutate("issues.insert", "{'id':'ia8','title':'new','project_id':'pa'}");
+    assertEquals("", refusals(member));
+    assertEquals("retitled", query("SELECT title FROM issues WHERE id = 'ia1'"));
+    String before = snapshot();
+    long id = member.nextID;
+    member.mutate("issues.update", "{'id':'ia1','project_id':'pb'}");
+    assertEquals(before, snapshot());
+    member.pull();
+    assertEquals(id, member.refused.get(0).id());
+    assertEquals("permission denied: you may not update issues/ia1", member.refused.get(0).error());
+  }
+
+  @Test
   void allowedWritesApply() throws Exception {
     cat.mutate("issues.insert", "{'id':'ia4','title':'from cat','project_id':'pa'}")
         .mutate(

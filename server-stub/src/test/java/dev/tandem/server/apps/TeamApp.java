@@ -112,6 +112,10 @@ public final class TeamApp implements AppDefinition {
           .crud(SCHEMA.table("issues"))
           .crud(SCHEMA.table("comments"))
           .add(
+              "putValue",
+              Map.class,
+              (tx, args) -> tx.put((String) args.get("key"), args.get("value")))
+          .add(
               "issueWithComment",
               Map.class,
               (tx, args) -> {

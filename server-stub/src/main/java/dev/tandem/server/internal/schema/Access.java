@@ -225,10 +225,7 @@ public final class Access {
 
   /** Refuses a write of a key outside every table: no grant can cover it. */
   static void denyKv(String key) {
-    throw new Denied(
-        "permission denied: "
-            + key
-            + " is in no table, and the app's permissions cover tables only");
+    throw new Denied("permission denied: you may not write " + key + " (it is in no table)");
   }
 
   private static void deny(String operation, String key) {
