@@ -127,8 +127,7 @@ public final class Backend {
     } else if (builder.permissions != null) {
       throw new IllegalArgumentException("permissions need the app's schema (Builder.app)");
     }
-    this.records =
-        access == null ? null : new ClientViewRecords(storage, access, database.dialect());
+    this.records = access == null ? null : new ClientViewRecords(storage, access);
     // A subset choice is recorded for its client group (the app's own mutator is the client's).
     if (records != null && records.hasSubset()) {
       mutators.put(Subset.MUTATOR, records.subsetMutator());

@@ -4,7 +4,6 @@ import com.squareup.moshi.JsonReader;
 import dev.tandem.protocol.Cookie;
 import dev.tandem.protocol.PatchOperation;
 import dev.tandem.protocol.RawJson;
-import dev.tandem.server.Dialect;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -38,14 +37,12 @@ public final class ClientViewRecords {
 
   private final SchemaStorage storage;
   private final Access access;
-  private final Dialect dialect;
 
   private final PokeFanOut fanOut;
 
-  public ClientViewRecords(SchemaStorage storage, Access access, Dialect dialect) {
+  public ClientViewRecords(SchemaStorage storage, Access access) {
     this.storage = storage;
     this.access = access;
-    this.dialect = dialect;
     this.fanOut = new PokeFanOut(storage, access);
   }
 
