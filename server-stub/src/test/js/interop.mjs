@@ -10,6 +10,9 @@
 //             update-needed  a client with schemaVersion '999' pulls (then pushes) and
 //                            must get onUpdateNeeded({type:'VersionNotSupported',
 //                            versionType:'schema'}) for both
+//             permissions    (server serving TeamApp, with permissions) A (owner) invites B
+//                            to a project, then removes B: B gets the project's rows, then
+//                            loses them; B's write into it is refused and rolled back
 //             poke           (extra) client B never pulls on its own; it only pulls when
 //                            an SSE event arrives on GET {base}/api/replicache/poke
 //                            ?clientGroupID=<B's group>, sent with B's Authorization (the
@@ -114,7 +117,7 @@ function finish(code, result) {
 }
 
 function usage(msg) {
-  process.stderr.write(`${msg}\nusage: node interop.mjs <baseUrl> <converge|update-needed|poke> ` +
+  process.stderr.write(`${msg}\nusage: node interop.mjs <baseUrl> <converge|update-needed|poke|permissions> ` +
     `[--timeout-ms N] [--schema-version S] [--auth-a S] [--auth-b S] [--verbose] [--value-with-id]\n`);
   finish(EXIT_USAGE, {error: msg});
 }
@@ -226,7 +229,23 @@ const mutators = {
   async createMessage(tx, {id, from, content, order}) {
     await tx.set(`message/${id}`, {from, content, order});
   },
+  // The permissions scenario's app (the server's TeamApp): its tables' insert/update/delete.
+  ...crud('projects', (r) => [r.id]),
+  ...crud('memberships', (r) => [r.project_id, r.user_id]),
+  ...crud('issues', (r) => [r.id]),
 };
+
+function crud(table, keyOf) {
+  const key = (r) => `${table}/${keyOf(r).join('/')}`;
+  return {
+    async [`${table}.insert`](tx, row) { await tx.set(key(row), row); },
+    async [`${table}.update`](tx, row) {
+      const old = await tx.get(key(row));
+      if (old !== undefined) await tx.set(key(row), {...old, ...row});
+    },
+    async [`${table}.delete`](tx, row) { await tx.del(key(row)); },
+  };
+}
 
 const runID = randomBytes(4).toString('hex');
 const reps = [];
@@ -531,8 +550,63 @@ async function poke(deadline) {
   }
 }
 
+// A server with permissions (TeamApp: owners and members see their projects): the row-version
+// strategy's object cookies, rows arriving when bob is invited and leaving when he is removed,
+// and bob's optimistic write into a project he may not write refused and rolled back.
+async function permissionsScenario(deadline) {
+  const A = makeRep('ka', {auth: opts.authA, schemaVersion: '1'});
+  const B = makeRep('kb', {auth: opts.authB, schemaVersion: '1'});
+  const [a, b] = [opts.authA, opts.authB];
+  const pa = `${runID}-pa`, pb = `${runID}-pb`, ia = `${runID}-ia`, ib = `${runID}-ib`;
+  const syncErrors = [];
+  const keysOf = async (rep) =>
+    (await rep.query((tx) => tx.scan().keys().toArray())).filter((k) => k.includes(runID)).sort();
+  const steps = [];
+  const until = async (step, want) => {
+    let got;
+    while (true) {
+      for (const who of [A, B]) await safe(who.rep.push({now: true}), `${who.label}.push`, syncErrors);
+      for (const who of [A, B]) await safe(who.rep.pull({now: true}), `${who.label}.pull`, syncErrors);
+      got = {a: await keysOf(A.rep), b: await keysOf(B.rep),
+        pending: (await A.rep.experimentalPendingMutations()).length + (await B.rep.experimentalPendingMutations()).length};
+      const wanted = {a: [...want.a].sort(), b: [...want.b].sort(), pending: 0};
+      if (isDeepStrictEqual(got, wanted)) { steps.push(step); return null; }
+      if (Date.now() > deadline) return `${step}: got ${JSON.stringify(got)}, want ${JSON.stringify(wanted)}`;
+      await sleep(50);
+    }
+  };
+  const fail = (error) => ({ok: false, error, steps, syncErrors: syncErrors.slice(-10)});
+
+  await A.rep.mutate['projects.insert']({id: pa, name: 'A', owner_id: a});
+  await A.rep.mutate['issues.insert']({id: ia, title: 'a bug', project_id: pa});
+  await B.rep.mutate['projects.insert']({id: pb, name: 'B', owner_id: b});
+  let error = await until('start', {a: [`projects/${pa}`, `issues/${ia}`], b: [`projects/${pb}`]});
+  if (error) return fail(error);
+  const cookie = diagnostics.lastPullResponse[B.rep.clientID]?.cookie;
+  if (!cookie || typeof cookie !== 'object' || typeof cookie.order !== 'number' || typeof cookie.cvrID !== 'string') {
+    return fail(`expected an object cookie {order, cvrID}, got ${JSON.stringify(cookie)}`);
+  }
+
+  await A.rep.mutate['memberships.insert']({project_id: pa, user_id: b, role: 'member'});
+  const invited = [`projects/${pa}`, `issues/${ia}`, `memberships/${pa}/${b}`];
+  error = await until('invite', {a: invited, b: [...invited, `projects/${pb}`]});
+  if (error) return fail(error);
+
+  await A.rep.mutate['memberships.delete']({project_id: pa, user_id: b});
+  error = await until('remove', {a: [`projects/${pa}`, `issues/${ia}`], b: [`projects/${pb}`]});
+  if (error) return fail(error);
+
+  // bob writes into pa anyway: it shows at once (optimistic), then the server refuses it.
+  await B.rep.mutate['issues.insert']({id: ib, title: 'sneaky', project_id: pa});
+  const optimistic = await keysOf(B.rep);
+  if (!optimistic.includes(`issues/${ib}`)) return fail(`the optimistic write did not show: ${optimistic}`);
+  error = await until('refused', {a: [`projects/${pa}`, `issues/${ia}`], b: [`projects/${pb}`]});
+  if (error) return fail(error);
+  return {ok: true, steps, cookie};
+}
+
 // ---------------------------------------------------------------- main
-const scenarios = {converge, 'update-needed': updateNeeded, poke};
+const scenarios = {converge, 'update-needed': updateNeeded, poke, permissions: permissionsScenario};
 
 async function main() {
   if (finished) return;

@@ -31,6 +31,16 @@ public interface AppDefinition {
   }
 
   /**
+   * Who may read and write which rows ({@link Permissions}), enforced by the server; null (the
+   * default) for none: every user reads and writes every row, and the server serves pulls with the
+   * global version. With permissions the server keeps a view record per client group instead, so a
+   * client loses the rows it may no longer read.
+   */
+  default Permissions permissions() {
+    return null;
+  }
+
+  /**
    * The Moshi that maps the mutators' args and the values they write, on both sides. The default
    * has no adapters beyond Moshi's own.
    */

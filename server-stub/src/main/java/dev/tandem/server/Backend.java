@@ -7,7 +7,9 @@ import com.squareup.moshi.Moshi;
 import dev.tandem.AppDefinition;
 import dev.tandem.Migrations;
 import dev.tandem.Mutators;
+import dev.tandem.Permissions;
 import dev.tandem.Schema;
+import dev.tandem.Subset;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.app.MigrationPlan;
 import dev.tandem.internal.app.SchemaJson;
@@ -16,6 +18,8 @@ import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PushRequest;
 import dev.tandem.server.internal.HttpRoutes;
+import dev.tandem.server.internal.schema.Access;
+import dev.tandem.server.internal.schema.ClientViewRecords;
 import dev.tandem.server.internal.schema.SchemaStorage;
 import dev.tandem.server.internal.schema.SharedMutators;
 import java.io.IOException;
@@ -28,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import okio.Buffer;
 import okio.Okio;
 import okio.Source;
@@ -72,6 +77,9 @@ public final class Backend implements AutoCloseable {
   private final PokeRelay relay; // Postgres: pokes across instances; null on SQLite
   private final ClientGc gc;
 
+  /** The row-version strategy's records, for an app with permissions; else null. */
+  private final ClientViewRecords records;
+
   private Backend(Builder builder) throws Exception {
     this.database = builder.database;
     this.authenticator = builder.authenticator;
@@ -103,6 +111,7 @@ public final class Backend implements AutoCloseable {
     Map<String, Mutator> mutators = new LinkedHashMap<>(builder.mutators);
     ClientView view = builder.clientView;
     SchemaStorage storage = null;
+    Access access = null;
     if (builder.schema != null || builder.shared != null || builder.overridden || plan != null) {
       Moshi moshi = builder.moshi != null ? builder.moshi : new Moshi.Builder().build();
       JsonCodec codec = new JsonCodec(moshi);
@@ -123,17 +132,33 @@ public final class Backend implements AutoCloseable {
         }
       }
       view = view.and(storage);
+      if (builder.permissions != null) {
+        if (builder.customView) {
+          throw new IllegalArgumentException(
+              "permissions cover the app's schema tables; a hand-written clientView() would be"
+                  + " served to every user: serve it from another Backend");
+        }
+        access = storage.permissions(builder.permissions);
+      }
+    } else if (builder.permissions != null) {
+      throw new IllegalArgumentException("permissions need the app's schema (Builder.app)");
+    }
+    this.records = access == null ? null : new ClientViewRecords(storage, access);
+    // A subset choice is recorded for its client group (the app's own mutator is the client's).
+    if (records != null && records.hasSubset()) {
+      mutators.put(Subset.MUTATOR, records.subsetMutator());
     }
     this.relay = database.dialect() == Dialect.POSTGRES ? new PokeRelay(database, pokes) : null;
     if (relay != null) pokes.onDemand(relay::start);
     this.gc = new ClientGc(builder.clock, builder.forgetClientsAfter);
     this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes, relay, gc);
-    this.pulls = new PullProcessor(transactor, view, pokes, gc);
+    this.pulls = new PullProcessor(transactor, view, pokes, gc, records, database.dialect());
     // Instances starting together on Postgres take turns: one creates and migrates, the others
     // then see it done (CREATE TABLE IF NOT EXISTS alone races on the catalog).
     try (Connection connection = database.writes().getConnection();
         Bookkeeping.Held turn = Bookkeeping.migrationLock(connection, database.dialect())) {
       setUpTables(connection, plan, storage, builder, gc.now());
+      if (records != null) records.migrate(connection);
     }
     gc.start(transactor);
   }
@@ -160,6 +185,11 @@ public final class Backend implements AutoCloseable {
   /** The client schema versions served: set, or following the app's migrations. */
   public SchemaVersions schemaVersions() {
     return schemaVersions;
+  }
+
+  /** True once pokes from other instances reach this one's streams (always, on SQLite). */
+  boolean pokeRelayReady() {
+    return relay == null || relay.listening();
   }
 
   /** Pokes fired after each push that commits. */
@@ -230,8 +260,7 @@ public final class Backend implements AutoCloseable {
         failed = outcome.failed;
         version = outcome.version;
         if (version != 0) metrics.mutations(processed, failed);
-        // The global version: a commit changes every group's view, so every group is poked.
-        if (version != 0) pokes.poke(version, Pokes.FanOut.everyGroup());
+        if (version != 0) pokes.poke(version, fanOut(push.clientGroupID(), version));
       } catch (Exception e) {
         log.error("push failed: group={}", push.clientGroupID(), e);
         response =
@@ -320,6 +349,24 @@ public final class Backend implements AutoCloseable {
           response.status(),
           millisSince(start));
     return response;
+  }
+
+  /**
+   * The groups the push at {@code version} pokes. The global version: every group (a commit changes
+   * every group's view). With permissions: the pushing group, and those whose view it may have
+   * changed ({@link ClientViewRecords#groupsChangedAt}), computed only when a stream is open.
+   */
+  private Pokes.FanOut fanOut(String groupID, long version) {
+    if (records == null || !pokes.hasStreams()) return Pokes.FanOut.everyGroup();
+    try {
+      Set<String> groups = transactor.read(c -> records.groupsChangedAt(c, version));
+      if (groups == null) return Pokes.FanOut.everyGroup();
+      groups.add(groupID);
+      return Pokes.FanOut.groups(groups);
+    } catch (Exception e) {
+      log.warn("poke fan-out of version {} failed; poking every group", version, e);
+      return Pokes.FanOut.everyGroup();
+    }
   }
 
   /**
@@ -495,6 +542,8 @@ public final class Backend implements AutoCloseable {
     private ClientView clientView = (connection, since, out) -> {};
     private Schema schema;
     private Migrations migrations;
+    private Permissions permissions;
+    private boolean customView;
     private Mutators shared;
     private Moshi moshi;
     private final Mutators.Builder overrides = Mutators.builder();
@@ -534,6 +583,7 @@ public final class Backend implements AutoCloseable {
     public Builder app(AppDefinition app) {
       return schema(app.schema())
           .migrations(app.migrations())
+          .permissions(app.permissions())
           .mutators(app.mutators())
           .moshi(app.moshi());
     }
@@ -548,6 +598,18 @@ public final class Backend implements AutoCloseable {
      */
     public Builder migrations(Migrations migrations) {
       this.migrations = migrations;
+      return this;
+    }
+
+    /**
+     * Enforces {@code permissions} (roles and grants over the app's schema tables): a push's
+     * mutation that writes a row no grant lets its user write is refused as a whole, and each
+     * client group pulls exactly the rows its user may read, kept in a client view record per group
+     * (the row-version strategy; SERVER.md). Null (the default) for none: every user reads and
+     * writes every row, served with the global version.
+     */
+    public Builder permissions(Permissions permissions) {
+      this.permissions = permissions;
       return this;
     }
 
@@ -634,6 +696,7 @@ public final class Backend implements AutoCloseable {
 
     public Builder clientView(ClientView clientView) {
       this.clientView = clientView;
+      this.customView = true;
       return this;
     }
 

@@ -339,8 +339,8 @@ final class Bookkeeping {
 
   /**
    * Forgets up to {@code limit} groups inactive since before {@code cutoff} (epoch ms), with their
-   * clients and those clients' refusals. The transaction must hold the push lock. Returns how many
-   * groups it forgot.
+   * clients, those clients' refusals, and the groups' client view records. The transaction must
+   * hold the push lock. Returns how many groups it forgot.
    */
   static int forgetGroups(Connection connection, long cutoff, int limit) throws SQLException {
     List<String> groups = new ArrayList<>();
@@ -363,13 +363,28 @@ final class Bookkeeping {
       "DELETE FROM replicache_client WHERE client_group_id IN (" + marks + ")",
       "DELETE FROM replicache_client_group WHERE id IN (" + marks + ")",
     };
-    for (String sql : deletes) {
+    List<String> all = new ArrayList<>(java.util.Arrays.asList(deletes));
+    // An app with permissions keeps a client view record per group (and a chosen subset).
+    for (String table : GROUP_RECORDS) {
+      if (exists(connection, table)) {
+        all.add("DELETE FROM " + table + " WHERE client_group_id IN (" + marks + ")");
+      }
+    }
+    for (String sql : all) {
       try (PreparedStatement delete = connection.prepareStatement(sql)) {
         for (int i = 0; i < groups.size(); i++) delete.setString(i + 1, groups.get(i));
         delete.executeUpdate();
       }
     }
     return groups.size();
+  }
+
+  private static final String[] GROUP_RECORDS = {"tandem_cvr_entry", "tandem_cvr", "tandem_subset"};
+
+  private static boolean exists(Connection connection, String table) throws SQLException {
+    try (ResultSet tables = connection.getMetaData().getTables(null, null, table, null)) {
+      return tables.next();
+    }
   }
 
   /** A client's group and last mutation ID. */

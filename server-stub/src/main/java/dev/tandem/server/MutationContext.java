@@ -38,6 +38,11 @@ public interface MutationContext {
   /** The client that made the mutation. */
   String clientID();
 
+  /** The client group of the push (null where a context has none). */
+  default String clientGroupID() {
+    return null;
+  }
+
   /** The mutation's ID, counted per client from 1. */
   long mutationID();
 

@@ -137,11 +137,11 @@ final class PokeRelay implements AutoCloseable {
     try (Statement statement = connection.createStatement()) {
       statement.execute("LISTEN " + CHANNEL);
     }
-    listening = true;
     log.info("poke relay: listening (instance {})", instanceID);
     // Commits since a stream opened, or while the relay was away, were not heard.
     learnOwners(connection);
     pokes.pokeEveryStream();
+    listening = true; // After that catch-up poke: from here on, streams hear other instances only.
     long lastCheck = System.nanoTime();
     while (!stopped()) {
       PGNotification[] notifications = pg.getNotifications((int) WAIT_MILLIS);

@@ -136,6 +136,11 @@ public final class Pokes {
     return listeners.size();
   }
 
+  /** True if a poke stream is open on this server. */
+  boolean hasStreams() {
+    return !streams.isEmpty();
+  }
+
   static Subscription refused(HandlerResponse refusal) {
     return new Subscription(null, null, null, null, refusal);
   }

@@ -6,9 +6,12 @@ import dev.tandem.protocol.PatchOperation;
 import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PullResponse;
 import dev.tandem.protocol.PullResult;
+import dev.tandem.server.internal.schema.ClientViewRecords;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +41,20 @@ final class PullProcessor {
   private final Pokes pokes;
   private final ClientGc gc;
 
-  PullProcessor(Transactor transactor, ClientView view, Pokes pokes, ClientGc gc) {
+  /** The row-version strategy's records, for an app with permissions; else null. */
+  private final ClientViewRecords records;
+
+  private final boolean postgres;
+
+  PullProcessor(
+      Transactor transactor,
+      ClientView view,
+      Pokes pokes,
+      ClientGc gc,
+      ClientViewRecords records,
+      Dialect dialect) {
+    this.records = records;
+    this.postgres = dialect == Dialect.POSTGRES;
     this.transactor = transactor;
     this.view = view;
     this.pokes = pokes;
@@ -48,7 +64,9 @@ final class PullProcessor {
   Outcome process(String userID, PullRequest pull) throws Exception {
     Cookie cookie = pull.cookie();
     long since;
-    if (cookie.isNull()) {
+    if (records != null) {
+      since = 0; // The cookie names a client view record, read below.
+    } else if (cookie.isNull()) {
       since = 0;
     } else {
       Long version = versionOf(cookie);
@@ -92,6 +110,7 @@ final class PullProcessor {
           HandlerResponse.error(403, "this client group belongs to another user"), 0, 0);
     }
 
+    if (records != null) return pullRecorded(userID, groupID, cookie);
     return transactor.read(
         connection -> {
           long version = Bookkeeping.version(connection);
@@ -117,6 +136,61 @@ final class PullProcessor {
         });
   }
 
+  /**
+   * The row-version strategy: the patch against the group's client view record, in a transaction
+   * that records the new view (one consistent snapshot with the clients' last mutation IDs).
+   */
+  private Outcome pullRecorded(String userID, String groupID, Cookie cookie) throws Exception {
+    Transactor.Work<Outcome> work =
+        connection -> {
+          long version;
+          if (postgres) {
+            // One round trip: the isolation level, then the version (the snapshot's first read).
+            try (Statement statement = connection.createStatement()) {
+              statement.execute(
+                  "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;"
+                      + " SELECT version FROM replicache_server WHERE id = 1");
+              while (statement.getResultSet() == null) {
+                if (!statement.getMoreResults() && statement.getUpdateCount() == -1) {
+                  throw new SQLException("the version row was not read");
+                }
+              }
+              try (ResultSet rows = statement.getResultSet()) {
+                rows.next();
+                version = rows.getLong(1);
+              }
+            }
+          } else {
+            version = Bookkeeping.version(connection);
+          }
+          ClientViewRecords.Result result =
+              records.pull(
+                  connection,
+                  groupID,
+                  userID,
+                  cookie,
+                  version,
+                  after -> lastMutationIDChanges(connection, groupID, after));
+          // A refusal advances its client's last mutation ID at its version: none without one.
+          PullResponse response =
+              new PullResponse(
+                  result.cookie,
+                  result.lastMutationIDChanges,
+                  result.patch,
+                  result.lastMutationIDChanges.isEmpty()
+                      ? java.util.Collections.emptyList()
+                      : Bookkeeping.refusals(connection, groupID, result.since));
+          return new Outcome(
+              HandlerResponse.ok(
+                  ProtocolJsonWriter.write(PullResult.class, PullResult.of(response))),
+              version,
+              result.patch.size());
+        };
+    // SQLite: the write lock first, so the snapshot is the latest. Postgres: no push lock, a
+    // concurrent pull of the group is caught when it records its view (and retried).
+    return postgres ? transactor.writeLocking(work) : transactor.write(work);
+  }
+
   /** The version a cookie of this server carries, or null if this server did not issue it. */
   private static Long versionOf(Cookie cookie) {
     String text = cookie.toString();
@@ -129,7 +203,7 @@ final class PullProcessor {
   }
 
   private static Map<String, Long> lastMutationIDChanges(
-      Connection connection, String groupID, long since) throws Exception {
+      Connection connection, String groupID, long since) throws SQLException {
     Map<String, Long> changes = new LinkedHashMap<>();
     try (PreparedStatement statement =
         connection.prepareStatement(

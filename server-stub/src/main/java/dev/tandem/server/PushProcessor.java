@@ -190,8 +190,7 @@ final class PushProcessor {
                 + "; it and every mutation after it were not applied";
         break;
       }
-      if (run(connection, statements, mutation, userID, push.schemaVersion(), version, savepoints))
-        processed++;
+      if (run(connection, statements, mutation, userID, push, version, savepoints)) processed++;
       else failed++;
       client.lastMutationID = mutation.id();
       client.changed = true;
@@ -226,7 +225,7 @@ final class PushProcessor {
       StatementCache statements,
       Mutation mutation,
       String userID,
-      String schemaVersion,
+      PushRequest push,
       long version,
       boolean savepoints)
       throws SQLException {
@@ -249,7 +248,8 @@ final class PushProcessor {
             userID,
             mutation.clientID(),
             mutation.id(),
-            schemaVersion,
+            push.schemaVersion(),
+            push.clientGroupID(),
             dialect);
     if (!savepoints) {
       try {
@@ -324,6 +324,7 @@ final class PushProcessor {
     private final String clientID;
     private final long mutationID;
     private final String schemaVersion;
+    private final String clientGroupID;
     private final Dialect dialect;
 
     Context(
@@ -334,7 +335,9 @@ final class PushProcessor {
         String clientID,
         long mutationID,
         String schemaVersion,
+        String clientGroupID,
         Dialect dialect) {
+      this.clientGroupID = clientGroupID;
       this.connection = connection;
       this.statements = statements;
       this.version = version;
@@ -348,6 +351,11 @@ final class PushProcessor {
     @Override
     public String schemaVersion() {
       return schemaVersion;
+    }
+
+    @Override
+    public String clientGroupID() {
+      return clientGroupID;
     }
 
     @Override

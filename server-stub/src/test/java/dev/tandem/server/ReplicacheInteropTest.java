@@ -3,6 +3,7 @@ package dev.tandem.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.server.apps.TeamApp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +33,8 @@ class ReplicacheInteropTest {
   static Database database;
   static TandemServer server;
   static String base;
+  static Database teamDatabase;
+  static TandemServer teamServer;
 
   @BeforeAll
   static void installClientAndStartServer() throws Exception {
@@ -45,12 +48,18 @@ class ReplicacheInteropTest {
             .build();
     server = TandemServer.start(backend, 0, 4L << 20);
     base = "http://127.0.0.1:" + server.port();
+    teamDatabase = TestDatabases.sqlite(directory);
+    teamServer =
+        TandemServer.start(
+            Backend.builder().database(teamDatabase).app(new TeamApp()).build(), 0, 4L << 20);
   }
 
   @AfterAll
   static void stopServer() throws Exception {
     if (server != null) server.close();
     if (database != null) database.close();
+    if (teamServer != null) teamServer.close();
+    if (teamDatabase != null) teamDatabase.close();
   }
 
   @Test
@@ -69,6 +78,24 @@ class ReplicacheInteropTest {
   @Test
   void aPokeMakesTheOtherClientPull() throws Exception {
     String result = run(WORK, 60, "node", "interop.mjs", base, "poke");
+    assertTrue(result.contains("\"ok\":true"), result);
+  }
+
+  @Test
+  void rowsArriveAndLeaveWithPermissionsAndARefusedWriteRollsBack() throws Exception {
+    String teamBase = "http://127.0.0.1:" + teamServer.port();
+    String result =
+        run(
+            WORK,
+            60,
+            "node",
+            "interop.mjs",
+            teamBase,
+            "permissions",
+            "--auth-a",
+            "ann",
+            "--auth-b",
+            "bob");
     assertTrue(result.contains("\"ok\":true"), result);
   }
 

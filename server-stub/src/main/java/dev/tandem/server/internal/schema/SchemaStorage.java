@@ -2,6 +2,7 @@ package dev.tandem.server.internal.schema;
 
 import dev.tandem.Column;
 import dev.tandem.Migration;
+import dev.tandem.Permissions;
 import dev.tandem.Schema;
 import dev.tandem.Table;
 import dev.tandem.internal.app.JsonCodec;
@@ -106,6 +107,19 @@ public final class SchemaStorage implements ClientView {
    */
   PreparedStatement statement(MutationContext context, String sql) throws SQLException {
     return kept.get(context.connection(), sql);
+  }
+
+  /** The app's permissions, compiled; null when it has none (everyone reads and writes all). */
+  private volatile Access access;
+
+  /** Enforces {@code permissions} on every write of the app's mutators from now on. */
+  public Access permissions(Permissions permissions) {
+    this.access = new Access(permissions, this);
+    return access;
+  }
+
+  Access access() {
+    return access;
   }
 
   JsonCodec codec() {

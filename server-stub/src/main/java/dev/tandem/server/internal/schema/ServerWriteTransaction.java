@@ -33,6 +33,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
   private final JsonCodec codec;
   private final MutationContext context;
   private final long mutationID;
+  private RuntimeException denied;
 
   public ServerWriteTransaction(SchemaStorage storage, MutationContext context, long mutationID) {
     this.storage = storage;
@@ -249,13 +250,29 @@ public final class ServerWriteTransaction implements WriteTransaction {
    * each other ({@link SchemaStorage#reconcile}).
    */
   private int store(ServerTable table, String sql, Map<String, Object> fields) throws SQLException {
+    Access access = storage.access();
+    // An insert is checked as one: over a live row it fails below, whatever the grants say.
+    boolean insert = sql.equals(table.insert);
+    Map<String, Object> before = access == null || insert ? null : live(table, fields);
     Map<String, Object> row;
     try {
-      row = storage.reconcile(table, fields, context.schemaVersion(), () -> live(table, fields));
+      row =
+          storage.reconcile(
+              table,
+              fields,
+              context.schemaVersion(),
+              () -> access == null || insert ? live(table, fields) : before);
     } catch (SQLException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+    if (access != null) {
+      try {
+        access.checkWrite(context, table, before, row);
+      } catch (Access.Denied e) {
+        throw denied(e);
+      }
     }
     Object[] values = table.bind(row, codec);
     PreparedStatement upsert = storage.statement(context, sql);
@@ -270,6 +287,10 @@ public final class ServerWriteTransaction implements WriteTransaction {
       throws SQLException {
     Object[] keyValues = table.parseKey(table.keyOf(fields));
     if (keyValues == null) return null;
+    return liveByKey(table, keyValues);
+  }
+
+  private Map<String, Object> liveByKey(ServerTable table, Object[] keyValues) throws SQLException {
     PreparedStatement select = storage.statement(context, table.selectByKey);
     table.setKey(select, 1, keyValues);
     try (ResultSet rows = select.executeQuery()) {
@@ -278,7 +299,24 @@ public final class ServerWriteTransaction implements WriteTransaction {
     }
   }
 
+  /** The first write the permissions refused, or null: the mutation is refused even if caught. */
+  public RuntimeException denied() {
+    return denied;
+  }
+
+  private RuntimeException denied(Access.Denied e) {
+    if (denied == null) denied = e;
+    return e;
+  }
+
   private void kvPut(String key, String json) throws SQLException {
+    if (storage.access() != null) {
+      try {
+        Access.denyKv(key);
+      } catch (Access.Denied e) {
+        throw denied(e);
+      }
+    }
     PreparedStatement upsert =
         storage.statement(
             context,
@@ -306,6 +344,18 @@ public final class ServerWriteTransaction implements WriteTransaction {
       ServerTable table = storage.tableOf(key);
       PreparedStatement delete;
       int next;
+      Access access = storage.access();
+      if (access != null) {
+        try {
+          if (table == null) Access.denyKv(key);
+          Object[] keyValues = table.parseKey(key);
+          Map<String, Object> before = keyValues == null ? null : liveByKey(table, keyValues);
+          if (before == null) return false;
+          access.checkDelete(context, table, before);
+        } catch (Access.Denied e) {
+          throw denied(e);
+        }
+      }
       if (table == null) {
         delete =
             storage.statement(

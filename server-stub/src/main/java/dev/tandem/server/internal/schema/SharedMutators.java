@@ -32,9 +32,13 @@ public final class SharedMutators {
       BoundMutators source = overrides.has(name) ? overrideBound : sharedBound;
       mutators.put(
           name,
-          (context, args) ->
-              source.run(
-                  name, new ServerWriteTransaction(storage, context, context.mutationID()), args));
+          (context, args) -> {
+            ServerWriteTransaction tx =
+                new ServerWriteTransaction(storage, context, context.mutationID());
+            source.run(name, tx, args);
+            // A write the permissions refused refuses the whole mutation, even if it was caught.
+            if (tx.denied() != null) throw tx.denied();
+          });
     }
     return mutators;
   }

@@ -1,0 +1,416 @@
+package dev.tandem.benchmarks;
+
+import dev.tandem.AppDefinition;
+import dev.tandem.Assign;
+import dev.tandem.Column;
+import dev.tandem.Grant;
+import dev.tandem.Mutators;
+import dev.tandem.Permissions;
+import dev.tandem.Relationship;
+import dev.tandem.Schema;
+import dev.tandem.Table;
+import dev.tandem.protocol.Cookie;
+import dev.tandem.protocol.ProtocolJson;
+import dev.tandem.protocol.PullResult;
+import dev.tandem.server.Backend;
+import dev.tandem.server.Database;
+import dev.tandem.server.Dialect;
+import dev.tandem.server.HandlerResponse;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Permissions on the server (issue 16): (1) an incremental pull of 10 changed rows over a large
+ * readable view, under the row-version strategy (an app with permissions) beside the same pull
+ * under the global version (the same app without them), for several view sizes; (2) push throughput
+ * of one-mutation pushes whose write is checked against the grants, beside the same app without
+ * permissions and the bare transaction. One client, in process, no HTTP.
+ *
+ * <pre>
+ * java -cp … dev.tandem.benchmarks.PermissionsBenchmarks [-dialects postgres,sqlite]
+ *     [-rows 10000,100000] [-rounds 30] [-seconds 1.2] [-pairs 5]
+ * </pre>
+ */
+public final class PermissionsBenchmarks {
+  private PermissionsBenchmarks() {}
+
+  static final Schema SCHEMA =
+      Schema.builder()
+          .version(1)
+          .table(
+              Table.named("projects")
+                  .columns(Column.string("id"), Column.string("name"), Column.string("owner_id"))
+                  .primaryKey("id"))
+          .table(
+              Table.named("memberships")
+                  .columns(Column.string("project_id"), Column.string("user_id"))
+                  .primaryKey("project_id", "user_id")
+                  .relationships(Relationship.one("project").hop("project_id", "projects", "id")))
+          .table(
+              Table.named("issues")
+                  .columns(Column.string("id"), Column.string("title"), Column.string("project_id"))
+                  .primaryKey("id")
+                  .relationships(Relationship.one("project").hop("project_id", "projects", "id")))
+          .build();
+
+  static final Permissions PERMISSIONS =
+      Permissions.builder(SCHEMA)
+          .assign(Assign.column("projects:owner", "owner_id"))
+          .assign(Assign.table("projects:member", "memberships", "project_id", "user_id"))
+          .grant(Grant.all("projects").to("projects:owner"))
+          .grant(Grant.select("projects").to("projects:member"))
+          .grant(Grant.all("memberships").to("projects:owner").through("project"))
+          .grant(Grant.select("memberships").to("projects:member").through("project"))
+          .grant(Grant.all("issues").to("projects:owner").through("project"))
+          .grant(Grant.all("issues").to("projects:member").through("project"))
+          .build();
+
+  static final Mutators MUTATORS =
+      Mutators.builder()
+          .crud(SCHEMA.table("projects"))
+          .crud(SCHEMA.table("memberships"))
+          .crud(SCHEMA.table("issues"))
+          .build();
+
+  static AppDefinition app(boolean permissions) {
+    return new AppDefinition() {
+      @Override
+      public Schema schema() {
+        return SCHEMA;
+      }
+
+      @Override
+      public Mutators mutators() {
+        return MUTATORS;
+      }
+
+      @Override
+      public Permissions permissions() {
+        return permissions ? PERMISSIONS : null;
+      }
+    };
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<String> dialects = Arrays.asList("postgres", "sqlite");
+    List<Integer> sizes = Arrays.asList(10_000, 100_000);
+    int rounds = 30;
+    double seconds = 1.2;
+    int pairs = 5;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "-dialects":
+          dialects = Arrays.asList(args[i + 1].split(","));
+          break;
+        case "-rows":
+          sizes = new ArrayList<>();
+          for (String n : args[i + 1].split(",")) {
+            if (!n.equals("0")) sizes.add(Integer.parseInt(n)); // -rows 0: pushes only
+          }
+          break;
+        case "-rounds":
+          rounds = Integer.parseInt(args[i + 1]);
+          break;
+        case "-seconds":
+          seconds = Double.parseDouble(args[i + 1]);
+          break;
+        case "-pairs":
+          pairs = Integer.parseInt(args[i + 1]);
+          break;
+        default:
+          throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    List<String> pullLines = new ArrayList<>();
+    List<String> pushLines = new ArrayList<>();
+    for (String name : dialects) {
+      Dialect dialect = name.equals("postgres") ? Dialect.POSTGRES : Dialect.SQLITE;
+      try (Target target = Target.start(dialect)) {
+        for (int size : sizes) {
+          double[] global = incrementalPull(target, size, false, rounds);
+          double[] rows = incrementalPull(target, size, true, rounds);
+          pullLines.add(
+              String.format(
+                  "| %s | %,d | %.2f | %.2f | %.2f | %.2f | %.1f× | %.0f |",
+                  target.name(),
+                  size,
+                  global[0],
+                  global[1],
+                  rows[0],
+                  rows[1],
+                  rows[0] / global[0],
+                  rows[2]));
+          System.err.println(pullLines.get(pullLines.size() - 1));
+        }
+        pushLines.add(pushThroughput(target, seconds, pairs));
+        System.err.println(pushLines.get(pushLines.size() - 1));
+      }
+    }
+    System.out.println(
+        "| dialect | readable rows | global: median ms | p90 ms | row-version: median ms | p90 ms"
+            + " | row-version / global | row-version first pull ms |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    for (String line : pullLines) System.out.println(line);
+    System.out.println();
+    System.out.println(
+        "| dialect | bare transaction pushes/s | no permissions pushes/s | grants checked"
+            + " pushes/s | checked / bare | checked / no permissions |");
+    System.out.println("|---|---|---|---|---|---|");
+    for (String line : pushLines) System.out.println(line);
+  }
+
+  /**
+   * {@code size} issues in one project the reader is a member of; after a first pull, {@code
+   * rounds} times: the owner changes 10 random issues in one push, then the reader pulls. Returns
+   * the median and 90th percentile pull in ms, and the first pull in ms.
+   */
+  static double[] incrementalPull(Target target, int size, boolean permissions, int rounds)
+      throws Exception {
+    try (Database database = target.fresh(4)) {
+      Backend backend = Backend.builder().database(database).app(app(permissions)).build();
+      Client owner = new Client(backend, "owner");
+      Client reader = new Client(backend, "reader");
+      owner.push(
+          mutation(
+              owner, "projects.insert", "{\"id\":\"p1\",\"name\":\"P\",\"owner_id\":\"owner\"}"));
+      owner.push(
+          mutation(owner, "memberships.insert", "{\"project_id\":\"p1\",\"user_id\":\"reader\"}"));
+      fill(database, target.dialect, size);
+      long start = System.nanoTime();
+      int first = reader.pull();
+      double firstMs = (System.nanoTime() - start) / 1e6;
+      if (first < size + 2) throw new IllegalStateException("first pull had " + first + " ops");
+      Random random = new Random(42);
+      long[] nanos = new long[rounds];
+      for (int round = -5; round < rounds; round++) {
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+          if (i > 0) batch.append(',');
+          batch.append(
+              mutation(
+                  owner,
+                  "issues.update",
+                  "{\"id\":\"i" + random.nextInt(size) + "\",\"title\":\"round " + round + "\"}"));
+        }
+        owner.push(batch.toString());
+        System.gc();
+        long t = System.nanoTime();
+        int ops = reader.pull();
+        long elapsed = System.nanoTime() - t;
+        if (ops < 1 || ops > 10) throw new IllegalStateException("pull had " + ops + " ops");
+        if (round >= 0) nanos[round] = elapsed;
+      }
+      Arrays.sort(nanos);
+      return new double[] {nanos[rounds / 2] / 1e6, nanos[(int) (rounds * 0.9)] / 1e6, firstMs};
+    }
+  }
+
+  /** {@code size} issues of project p1, written straight into the table at the current version. */
+  static void fill(Database database, Dialect dialect, int size) throws Exception {
+    try (Connection connection = database.writes().getConnection();
+        Statement statement = connection.createStatement()) {
+      long version;
+      try (ResultSet rows = statement.executeQuery("SELECT version FROM replicache_server")) {
+        rows.next();
+        version = rows.getLong(1);
+      }
+      if (dialect == Dialect.POSTGRES) {
+        statement.execute(
+            "INSERT INTO issues (id, title, project_id, _tandem_version, _tandem_deleted)"
+                + " SELECT 'i' || n, 'issue ' || n, 'p1', "
+                + version
+                + ", false FROM generate_series(0, "
+                + (size - 1)
+                + ") AS n");
+        statement.execute("ANALYZE");
+      } else {
+        statement.execute(
+            "WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < "
+                + (size - 1)
+                + ") INSERT INTO issues (id, title, project_id, _tandem_version, _tandem_deleted)"
+                + " SELECT 'i' || x, 'issue ' || x, 'p1', "
+                + version
+                + ", 0 FROM n");
+        statement.execute("ANALYZE");
+      }
+    }
+  }
+
+  /**
+   * One-mutation pushes for {@code seconds}, in {@code pairs} alternating rounds per side: a member
+   * inserting an issue into the project (grants checked), the same on the app without permissions,
+   * and the bare transaction (version bump, one insert). Returns the table line.
+   */
+  static String pushThroughput(Target target, double seconds, int pairs) throws Exception {
+    try (Database checkedDb = target.fresh(4);
+        Database bareDb = target.fresh(4);
+        Database openDb = target.fresh(4)) {
+      Backend checked = Backend.builder().database(checkedDb).app(app(true)).build();
+      Backend open = Backend.builder().database(openDb).app(app(false)).build();
+      Backend bare = Backend.builder().database(bareDb).app(app(false)).build(); // its tables
+      Client checkedOwner = new Client(checked, "owner");
+      Client openOwner = new Client(open, "owner");
+      for (Client owner : new Client[] {checkedOwner, openOwner}) {
+        owner.push(
+            mutation(
+                owner, "projects.insert", "{\"id\":\"p1\",\"name\":\"P\",\"owner_id\":\"owner\"}"));
+        owner.push(
+            mutation(
+                owner, "memberships.insert", "{\"project_id\":\"p1\",\"user_id\":\"member\"}"));
+      }
+      Client checkedMember = new Client(checked, "member");
+      Client openMember = new Client(open, "member");
+      long[] bareCount = {0};
+      Runnable[] sides = {
+        () -> insertIssue(checkedMember),
+        () -> insertIssue(openMember),
+        () -> bareTransaction(bareDb, target.dialect, bareCount[0]++)
+      };
+      double[] totals = new double[3];
+      for (int pair = -1; pair < pairs; pair++) {
+        for (int s = 0; s < 3; s++) {
+          int side = (s + pair + 3) % 3; // rotate the order
+          long count = 0;
+          long end = System.nanoTime() + (long) (seconds * 1e9);
+          long begin = System.nanoTime();
+          while (System.nanoTime() < end) {
+            sides[side].run();
+            count++;
+          }
+          double rate = count / ((System.nanoTime() - begin) / 1e9);
+          if (pair >= 0) totals[side] += rate / pairs;
+        }
+      }
+      return String.format(
+          "| %s | %.0f | %.0f | %.0f | %.0f %% | %.0f %% |",
+          target.name(),
+          totals[2],
+          totals[1],
+          totals[0],
+          100 * totals[0] / totals[2],
+          100 * totals[0] / totals[1]);
+    }
+  }
+
+  private static void insertIssue(Client member) {
+    long n = member.nextID;
+    member.push(
+        mutation(
+            member,
+            "issues.insert",
+            "{\"id\":\"m" + n + "\",\"title\":\"issue " + n + "\",\"project_id\":\"p1\"}"));
+  }
+
+  private static void bareTransaction(Database database, Dialect dialect, long n) {
+    try (Connection connection = database.writes().getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        if (dialect == Dialect.POSTGRES) {
+          try (Statement statement = connection.createStatement()) {
+            statement.execute(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;"
+                    + " LOCK TABLE replicache_server IN EXCLUSIVE MODE");
+          }
+        }
+        long version;
+        try (PreparedStatement bump =
+                connection.prepareStatement(
+                    "UPDATE replicache_server SET version = version + 1 WHERE id = 1"
+                        + " RETURNING version");
+            ResultSet rows = bump.executeQuery()) {
+          rows.next();
+          version = rows.getLong(1);
+        }
+        try (PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO issues (id, title, project_id, _tandem_version, _tandem_deleted)"
+                    + " VALUES (?, ?, ?, ?, ?)")) {
+          insert.setString(1, "b" + n);
+          insert.setString(2, "issue " + n);
+          insert.setString(3, "p1");
+          insert.setLong(4, version);
+          insert.setBoolean(5, false);
+          insert.executeUpdate();
+        }
+        connection.commit();
+      } catch (Exception e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String mutation(Client client, String name, String args) {
+    long id = client.nextID++;
+    return "{\"clientID\":\""
+        + client.clientID
+        + "\",\"id\":"
+        + id
+        + ",\"name\":\""
+        + name
+        + "\",\"args\":"
+        + args
+        + ",\"timestamp\":"
+        + id
+        + "}";
+  }
+
+  /** One client group of one user. */
+  static final class Client {
+    final Backend backend;
+    final String user;
+    final String clientID;
+    long nextID = 1;
+    Cookie cookie = Cookie.NULL;
+
+    Client(Backend backend, String user) {
+      this.backend = backend;
+      this.user = user;
+      this.clientID = user + "-client";
+    }
+
+    void push(String mutations) {
+      String body =
+          "{\"pushVersion\":1,\"clientGroupID\":\""
+              + user
+              + "-group\",\"profileID\":\"p\",\"schemaVersion\":\"1\",\"mutations\":["
+              + mutations
+              + "]}";
+      HandlerResponse response =
+          backend.push(user, new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+      if (response.status() != 200 || !response.body().equals("{}")) {
+        throw new IllegalStateException("push answered " + response);
+      }
+    }
+
+    /** Pulls with the client's cookie; returns the patch's length. */
+    int pull() throws Exception {
+      String body =
+          "{\"pullVersion\":1,\"clientGroupID\":\""
+              + user
+              + "-group\",\"profileID\":\"p\",\"schemaVersion\":\"1\",\"cookie\":"
+              + cookie
+              + "}";
+      HandlerResponse response =
+          backend.pull(user, new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+      PullResult result = ProtocolJson.moshi().adapter(PullResult.class).fromJson(response.body());
+      if (response.status() != 200 || result.error() != null) {
+        throw new IllegalStateException("pull answered " + response);
+      }
+      cookie = result.response().cookie();
+      return result.response().patch().size();
+    }
+  }
+}

@@ -1,0 +1,614 @@
+package dev.tandem.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.protocol.RefusedMutation;
+import dev.tandem.server.apps.TeamApp;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Permissions enforced on push (seeds/004's model, {@link TeamApp}): every escalation is refused as
+ * a whole, with nothing changed, its mutation ID counted and its reason in the group's next pull.
+ * Run on SQLite and on embedded Postgres.
+ */
+abstract class PermissionsContractTest {
+  Database database;
+  Backend backend;
+  TeamClient ann;
+  TeamClient bob;
+  TeamClient cat;
+
+  abstract Database openDatabase() throws Exception;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    database = openDatabase();
+    backend = Backend.builder().database(database).app(new TeamApp()).build();
+    ann = new TeamClient(backend, "ann", "g-ann");
+    bob = new TeamClient(backend, "bob", "g-bob");
+    cat = new TeamClient(backend, "cat", "g-cat");
+    ann.mutate("projects.insert", "{'id':'pa','name':'A','owner_id':'ann'}")
+        .mutate("issues.insert", "{'id':'ia1','title':'a bug','project_id':'pa'}")
+        .mutate(
+            "comments.insert", "{'id':'ca1','content':'seen','author_id':'ann','issue_id':'ia1'}")
+        .mutate("memberships.insert", "{'project_id':'pa','user_id':'cat','role':'member'}");
+    bob.mutate("projects.insert", "{'id':'pb','name':'B','owner_id':'bob'}")
+        .mutate("issues.insert", "{'id':'ib1','title':'b bug','project_id':'pb'}");
+    assertEquals("", refusals(ann) + refusals(bob));
+  }
+
+  @AfterEach
+  void tearDown() {
+    database.close();
+  }
+
+  @Test
+  void clientGcForgetsAGroupsViewRecordsToo() throws Exception {
+    ForgetClientsContractTest.TestClock clock = new ForgetClientsContractTest.TestClock();
+    Backend forgetting =
+        Backend.builder()
+            .database(database)
+            .app(new TeamApp())
+            .clock(clock)
+            .forgetClientsAfter(java.time.Duration.ofDays(30))
+            .build();
+    TeamClient dan = new TeamClient(forgetting, "dan", "g-dan");
+    dan.pull();
+    assertTrue(rows("tandem_cvr", "g-dan") > 0, "the pull recorded a view");
+    clock.advance(java.time.Duration.ofDays(31));
+    assertTrue(forgetting.forgetInactiveClients() >= 1);
+    assertEquals(0, rows("tandem_cvr", "g-dan"));
+    assertEquals(0, rows("tandem_cvr_entry", "g-dan"));
+  }
+
+  private long rows(String table, String group) throws Exception {
+    try (java.sql.Connection connection = database.reads().getConnection();
+        java.sql.PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT COUNT(*) FROM " + table + " WHERE client_group_id = ?")) {
+      statement.setString(1, group);
+      try (java.sql.ResultSet result = statement.executeQuery()) {
+        result.next();
+        return result.getLong(1);
+      }
+    }
+  }
+
+  @Test
+  void writingIntoAProjectYouAreNotAMemberOfIsRefused() throws Exception {
+    refusedWithNothingChanged(
+        bob,
+        "issues.insert",
+        "{'id':'ib2','title':'sneaky','project_id':'pa'}",
+        "insert issues/ib2");
+  }
+
+  @Test
+  void reassigningTheOwnerToYourselfIsRefused() throws Exception {
+    refusedWithNothingChanged(
+        bob, "projects.update", "{'id':'pa','owner_id':'bob'}", "update projects/pa");
+  }
+
+  @Test
+  void insertingAMembershipForYourselfIsRefused() throws Exception {
+    refusedWithNothingChanged(
+        bob,
+        "memberships.insert",
+        "{'project_id':'pa','user_id':'bob','role':'member'}",
+        "insert memberships/pa/bob");
+  }
+
+  @Test
+  void deletingSomeoneElsesCommentIsRefused() throws Exception {
+    refusedWithNothingChanged(cat, "comments.delete", "{'id':'ca1'}", "delete comments/ca1");
+  }
+
+  @Test
+  void commentingInSomeoneElsesNameIsRefused() throws Exception {
+    refusedWithNothingChanged(
+        cat,
+        "comments.insert",
+        "{'id':'cc1','content':'I am ann','author_id':'ann','issue_id':'ia1'}",
+        "insert comments/cc1");
+  }
+
+  @Test
+  void movingYourIssueIntoAProjectYouCannotWriteIsRefused() throws Exception {
+    // Allowed before the change (bob owns pb), not after (pa is not his): checked on both.
+    refusedWithNothingChanged(
+        bob, "issues.update", "{'id':'ib1','project_id':'pa'}", "update issues/ib1");
+  }
+
+  @Test
+  void givingYourProjectAwayIsRefusedAsItLeavesYourReach() throws Exception {
+    refusedWithNothingChanged(
+        ann, "projects.update", "{'id':'pa','owner_id':'bob'}", "update projects/pa");
+  }
+
+  @Test
+  void aMutationWithOneRefusedWriteLeavesNothing() throws Exception {
+    refusedWithNothingChanged(
+        cat,
+        "issueWithComment",
+        "{'issue':{'id':'ia2','title':'ok','project_id':'pa'},"
+            + "'comment':{'id':'cc2','content':'as ann','author_id':'ann','issue_id':'ia2'}}",
+        "insert comments/cc2");
+  }
+
+  @Test
+  void aMutatorThatCatchesTheRefusalIsRefusedAnyway() throws Exception {
+    refusedWithNothingChanged(
+        cat,
+        "swallowRefusal",
+        "{'issue':{'id':'ia3','title':'ok','project_id':'pa'},"
+            + "'forbidden':{'id':'ib3','title':'no','project_id':'pb'}}",
+        "insert issues/ib3");
+  }
+
+  @Test
+  void onlyAdminsAddUsers() throws Exception {
+    refusedWithNothingChanged(ann, "users.insert", "{'id':'eve','name':'Eve'}", "insert users/eve");
+  }
+
+  @Test
+  void keysOutsideTheTablesAreRefused() throws Exception {
+    refusedWithNothingChanged(
+        ann, "putValue", "{'key':'notes/1','value':'hi'}", "write notes/1 (it is in no table)");
+  }
+
+  @Test
+  void columnLimitsBindInsertsAndUpdates() throws Exception {
+    Backend limited =
+        Backend.builder()
+            .database(database)
+            .app(new TeamApp())
+            .permissions(
+                dev.tandem.Permissions.builder(TeamApp.SCHEMA)
+                    .assign(dev.tandem.Assign.column("projects:owner", "owner_id"))
+                    .assign(
+                        dev.tandem.Assign.table("projects", "memberships", "project_id", "user_id")
+                            .roleColumn("role"))
+                    .grant(dev.tandem.Grant.all("projects").to("projects:owner"))
+                    .grant(
+                        dev.tandem.Grant.update("issues")
+                            .to("projects:member")
+                            .through("project")
+                            .columns("title"))
+                    .grant(
+                        dev.tandem.Grant.insert("issues")
+                            .to("projects:member")
+                            .through("project")
+                            .columns("id", "title", "project_id"))
+                    .build())
+            .build();
+    // cat is a member of both projects, so only the column limit stands in the way of a move.
+    bob.mutate("memberships.insert", "{'project_id':'pb','user_id':'cat','role':'member'}");
+    TeamClient member = new TeamClient(limited, "cat", "g-cat2");
+    member.mutate("issues.update", "{'id':'ia1','title':'retitled'}");
+    member.mutate("issues.insert", "{'id':'ia8','title':'new','project_id':'pa'}");
+    assertEquals("", refusals(member));
+    assertEquals("retitled", query("SELECT title FROM issues WHERE id = 'ia1'"));
+    String before = snapshot();
+    long id = member.nextID;
+    member.mutate("issues.update", "{'id':'ia1','project_id':'pb'}");
+    assertEquals(before, snapshot());
+    member.pull();
+    assertEquals(id, member.refused.get(0).id());
+    assertEquals("permission denied: you may not update issues/ia1", member.refused.get(0).error());
+  }
+
+  @Test
+  void allowedWritesApply() throws Exception {
+    cat.mutate("issues.insert", "{'id':'ia4','title':'from cat','project_id':'pa'}")
+        .mutate(
+            "comments.insert", "{'id':'cc4','content':'mine','author_id':'cat','issue_id':'ia4'}")
+        .mutate("comments.delete", "{'id':'cc4'}");
+    ann.mutate("comments.delete", "{'id':'ca1'}"); // The project's owner may.
+    assertEquals("", refusals(cat) + refusals(ann));
+    assertEquals("from cat", query("SELECT title FROM issues WHERE id = 'ia4'"));
+    assertEquals(
+        "deleted",
+        query(
+            "SELECT CASE WHEN _tandem_deleted THEN 'deleted' ELSE 'live' END FROM comments"
+                + " WHERE id = 'ca1'"));
+  }
+
+  @Test
+  void theAdminListHoldsAdmin() throws Exception {
+    TeamClient root = new TeamClient(backend, "root", "g-root");
+    root.mutate("users.insert", "{'id':'eve','name':'Eve'}");
+    assertEquals("", refusals(root));
+    assertEquals("Eve", query("SELECT name FROM users WHERE id = 'eve'"));
+  }
+
+  @Test
+  void permissionsWithoutTheSchemaAreRefusedAtBuild() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ChatDomain.install(Backend.builder())
+                    .database(database)
+                    .app(new TeamApp())
+                    .clientView((connection, since, out) -> {})
+                    .build());
+    assertTrue(e.getMessage().contains("clientView"), e.getMessage());
+  }
+
+  // ------------------------------------------------------------------- pulls: the story
+
+  static final String PA = "projects/pa";
+  static final String PB = "projects/pb";
+
+  /** Each user pulls and must hold exactly {@code expected} (keys), then the next step runs. */
+  void sees(TeamClient who, String... expected) throws Exception {
+    who.pull();
+    assertEquals(TeamClient.keys(expected), who.keys(), who.user + "'s view");
+  }
+
+  @Test
+  void eachUserSeesExactlyTheirRowsThroughTheStory() throws Exception {
+    sees(ann, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+    sees(bob, PB, "issues/ib1");
+    sees(cat, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+
+    // Invite: ann adds bob to pa, bob adds ann to pb.
+    ann.mutate("memberships.insert", "{'project_id':'pa','user_id':'bob','role':'member'}");
+    bob.mutate("memberships.insert", "{'project_id':'pb','user_id':'ann','role':'member'}");
+    String[] both = {
+      PA,
+      PB,
+      "issues/ia1",
+      "issues/ib1",
+      "comments/ca1",
+      "memberships/pa/bob",
+      "memberships/pa/cat",
+      "memberships/pb/ann"
+    };
+    sees(ann, both);
+    sees(bob, both);
+    sees(cat, PA, "issues/ia1", "comments/ca1", "memberships/pa/bob", "memberships/pa/cat");
+
+    // Remove: ann removes cat and bob from pa.
+    ann.mutate("memberships.delete", "{'project_id':'pa','user_id':'cat'}")
+        .mutate("memberships.delete", "{'project_id':'pa','user_id':'bob'}");
+    sees(ann, PA, PB, "issues/ia1", "issues/ib1", "comments/ca1", "memberships/pb/ann");
+    sees(bob, PB, "issues/ib1", "memberships/pb/ann");
+    sees(cat);
+
+    // Move an issue: ann moves ia1 into pb; its comment follows it.
+    ann.mutate("issues.update", "{'id':'ia1','project_id':'pb'}")
+        .mutate("issues.insert", "{'id':'ia2','title':'stays','project_id':'pa'}");
+    sees(
+        ann,
+        PA,
+        PB,
+        "issues/ia1",
+        "issues/ia2",
+        "issues/ib1",
+        "comments/ca1",
+        "memberships/pb/ann");
+    sees(bob, PB, "issues/ia1", "issues/ib1", "comments/ca1", "memberships/pb/ann");
+    assertEquals(
+        "pb", ann.value("issues/ia1").toString().replaceAll(".*project_id\":\"(\\w+).*", "$1"));
+    sees(cat);
+
+    // Make pa public: everyone reads it and its issues, not its memberships.
+    ann.mutate("projects.update", "{'id':'pa','public':true}");
+    sees(cat, PA, "issues/ia2");
+    sees(
+        bob,
+        PA,
+        PB,
+        "issues/ia1",
+        "issues/ia2",
+        "issues/ib1",
+        "comments/ca1",
+        "memberships/pb/ann");
+
+    // Revoke it.
+    ann.mutate("projects.update", "{'id':'pa','public':false}");
+    sees(cat);
+    sees(bob, PB, "issues/ia1", "issues/ib1", "comments/ca1", "memberships/pb/ann");
+    sees(
+        ann,
+        PA,
+        PB,
+        "issues/ia1",
+        "issues/ia2",
+        "issues/ib1",
+        "comments/ca1",
+        "memberships/pb/ann");
+  }
+
+  @Test
+  void aDroppedGrantRemovesItsRowsAtTheNextPull() throws Exception {
+    ann.mutate("projects.update", "{'id':'pa','public':true}");
+    sees(bob, PA, PB, "issues/ia1", "issues/ib1", "comments/ca1");
+    // The server restarts with the public grants dropped.
+    Backend restarted =
+        Backend.builder()
+            .database(database)
+            .app(new TeamApp())
+            .permissions(TeamApp.permissionsBuilder(false).build())
+            .build();
+    TeamClient bobAgain = new TeamClient(restarted, "bob", "g-bob");
+    bobAgain.cookie = bob.cookie;
+    bobAgain.view.putAll(bob.view);
+    sees(bobAgain, PB, "issues/ib1");
+    assertTrue(bobAgain.cookie.compareTo(bob.cookie) > 0);
+  }
+
+  @Test
+  void aPushPokesOnlyTheGroupsWhoseViewItChanged() throws Exception {
+    for (TeamClient who : new TeamClient[] {ann, bob, cat}) who.pull();
+    java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> pokes =
+        new java.util.TreeMap<>();
+    java.util.List<Pokes.Subscription> streams = new java.util.ArrayList<>();
+    for (TeamClient who : new TeamClient[] {ann, bob, cat}) {
+      java.util.concurrent.atomic.AtomicInteger count =
+          new java.util.concurrent.atomic.AtomicInteger();
+      pokes.put(who.user, count);
+      streams.add(
+          backend.subscribePokes(
+              who.user,
+              who.group,
+              new Pokes.StreamListener() {
+                @Override
+                public void poked() {
+                  count.incrementAndGet();
+                }
+
+                @Override
+                public void revoked() {}
+              }));
+    }
+    // On Postgres the relay of other instances' pokes starts with the first stream and pokes every
+    // stream once as it starts listening: count from after that.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (!backend.pokeRelayReady()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("the poke relay never listened");
+      Thread.sleep(10);
+    }
+    for (java.util.concurrent.atomic.AtomicInteger count : pokes.values()) count.set(0);
+    try {
+      bob.mutate("issues.insert", "{'id':'ib8','title':'only bob','project_id':'pb'}");
+      assertEquals("{ann=0, bob=1, cat=0}", pokes.toString());
+      ann.mutate("issues.update", "{'id':'ia1','title':'seen by cat'}");
+      assertEquals("{ann=1, bob=1, cat=1}", pokes.toString());
+      ann.mutate("memberships.insert", "{'project_id':'pa','user_id':'bob','role':'member'}");
+      assertEquals("{ann=2, bob=2, cat=2}", pokes.toString());
+      bob.pull(); // bob now has pa's rows: their removal must reach him
+
+      cat.mutate(
+          "comments.insert", "{'id':'cc9','content':'hi','author_id':'cat','issue_id':'ia1'}");
+      assertEquals("{ann=3, bob=3, cat=3}", pokes.toString());
+      ann.mutate("memberships.delete", "{'project_id':'pa','user_id':'bob'}");
+      assertEquals("{ann=4, bob=4, cat=4}", pokes.toString());
+      bob.pull();
+      bob.mutate("issues.update", "{'id':'ib1','title':'bob alone again'}");
+      assertEquals("{ann=4, bob=5, cat=4}", pokes.toString());
+      ann.mutate("projects.update", "{'id':'pa','public':true}"); // read by anyone: every group
+      assertEquals("{ann=5, bob=6, cat=5}", pokes.toString());
+    } finally {
+      for (Pokes.Subscription stream : streams) stream.close();
+    }
+  }
+
+  @Test
+  void aClientChoosesASubsetOfWhatItMayReadAndChangesIt() throws Exception {
+    bob.mutate("memberships.insert", "{'project_id':'pb','user_id':'ann','role':'member'}");
+    String[] all = {
+      PA, PB, "issues/ia1", "issues/ib1", "comments/ca1", "memberships/pa/cat", "memberships/pb/ann"
+    };
+    sees(ann, all);
+    ann.mutate("tandem.subset", "{'keys':['pa']}");
+    sees(ann, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+    // A write outside the subset still applies; it just does not come back.
+    ann.mutate("issues.insert", "{'id':'ib9','title':'elsewhere','project_id':'pb'}");
+    sees(ann, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+    assertEquals("elsewhere", query("SELECT title FROM issues WHERE id = 'ib9'"));
+    ann.mutate("tandem.subset", "{'keys':['pb']}");
+    sees(ann, PB, "issues/ib1", "issues/ib9", "memberships/pb/ann");
+    ann.mutate("issues.update", "{'id':'ib9','project_id':'pa'}"); // leaves the subset
+    sees(ann, PB, "issues/ib1", "memberships/pb/ann");
+    // Within what it may read: choosing a project it cannot read gives nothing.
+    cat.mutate("tandem.subset", "{'keys':['pb']}");
+    sees(cat);
+    ann.mutate("tandem.subset", "{'keys':null}");
+    sees(
+        ann,
+        PA,
+        PB,
+        "issues/ia1",
+        "issues/ib1",
+        "issues/ib9",
+        "comments/ca1",
+        "memberships/pa/cat",
+        "memberships/pb/ann");
+    long id = ann.nextID;
+    ann.mutate("tandem.subset", "{'keys':[true]}");
+    ann.pull();
+    assertEquals(id, ann.refused.get(ann.refused.size() - 1).id());
+    assertEquals(
+        "a subset key is a string or a number, not true",
+        ann.refused.get(ann.refused.size() - 1).error());
+  }
+
+  @Test
+  void oldRecordsAndTheirTombstonesAreCollectedAndTheirCookiesStartOver() throws Exception {
+    sees(bob, PB, "issues/ib1");
+    TeamClient old = new TeamClient(backend, "bob", "g-bob");
+    old.cookie = bob.cookie;
+    old.view.putAll(bob.view);
+    for (int i = 0; i < 2 * 16; i++) {
+      bob.mutate("issues.insert", "{'id':'t" + i + "','title':'temp','project_id':'pb'}");
+      bob.pull();
+      bob.mutate("issues.delete", "{'id':'t" + i + "'}");
+      bob.pull();
+    }
+    assertEquals(TeamClient.keys(PB, "issues/ib1"), bob.keys());
+    assertTrue(
+        Long.parseLong(query("SELECT COUNT(*) FROM tandem_cvr WHERE client_group_id = 'g-bob'"))
+            <= 2 * 16,
+        "records are collected");
+    assertTrue(
+        Long.parseLong(
+                query(
+                    "SELECT COUNT(*) FROM tandem_cvr_entry WHERE client_group_id = 'g-bob'"
+                        + " AND del_order IS NOT NULL"))
+            < 2 * 16,
+        "tombstones are collected");
+    old.pull(); // its record is gone: it starts over
+    assertEquals("CLEAR", old.last.patch().get(0).op().name());
+    assertEquals(TeamClient.keys(PB, "issues/ib1"), old.keys());
+  }
+
+  @Test
+  void aClientOnAnOlderRecordCatchesUp() throws Exception {
+    sees(cat, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+    // A second client of cat's group that kept the cookie (and view) of this record.
+    TeamClient behind = new TeamClient(backend, "cat", "g-cat");
+    behind.cookie = cat.cookie;
+    behind.view.putAll(cat.view);
+    ann.mutate("issues.insert", "{'id':'ia5','title':'new','project_id':'pa'}");
+    sees(cat, PA, "issues/ia1", "issues/ia5", "comments/ca1", "memberships/pa/cat");
+    ann.mutate("issues.update", "{'id':'ia1','title':'renamed'}")
+        .mutate("comments.delete", "{'id':'ca1'}");
+    sees(cat, PA, "issues/ia1", "issues/ia5", "memberships/pa/cat");
+    sees(behind, PA, "issues/ia1", "issues/ia5", "memberships/pa/cat");
+    assertEquals(cat.view, behind.view);
+    assertEquals(cat.cookie, behind.cookie);
+  }
+
+  @Test
+  void anUnchangedViewKeepsItsCookie() throws Exception {
+    sees(bob, PB, "issues/ib1");
+    dev.tandem.protocol.Cookie cookie = bob.cookie;
+    ann.mutate("issues.insert", "{'id':'ia6','title':'not for bob','project_id':'pa'}");
+    assertTrue(bob.pull().patch().isEmpty());
+    assertEquals(cookie, bob.cookie);
+    bob.mutate("issues.update", "{'id':'ib1','title':'changed'}");
+    bob.pull();
+    assertTrue(bob.cookie.compareTo(cookie) > 0, bob.cookie + " after " + cookie);
+  }
+
+  @Test
+  void aForgedCookieOfAnotherGroupGetsOnlyYourOwnView() throws Exception {
+    sees(ann, PA, "issues/ia1", "comments/ca1", "memberships/pa/cat");
+    sees(bob, PB, "issues/ib1");
+    TeamClient forger = new TeamClient(backend, "bob", "g-bob");
+    forger.cookie = ann.cookie; // ann's record, presented for bob's group
+    forger.pull();
+    assertEquals("CLEAR", forger.last.patch().get(0).op().name());
+    assertEquals(TeamClient.keys(PB, "issues/ib1"), forger.keys());
+    // And ann's own group stays ann's: bob may not pull it.
+    assertEquals(
+        403, backend.pull("bob", Requests.body(Requests.pullJson("g-ann", ann.cookie))).status());
+  }
+
+  @Test
+  void anUnknownCookieStartsFromClearWithAHigherOrder() throws Exception {
+    TeamClient lost = new TeamClient(backend, "bob", "g-bob");
+    lost.cookie = dev.tandem.protocol.Cookie.parse("{\"order\":500,\"cvrID\":\"gone\"}");
+    lost.pull();
+    assertEquals("CLEAR", lost.last.patch().get(0).op().name());
+    assertEquals(TeamClient.keys(PB, "issues/ib1"), lost.keys());
+    assertTrue(
+        lost.cookie.compareTo(dev.tandem.protocol.Cookie.of(500)) > 0, lost.cookie.toString());
+    TeamClient numeric = new TeamClient(backend, "bob", "g-bob");
+    numeric.cookie = dev.tandem.protocol.Cookie.of(42); // a global-version cookie
+    numeric.pull();
+    assertEquals(TeamClient.keys(PB, "issues/ib1"), numeric.keys());
+  }
+
+  @Test
+  void anOfflineClientsMutationsIntoARevokedProjectAreRefusedTheRestApplies() throws Exception {
+    ann.mutate("memberships.insert", "{'project_id':'pa','user_id':'bob','role':'member'}");
+    sees(
+        bob,
+        PA,
+        PB,
+        "issues/ia1",
+        "issues/ib1",
+        "comments/ca1",
+        "memberships/pa/bob",
+        "memberships/pa/cat");
+    // bob goes offline and works in both projects...
+    bob.queue("issues.insert", "{'id':'ia7','title':'offline in pa','project_id':'pa'}")
+        .queue("issues.insert", "{'id':'ib7','title':'offline in pb','project_id':'pb'}")
+        .queue("issues.update", "{'id':'ia1','title':'offline edit'}");
+    // ...while ann removes him from pa.
+    ann.mutate("memberships.delete", "{'project_id':'pa','user_id':'bob'}");
+    assertEquals(200, bob.push());
+    sees(bob, PB, "issues/ib1", "issues/ib7");
+    assertEquals(2, bob.refused.size(), bob.refused.toString());
+    assertEquals("permission denied: you may not insert issues/ia7", bob.refused.get(0).error());
+    assertEquals("permission denied: you may not update issues/ia1", bob.refused.get(1).error());
+    assertEquals(null, query("SELECT title FROM issues WHERE id = 'ia7'"));
+    assertEquals("a bug", query("SELECT title FROM issues WHERE id = 'ia1'"));
+  }
+
+  /**
+   * Pushes the mutation as {@code who}: it must be refused with a reason naming {@code what}, no
+   * table changed, and the client's mutation ID counted (its next mutation applies).
+   */
+  void refusedWithNothingChanged(TeamClient who, String name, String args, String what)
+      throws Exception {
+    String before = snapshot();
+    long id = who.nextID;
+    who.mutate(name, args);
+    assertEquals(before, snapshot(), "nothing may change");
+    who.pull();
+    RefusedMutation refusal = null;
+    for (RefusedMutation r : who.refused) if (r.id() == id) refusal = r;
+    assertTrue(refusal != null, "refusal of " + id + " not listed: " + who.refused);
+    assertTrue(refusal.error().equals("permission denied: you may not " + what), refusal.error());
+    assertEquals(id, (long) who.last.lastMutationIDChanges().get(who.clientID));
+  }
+
+  String refusals(TeamClient who) throws Exception {
+    who.pull();
+    StringBuilder out = new StringBuilder();
+    for (RefusedMutation r : who.refused) out.append(r.id()).append(": ").append(r.error());
+    return out.toString();
+  }
+
+  String query(String sql) throws Exception {
+    try (Connection connection = database.reads().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      return rows.next() ? rows.getString(1) : null;
+    }
+  }
+
+  /** Every row of the app's tables, without their versions. */
+  String snapshot() throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (Connection connection = database.reads().getConnection();
+        Statement statement = connection.createStatement()) {
+      for (String table : new String[] {"users", "projects", "memberships", "issues", "comments"}) {
+        try (ResultSet rows = statement.executeQuery("SELECT * FROM " + table + " ORDER BY 1, 2")) {
+          ResultSetMetaData meta = rows.getMetaData();
+          while (rows.next()) {
+            out.append(table);
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+              if (meta.getColumnName(i).equals("_tandem_version")) continue;
+              out.append(' ').append(rows.getString(i));
+            }
+            out.append('\n');
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+}
