@@ -373,11 +373,7 @@ abstract class PermissionsContractTest {
     }
     // On Postgres the relay of other instances' pokes starts with the first stream and pokes every
     // stream once as it starts listening: count from after that.
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-    while (!backend.pokeRelayReady()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("the poke relay never listened");
-      Thread.sleep(10);
-    }
+    SharedPokesTest.await(backend::pokeRelayReady, "did the poke relay listen");
     for (java.util.concurrent.atomic.AtomicInteger count : pokes.values()) count.set(0);
     try {
       bob.mutate("issues.insert", "{'id':'ib8','title':'only bob','project_id':'pb'}");
