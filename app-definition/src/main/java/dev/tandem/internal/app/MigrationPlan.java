@@ -251,11 +251,8 @@ public final class MigrationPlan {
           if (why != null) {
             throw new IllegalArgumentException(
                 where
-                    + "column '"
-                    + table.name()
-                    + "."
-                    + column.name()
-                    + "' "
+                    + named(table, column)
+                    + " "
                     + why
                     + " between versions "
                     + schema.version()
@@ -320,11 +317,9 @@ public final class MigrationPlan {
           if (!column.isOptional()) {
             throw new IllegalArgumentException(
                 where
-                    + "new column '"
-                    + table.name()
-                    + "."
-                    + column.name()
-                    + "' is required, but rows stored already have no value for it: make it"
+                    + "new "
+                    + named(table, column)
+                    + " is required, but rows stored already have no value for it: make it"
                     + " optional()");
           }
           added.add(new TableColumn(table.name(), column));
@@ -334,11 +329,8 @@ public final class MigrationPlan {
         if (why != null) {
           throw new IllegalArgumentException(
               where
-                  + "column '"
-                  + table.name()
-                  + "."
-                  + column.name()
-                  + "' "
+                  + named(table, column)
+                  + " "
                   + why
                   + ": a column never changes in place; add a new column, mirror() it, and"
                   + " contract the old one");
@@ -424,11 +416,8 @@ public final class MigrationPlan {
             && !filledByMirror(table.name(), column.name(), mirrors)) {
           throw new IllegalArgumentException(
               where
-                  + "column '"
-                  + table.name()
-                  + "."
-                  + column.name()
-                  + "' is required and still stored for older clients, but this version's"
+                  + named(table, column)
+                  + " is required and still stored for older clients, but this version's"
                   + " schema leaves it out, so its rows could not be written: mirror it with a"
                   + " value for null (mirror(table, from, to, whenNull)), or contract the versions"
                   + " that have it");
@@ -446,6 +435,11 @@ public final class MigrationPlan {
         droppedTables,
         droppedColumns,
         mirrors);
+  }
+
+  /** How messages name a column: {@code column 'table.name'}. */
+  private static String named(Table table, Column column) {
+    return "column '" + table.name() + "." + column.name() + "'";
   }
 
   /** True if a mirror gives the required column {@code column} a value on every write. */
