@@ -1,5 +1,7 @@
 package dev.tandem.benchmarks;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.tandem.AppDefinition;
 import dev.tandem.Assign;
 import dev.tandem.Column;
@@ -26,6 +28,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Permissions on the server (issue 16): (1) an incremental pull of 10 changed rows over a large
@@ -105,6 +109,7 @@ public final class PermissionsBenchmarks {
     int rounds = 30;
     double seconds = 1.2;
     int pairs = 5;
+    boolean census = false;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "-dialects":
@@ -125,9 +130,21 @@ public final class PermissionsBenchmarks {
         case "-pairs":
           pairs = Integer.parseInt(args[i + 1]);
           break;
+        case "-census": // -census true: print the JDBC calls of one push per side, then stop
+          census = Boolean.parseBoolean(args[i + 1]);
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + args[i]);
       }
+    }
+    if (census) {
+      for (String name : dialects) {
+        Dialect dialect = name.equals("postgres") ? Dialect.POSTGRES : Dialect.SQLITE;
+        try (Target target = Target.start(dialect)) {
+          census(target);
+        }
+      }
+      return;
     }
     List<String> pullLines = new ArrayList<>();
     List<String> pushLines = new ArrayList<>();
@@ -297,6 +314,76 @@ public final class PermissionsBenchmarks {
           totals[0],
           100 * totals[0] / totals[2],
           100 * totals[0] / totals[1]);
+    }
+  }
+
+  /**
+   * Prints the JDBC calls of one push on each side (grants checked, no permissions, the bare
+   * transaction) and, on Postgres, the round trips counted at the socket: each through a
+   * one-connection pool over a recording proxy ({@link JdbcCensus}), after 20 warming pushes.
+   */
+  static void census(Target target) throws Exception {
+    JdbcCensus census = new JdbcCensus();
+    List<HikariDataSource> pools = new ArrayList<>();
+    try {
+      Database[] databases = new Database[3];
+      for (int i = 0; i < 3; i++) {
+        DataSource raw = target.freshRaw();
+        if (raw instanceof PGSimpleDataSource) {
+          ((PGSimpleDataSource) raw).setSocketFactory(JdbcCensus.CountingSockets.class.getName());
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("census-" + i);
+        config.setDataSource(census.wrap(raw));
+        config.setMaximumPoolSize(1);
+        HikariDataSource pool = new HikariDataSource(config);
+        pools.add(pool);
+        databases[i] = Database.of(pool, target.dialect);
+      }
+      Backend checked = Backend.builder().database(databases[0]).app(app(true)).build();
+      Backend open = Backend.builder().database(databases[1]).app(app(false)).build();
+      Backend.builder().database(databases[2]).app(app(false)).build(); // the bare side's tables
+      Client[] members = new Client[2];
+      Backend[] backends = {checked, open};
+      for (int i = 0; i < 2; i++) {
+        Client owner = new Client(backends[i], "owner");
+        owner.push(
+            mutation(
+                owner, "projects.insert", "{\"id\":\"p1\",\"name\":\"P\",\"owner_id\":\"owner\"}"));
+        owner.push(
+            mutation(
+                owner, "memberships.insert", "{\"project_id\":\"p1\",\"user_id\":\"member\"}"));
+        members[i] = new Client(backends[i], "member");
+      }
+      long[] bare = {0};
+      String[] labels = {"grants checked", "no permissions", "bare transaction"};
+      Runnable[] sides = {
+        () -> insertIssue(members[0]),
+        () -> insertIssue(members[1]),
+        () -> bareTransaction(databases[2], target.dialect, bare[0]++)
+      };
+      for (int i = 0; i < 20; i++) for (Runnable side : sides) side.run();
+      for (int s = 0; s < 3; s++) {
+        long writesBefore = JdbcCensus.CountingSockets.writes.get();
+        census.start();
+        sides[s].run();
+        List<String> trace = census.stop();
+        long writes = JdbcCensus.CountingSockets.writes.get() - writesBefore;
+        long statements = trace.stream().filter(call -> call.startsWith("execute")).count();
+        System.out.println(
+            target.name()
+                + ", "
+                + labels[s]
+                + ": "
+                + trace.size()
+                + " JDBC calls, "
+                + statements
+                + " SQL statements executed"
+                + (writes > 0 ? ", " + writes + " round trips to the server" : ""));
+        for (String call : trace) System.out.println("    " + call);
+      }
+    } finally {
+      for (HikariDataSource pool : pools) pool.close();
     }
   }
 

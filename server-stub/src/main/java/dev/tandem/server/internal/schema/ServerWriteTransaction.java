@@ -238,21 +238,23 @@ public final class ServerWriteTransaction implements WriteTransaction {
         throw new IllegalArgumentException(
             "key " + key + " does not match the row's primary key, whose key is " + rowKey);
       }
-      store(table, table.upsert, fields);
+      store(table, false, fields);
     } catch (SQLException e) {
       throw new StorageException(e);
     }
   }
 
   /**
-   * Writes the row {@code fields} (by JSON field) with {@code sql} (an upsert or an insert): the
-   * columns the client's schema version lacks keep their stored values, mirrored columns follow
-   * each other ({@link SchemaStorage#reconcile}).
+   * Writes the row {@code fields} (by JSON field) with an upsert, or with an insert ({@code
+   * insert}: it changes nothing over a live row, and returns 0): the columns the client's schema
+   * version lacks keep their stored values, mirrored columns follow each other ({@link
+   * SchemaStorage#reconcile}). With permissions, the grants' condition that needs the database
+   * rides in the write itself ({@code INSERT … SELECT … WHERE}): no row written means refused.
    */
-  private int store(ServerTable table, String sql, Map<String, Object> fields) throws SQLException {
+  private int store(ServerTable table, boolean insert, Map<String, Object> fields)
+      throws SQLException {
     Access access = storage.access();
     // An insert is checked as one: over a live row it fails below, whatever the grants say.
-    boolean insert = sql.equals(table.insert);
     Map<String, Object> before = access == null || insert ? null : live(table, fields);
     Map<String, Object> row;
     try {
@@ -267,19 +269,29 @@ public final class ServerWriteTransaction implements WriteTransaction {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+    Access.Verdict verdict = null;
     if (access != null) {
       try {
-        access.checkWrite(context, table, before, row);
+        verdict = access.writeVerdict(context, table, before, row);
       } catch (Access.Denied e) {
         throw denied(e);
       }
     }
     Object[] values = table.bind(row, codec);
-    PreparedStatement upsert = storage.statement(context, sql);
-    int next = table.setValues(upsert, 1, values);
-    upsert.setLong(next, context.version());
-    upsert.setBoolean(next + 1, false);
-    return upsert.executeUpdate();
+    boolean guarded = verdict != null && verdict.sql != null;
+    String sql =
+        guarded ? table.guardedWrite(insert, verdict.sql) : insert ? table.insert : table.upsert;
+    PreparedStatement write = storage.statement(context, sql);
+    int next = table.setValues(write, 1, values);
+    write.setLong(next, context.version());
+    write.setBoolean(next + 1, false);
+    if (guarded) Access.bind(write, next + 2, verdict.args);
+    int count = write.executeUpdate();
+    // No row: refused, or (an insert) a live row has the key, which the condition alone tells.
+    if (guarded && count == 0 && (!insert || !access.holds(context, verdict))) {
+      throw denied(Access.denied(verdict, table.keyOf(row)));
+    }
+    return count;
   }
 
   /** The live row with the primary key {@code fields} hold, by JSON field; null if none. */
@@ -345,17 +357,19 @@ public final class ServerWriteTransaction implements WriteTransaction {
       PreparedStatement delete;
       int next;
       Access access = storage.access();
+      Access.Verdict verdict = null;
       if (access != null) {
         try {
           if (table == null) Access.denyKv(key);
           Object[] keyValues = table.parseKey(key);
           Map<String, Object> before = keyValues == null ? null : liveByKey(table, keyValues);
           if (before == null) return false;
-          access.checkDelete(context, table, before);
+          verdict = access.deleteVerdict(context, table, before);
         } catch (Access.Denied e) {
           throw denied(e);
         }
       }
+      boolean guarded = verdict != null && verdict.sql != null;
       if (table == null) {
         delete =
             storage.statement(
@@ -370,13 +384,19 @@ public final class ServerWriteTransaction implements WriteTransaction {
       } else {
         Object[] keyValues = table.parseKey(key);
         if (keyValues == null) return false;
-        delete = storage.statement(context, table.softDelete);
+        delete =
+            storage.statement(
+                context, guarded ? table.guardedDelete(verdict.sql) : table.softDelete);
         delete.setBoolean(1, true);
         delete.setLong(2, context.version());
         next = table.setKey(delete, 3, keyValues);
       }
       delete.setBoolean(next, false);
-      return delete.executeUpdate() > 0;
+      if (guarded) Access.bind(delete, next + 1, verdict.args);
+      int count = delete.executeUpdate();
+      // The row was live (read above, under the push lock): no row deleted means refused.
+      if (guarded && count == 0) throw denied(Access.denied(verdict, key));
+      return count > 0;
     } catch (SQLException e) {
       throw new StorageException(e);
     }
@@ -392,7 +412,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
         String key = table.keyOf(fields);
         try {
           // One statement: it writes over a deleted row, and changes nothing if a live one exists.
-          if (store(table, table.insert, fields) == 0) {
+          if (store(table, true, fields) == 0) {
             throw new IllegalStateException(
                 "table '" + table.table.name() + "' already has " + key);
           }
@@ -428,7 +448,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
 
       private void write(Map<String, Object> fields) {
         try {
-          store(table, table.upsert, fields);
+          store(table, false, fields);
         } catch (SQLException e) {
           throw new StorageException(e);
         }
