@@ -9,6 +9,7 @@ import dev.tandem.WriteTransaction;
 import dev.tandem.internal.app.ApiAccess;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.server.MutationContext;
+import dev.tandem.server.ServerTransaction;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,21 +26,78 @@ import java.util.Map;
  * a schema table's prefix are rows of that table (validated against the schema; a value that does
  * not fit fails the mutation); other keys live in {@code tandem_kv}. Writes are stamped with the
  * push's version; deletes are soft; reads skip deleted rows. Valid only while the mutator runs.
+ *
+ * <p>With permissions, reads ({@code get}, {@code has}, {@code isEmpty}, {@code scan}, {@code
+ * query} and its relationships) see only the rows the mutation's user may read, decided in SQL on
+ * the push's connection as the mutation runs, plus the rows this push wrote (they carry its
+ * version): what the mutator sees on its user's client, which holds the readable rows and its own
+ * pending writes. Keys outside the tables read as absent (no one pulls them). {@link #unfiltered}
+ * is the way out for serverMutator overrides.
  */
-public final class ServerWriteTransaction implements WriteTransaction {
+public final class ServerWriteTransaction implements ServerTransaction {
   private static final ApiAccess API = ApiAccess.get();
 
   private final SchemaStorage storage;
   private final JsonCodec codec;
   private final MutationContext context;
   private final long mutationID;
+
+  /** The mutator is a serverMutator override (server only): it may read unfiltered. */
+  private final boolean override;
+
+  /** The user's select grants filter reads (an app with permissions, not {@link #unfiltered}). */
+  private final boolean filtered;
+
+  /** The transaction the mutator was given: it holds the first refusal. */
+  private final ServerWriteTransaction root;
+
   private RuntimeException denied;
 
-  public ServerWriteTransaction(SchemaStorage storage, MutationContext context, long mutationID) {
+  /**
+   * The transaction of the mutation {@code mutationID}; {@code override}: its mutator is a
+   * serverMutator override, which may call {@link #unfiltered}.
+   */
+  public ServerWriteTransaction(
+      SchemaStorage storage, MutationContext context, long mutationID, boolean override) {
     this.storage = storage;
     this.codec = storage.codec();
     this.context = context;
     this.mutationID = mutationID;
+    this.override = override;
+    this.filtered = storage.access() != null;
+    this.root = this;
+  }
+
+  private ServerWriteTransaction(ServerWriteTransaction root) {
+    this.storage = root.storage;
+    this.codec = root.codec;
+    this.context = root.context;
+    this.mutationID = root.mutationID;
+    this.override = true;
+    this.filtered = false;
+    this.root = root;
+  }
+
+  @Override
+  public WriteTransaction unfiltered() {
+    if (!override) {
+      throw new IllegalStateException(
+          "unfiltered() is for serverMutator overrides: a shared mutator runs on the client too,"
+              + " which holds only the rows its user may read");
+    }
+    return filtered ? new ServerWriteTransaction(root) : this;
+  }
+
+  /**
+   * The SQL condition under which this transaction reads {@code alias}'s row of {@code table} (its
+   * values added to {@code args}): the user may read it, or this push wrote it; null when reads are
+   * not filtered.
+   */
+  String visible(ServerTable table, String alias, List<Object> args) {
+    if (!filtered) return null;
+    args.add(context.version());
+    String readable = storage.access().readable(table, alias, context.userID(), args);
+    return "(" + alias + "." + ServerTable.VERSION + " = ? OR " + readable + ")";
   }
 
   MutationContext context() {
@@ -63,11 +121,16 @@ public final class ServerWriteTransaction implements WriteTransaction {
     if (key == null) throw new NullPointerException("key == null");
     try {
       ServerTable table = storage.tableOf(key);
-      if (table == null) return kvGet(key);
+      if (table == null) return filtered ? null : kvGet(key);
       Object[] keyValues = table.parseKey(key);
       if (keyValues == null) return null;
-      PreparedStatement select = storage.statement(context, table.selectByKey);
-      table.setKey(select, 1, keyValues);
+      List<Object> args = new ArrayList<>();
+      String visible = visible(table, table.sqlName, args);
+      PreparedStatement select =
+          storage.statement(
+              context, visible == null ? table.selectByKey : table.selectByKey + " AND " + visible);
+      int next = table.setKey(select, 1, keyValues);
+      Access.bind(select, next, args);
       try (ResultSet rows = select.executeQuery()) {
         if (!rows.next() || rows.getBoolean(table.table.columns().size() + 1)) return null;
         return table.json(rows, 1);
@@ -97,17 +160,31 @@ public final class ServerWriteTransaction implements WriteTransaction {
   public boolean isEmpty() {
     try {
       for (ServerTable table : storage.tables()) {
-        if (exists(table.anyLive)) return false;
+        List<Object> args = new ArrayList<>();
+        String visible = visible(table, table.sqlName, args);
+        String sql =
+            visible == null
+                ? table.anyLive
+                : "SELECT 1 FROM "
+                    + table.sqlName
+                    + " WHERE "
+                    + ServerTable.DELETED
+                    + " = ? AND "
+                    + visible
+                    + " LIMIT 1";
+        if (exists(sql, args)) return false;
       }
-      return !exists("SELECT 1 FROM " + SchemaStorage.KV + " WHERE deleted = ? LIMIT 1");
+      return filtered
+          || !exists("SELECT 1 FROM " + SchemaStorage.KV + " WHERE deleted = ? LIMIT 1", List.of());
     } catch (SQLException e) {
       throw new StorageException(e);
     }
   }
 
-  private boolean exists(String sql) throws SQLException {
+  private boolean exists(String sql, List<Object> args) throws SQLException {
     PreparedStatement statement = storage.statement(context, sql);
     statement.setBoolean(1, false);
+    Access.bind(statement, 2, args);
     try (ResultSet rows = statement.executeQuery()) {
       return rows.next();
     }
@@ -127,27 +204,11 @@ public final class ServerWriteTransaction implements WriteTransaction {
         options.start() != null && start.equals(options.start()) && options.startExclusive();
     List<String[]> entries = new ArrayList<>();
     try {
-      PreparedStatement kv =
-          storage.statement(
-              context,
-              "SELECT key, value FROM "
-                  + SchemaStorage.KV
-                  + " WHERE key >= ? AND deleted = ? ORDER BY "
-                  + storage.kvOrder);
-      kv.setString(1, start);
-      kv.setBoolean(2, false);
-      try (ResultSet rows = kv.executeQuery()) {
-        int count = 0;
-        while (rows.next() && count < options.limit()) {
-          String key = rows.getString(1);
-          if (!key.startsWith(prefix)) break;
-          if (exclusive && key.equals(start)) continue;
-          entries.add(new String[] {key, rows.getString(2)});
-          count++;
-        }
-      }
+      if (!filtered) scanKv(prefix, start, exclusive, options.limit(), entries);
       for (ServerTable table : storage.tables()) {
         if (!table.prefix.startsWith(prefix) && !prefix.startsWith(table.prefix)) continue;
+        List<Object> args = new ArrayList<>();
+        String visible = visible(table, table.sqlName, args);
         PreparedStatement all =
             storage.statement(
                 context,
@@ -157,8 +218,10 @@ public final class ServerWriteTransaction implements WriteTransaction {
                     + table.sqlName
                     + " WHERE "
                     + ServerTable.DELETED
-                    + " = ?");
+                    + " = ?"
+                    + (visible == null ? "" : " AND " + visible));
         all.setBoolean(1, false);
+        Access.bind(all, 2, args);
         try (ResultSet rows = all.executeQuery()) {
           while (rows.next()) {
             String key = table.keyAt(rows, 1);
@@ -181,6 +244,31 @@ public final class ServerWriteTransaction implements WriteTransaction {
     return result;
   }
 
+  /** The {@code tandem_kv} entries of a scan, in key order up to {@code limit}. */
+  private void scanKv(
+      String prefix, String start, boolean exclusive, int limit, List<String[]> entries)
+      throws SQLException {
+    PreparedStatement kv =
+        storage.statement(
+            context,
+            "SELECT key, value FROM "
+                + SchemaStorage.KV
+                + " WHERE key >= ? AND deleted = ? ORDER BY "
+                + storage.kvOrder);
+    kv.setString(1, start);
+    kv.setBoolean(2, false);
+    try (ResultSet rows = kv.executeQuery()) {
+      int count = 0;
+      while (rows.next() && count < limit) {
+        String key = rows.getString(1);
+        if (!key.startsWith(prefix)) break;
+        if (exclusive && key.equals(start)) continue;
+        entries.add(new String[] {key, rows.getString(2)});
+        count++;
+      }
+    }
+  }
+
   static int compareUtf8(String a, String b) {
     byte[] x = a.getBytes(StandardCharsets.UTF_8);
     byte[] y = b.getBytes(StandardCharsets.UTF_8);
@@ -194,7 +282,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
   @Override
   public List<Row> query(Query query) {
     try {
-      return new ServerQuery(storage, context).run(query);
+      return new ServerQuery(storage, context, this).run(query);
     } catch (SQLException e) {
       throw new StorageException(e);
     }
@@ -302,6 +390,16 @@ public final class ServerWriteTransaction implements WriteTransaction {
     return liveByKey(table, keyValues);
   }
 
+  /** True if {@code key} names a live row of {@code table}, whoever may read it. */
+  private boolean liveKey(ServerTable table, String key) {
+    Object[] keyValues = table.parseKey(key);
+    try {
+      return keyValues != null && liveByKey(table, keyValues) != null;
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
   private Map<String, Object> liveByKey(ServerTable table, Object[] keyValues) throws SQLException {
     PreparedStatement select = storage.statement(context, table.selectByKey);
     table.setKey(select, 1, keyValues);
@@ -313,11 +411,11 @@ public final class ServerWriteTransaction implements WriteTransaction {
 
   /** The first write the permissions refused, or null: the mutation is refused even if caught. */
   public RuntimeException denied() {
-    return denied;
+    return root.denied;
   }
 
   private RuntimeException denied(Access.Denied e) {
-    if (denied == null) denied = e;
+    if (root.denied == null) root.denied = e;
     return e;
   }
 
@@ -433,6 +531,11 @@ public final class ServerWriteTransaction implements WriteTransaction {
         String key = table.keyOf(changes);
         Object current = get(key);
         if (current == null) {
+          // A live row the user may not read: the client could not update it either (it does not
+          // hold it), and the update would read it; refused as a permission matter.
+          if (filtered && liveKey(table, key)) {
+            throw denied(new Access.Denied("permission denied: you may not update " + key));
+          }
           throw new IllegalStateException("table '" + table.table.name() + "' has no row " + key);
         }
         @SuppressWarnings("unchecked")
