@@ -110,6 +110,7 @@ public final class PermissionsBenchmarks {
     double seconds = 1.2;
     int pairs = 5;
     boolean census = false;
+    boolean update = false;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "-dialects":
@@ -133,6 +134,9 @@ public final class PermissionsBenchmarks {
         case "-census": // -census true: print the JDBC calls of one push per side, then stop
           census = Boolean.parseBoolean(args[i + 1]);
           break;
+        case "-push": // insert (default) or update: what each measured push does
+          update = args[i + 1].equals("update");
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -141,7 +145,7 @@ public final class PermissionsBenchmarks {
       for (String name : dialects) {
         Dialect dialect = name.equals("postgres") ? Dialect.POSTGRES : Dialect.SQLITE;
         try (Target target = Target.start(dialect)) {
-          census(target);
+          census(target, update);
         }
       }
       return;
@@ -167,7 +171,7 @@ public final class PermissionsBenchmarks {
                   rows[2]));
           System.err.println(pullLines.get(pullLines.size() - 1));
         }
-        pushLines.add(pushThroughput(target, seconds, pairs));
+        pushLines.add(pushThroughput(target, seconds, pairs, update));
         System.err.println(pushLines.get(pushLines.size() - 1));
       }
     }
@@ -266,7 +270,8 @@ public final class PermissionsBenchmarks {
    * inserting an issue into the project (grants checked), the same on the app without permissions,
    * and the bare transaction (version bump, one insert). Returns the table line.
    */
-  static String pushThroughput(Target target, double seconds, int pairs) throws Exception {
+  static String pushThroughput(Target target, double seconds, int pairs, boolean update)
+      throws Exception {
     try (Database checkedDb = target.fresh(4);
         Database bareDb = target.fresh(4);
         Database openDb = target.fresh(4)) {
@@ -285,12 +290,7 @@ public final class PermissionsBenchmarks {
       }
       Client checkedMember = new Client(checked, "member");
       Client openMember = new Client(open, "member");
-      long[] bareCount = {0};
-      Runnable[] sides = {
-        () -> insertIssue(checkedMember),
-        () -> insertIssue(openMember),
-        () -> bareTransaction(bareDb, target.dialect, bareCount[0]++)
-      };
+      Runnable[] sides = sides(target, checkedMember, openMember, bareDb, update);
       double[] totals = new double[3];
       for (int pair = -1; pair < pairs; pair++) {
         for (int s = 0; s < 3; s++) {
@@ -307,8 +307,9 @@ public final class PermissionsBenchmarks {
         }
       }
       return String.format(
-          "| %s | %.0f | %.0f | %.0f | %.0f %% | %.0f %% |",
+          "| %s%s | %.0f | %.0f | %.0f | %.0f %% | %.0f %% |",
           target.name(),
+          update ? " (update)" : "",
           totals[2],
           totals[1],
           totals[0],
@@ -322,7 +323,7 @@ public final class PermissionsBenchmarks {
    * transaction) and, on Postgres, the round trips counted at the socket: each through a
    * one-connection pool over a recording proxy ({@link JdbcCensus}), after 20 warming pushes.
    */
-  static void census(Target target) throws Exception {
+  static void census(Target target, boolean update) throws Exception {
     JdbcCensus census = new JdbcCensus();
     List<HikariDataSource> pools = new ArrayList<>();
     try {
@@ -355,13 +356,8 @@ public final class PermissionsBenchmarks {
                 owner, "memberships.insert", "{\"project_id\":\"p1\",\"user_id\":\"member\"}"));
         members[i] = new Client(backends[i], "member");
       }
-      long[] bare = {0};
       String[] labels = {"grants checked", "no permissions", "bare transaction"};
-      Runnable[] sides = {
-        () -> insertIssue(members[0]),
-        () -> insertIssue(members[1]),
-        () -> bareTransaction(databases[2], target.dialect, bare[0]++)
-      };
+      Runnable[] sides = sides(target, members[0], members[1], databases[2], update);
       for (int i = 0; i < 20; i++) for (Runnable side : sides) side.run();
       for (int s = 0; s < 3; s++) {
         long writesBefore = JdbcCensus.CountingSockets.writes.get();
@@ -387,6 +383,54 @@ public final class PermissionsBenchmarks {
     }
   }
 
+  /** The updated issues: the member's first push inserts them, the bare side's table gets them. */
+  static final int UPDATED = 100;
+
+  /**
+   * The three sides of the push benchmark: a member's one-mutation push on the app with
+   * permissions, the same on the app without, and the bare transaction. With {@code update}, each
+   * changes the title of one of {@link #UPDATED} issues (a read of the row, then its write; bare:
+   * {@code SELECT} then {@code UPDATE}); else each inserts a new issue.
+   */
+  static Runnable[] sides(
+      Target target, Client checked, Client open, Database bareDb, boolean update) {
+    long[] n = {0};
+    if (!update) {
+      return new Runnable[] {
+        () -> insertIssue(checked),
+        () -> insertIssue(open),
+        () -> bareTransaction(bareDb, target.dialect, n[0]++)
+      };
+    }
+    for (Client member : new Client[] {checked, open}) {
+      StringBuilder batch = new StringBuilder();
+      for (int i = 0; i < UPDATED; i++) {
+        if (i > 0) batch.append(',');
+        batch.append(
+            mutation(
+                member,
+                "issues.insert",
+                "{\"id\":\"u" + i + "\",\"title\":\"issue " + i + "\",\"project_id\":\"p1\"}"));
+      }
+      member.push(batch.toString());
+    }
+    for (int i = 0; i < UPDATED; i++) bareTransaction(bareDb, target.dialect, "u" + i, false);
+    return new Runnable[] {
+      () -> updateIssue(checked),
+      () -> updateIssue(open),
+      () -> bareTransaction(bareDb, target.dialect, "u" + (n[0]++ % UPDATED), true)
+    };
+  }
+
+  private static void updateIssue(Client member) {
+    long n = member.nextID;
+    member.push(
+        mutation(
+            member,
+            "issues.update",
+            "{\"id\":\"u" + (n % UPDATED) + "\",\"title\":\"title " + n + "\"}"));
+  }
+
   private static void insertIssue(Client member) {
     long n = member.nextID;
     member.push(
@@ -397,6 +441,15 @@ public final class PermissionsBenchmarks {
   }
 
   private static void bareTransaction(Database database, Dialect dialect, long n) {
+    bareTransaction(database, dialect, "b" + n, false);
+  }
+
+  /**
+   * The bare transaction: the backend's locking, the version bump, and an insert of issue {@code
+   * id}; or ({@code update}) a read of its row and an update of its title.
+   */
+  private static void bareTransaction(
+      Database database, Dialect dialect, String id, boolean update) {
     try (Connection connection = database.writes().getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -416,16 +469,35 @@ public final class PermissionsBenchmarks {
           rows.next();
           version = rows.getLong(1);
         }
-        try (PreparedStatement insert =
-            connection.prepareStatement(
-                "INSERT INTO issues (id, title, project_id, _tandem_version, _tandem_deleted)"
-                    + " VALUES (?, ?, ?, ?, ?)")) {
-          insert.setString(1, "b" + n);
-          insert.setString(2, "issue " + n);
-          insert.setString(3, "p1");
-          insert.setLong(4, version);
-          insert.setBoolean(5, false);
-          insert.executeUpdate();
+        if (update) {
+          try (PreparedStatement read =
+              connection.prepareStatement(
+                  "SELECT id, title, project_id, _tandem_deleted FROM issues WHERE id = ?")) {
+            read.setString(1, id);
+            try (ResultSet rows = read.executeQuery()) {
+              if (!rows.next()) throw new IllegalStateException("no issue " + id);
+            }
+          }
+          try (PreparedStatement write =
+              connection.prepareStatement(
+                  "UPDATE issues SET title = ?, _tandem_version = ? WHERE id = ?")) {
+            write.setString(1, "title " + version);
+            write.setLong(2, version);
+            write.setString(3, id);
+            write.executeUpdate();
+          }
+        } else {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO issues (id, title, project_id, _tandem_version, _tandem_deleted)"
+                      + " VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, id);
+            insert.setString(2, "issue " + id);
+            insert.setString(3, "p1");
+            insert.setLong(4, version);
+            insert.setBoolean(5, false);
+            insert.executeUpdate();
+          }
         }
         connection.commit();
       } catch (Exception e) {

@@ -222,6 +222,7 @@ public final class Access {
       if (a == DENY || b == DENY) return DENY;
       if (a == ALLOW) return b;
       if (b == ALLOW) return a;
+      if (a.sql.equals(b.sql) && a.args.equals(b.args)) return a; // The path did not change.
       List<Object> args = new ArrayList<>(a.args);
       args.addAll(b.args);
       return new Verdict("(" + a.sql + ") AND (" + b.sql + ")", args);

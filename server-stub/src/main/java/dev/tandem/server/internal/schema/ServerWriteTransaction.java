@@ -124,19 +124,34 @@ public final class ServerWriteTransaction implements ServerTransaction {
       if (table == null) return filtered ? null : kvGet(key);
       Object[] keyValues = table.parseKey(key);
       if (keyValues == null) return null;
-      List<Object> args = new ArrayList<>();
-      String visible = visible(table, table.sqlName, args);
-      PreparedStatement select =
-          storage.statement(
-              context, visible == null ? table.selectByKey : table.selectByKey + " AND " + visible);
-      int next = table.setKey(select, 1, keyValues);
-      Access.bind(select, next, args);
-      try (ResultSet rows = select.executeQuery()) {
+      try (ResultSet rows = selectVisible(table, keyValues).executeQuery()) {
         if (!rows.next() || rows.getBoolean(table.table.columns().size() + 1)) return null;
         return table.json(rows, 1);
       }
     } catch (SQLException e) {
       throw new StorageException(e);
+    }
+  }
+
+  /** The statement reading the row {@code keyValues} names, if this transaction may read it. */
+  private PreparedStatement selectVisible(ServerTable table, Object[] keyValues)
+      throws SQLException {
+    List<Object> args = new ArrayList<>();
+    String visible = visible(table, table.sqlName, args);
+    PreparedStatement select =
+        storage.statement(
+            context, visible == null ? table.selectByKey : table.selectByKey + " AND " + visible);
+    int next = table.setKey(select, 1, keyValues);
+    Access.bind(select, next, args);
+    return select;
+  }
+
+  /** The live row {@code keyValues} names by JSON field, if this transaction may read it. */
+  private Map<String, Object> visibleRow(ServerTable table, Object[] keyValues)
+      throws SQLException {
+    try (ResultSet rows = selectVisible(table, keyValues).executeQuery()) {
+      if (!rows.next() || rows.getBoolean(table.table.columns().size() + 1)) return null;
+      return table.readFields(rows, 1, codec);
     }
   }
 
@@ -341,9 +356,20 @@ public final class ServerWriteTransaction implements ServerTransaction {
    */
   private int store(ServerTable table, boolean insert, Map<String, Object> fields)
       throws SQLException {
+    return store(table, insert, fields, null);
+  }
+
+  /**
+   * {@link #store}, where {@code read} is the live row (by JSON field) the caller has just read
+   * under the same key, or null if it has not read it.
+   */
+  private int store(
+      ServerTable table, boolean insert, Map<String, Object> fields, Map<String, Object> read)
+      throws SQLException {
     Access access = storage.access();
     // An insert is checked as one: over a live row it fails below, whatever the grants say.
-    Map<String, Object> before = access == null || insert ? null : live(table, fields);
+    Map<String, Object> before =
+        access == null || insert ? null : read != null ? read : live(table, fields);
     Map<String, Object> row;
     try {
       row =
@@ -529,7 +555,13 @@ public final class ServerWriteTransaction implements ServerTransaction {
       public void update(Object partialRow) {
         Map<String, Object> changes = table.byField(values(partialRow));
         String key = table.keyOf(changes);
-        Object current = get(key);
+        Object[] keyValues = table.parseKey(key);
+        Map<String, Object> current;
+        try {
+          current = keyValues == null ? null : visibleRow(table, keyValues);
+        } catch (SQLException e) {
+          throw new StorageException(e);
+        }
         if (current == null) {
           // A live row the user may not read: the client could not update it either (it does not
           // hold it), and the update would read it; refused as a permission matter.
@@ -538,10 +570,13 @@ public final class ServerWriteTransaction implements ServerTransaction {
           }
           throw new IllegalStateException("table '" + table.table.name() + "' has no row " + key);
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fields = new LinkedHashMap<>((Map<String, Object>) current);
+        Map<String, Object> fields = new LinkedHashMap<>(current);
         fields.putAll(changes);
-        write(fields);
+        try {
+          store(table, false, fields, current); // The row just read is the row before.
+        } catch (SQLException e) {
+          throw new StorageException(e);
+        }
       }
 
       @Override
