@@ -183,8 +183,9 @@ public final class PermissionsBenchmarks {
     System.out.println();
     System.out.println(
         "| dialect | bare transaction pushes/s | no permissions pushes/s | grants checked"
-            + " pushes/s | checked / bare | checked / no permissions |");
-    System.out.println("|---|---|---|---|---|---|");
+            + " pushes/s | checked / bare | checked / no permissions | CPU µs per push: bare /"
+            + " no permissions / checked |");
+    System.out.println("|---|---|---|---|---|---|---|");
     for (String line : pushLines) System.out.println(line);
   }
 
@@ -292,29 +293,39 @@ public final class PermissionsBenchmarks {
       Client openMember = new Client(open, "member");
       Runnable[] sides = sides(target, checkedMember, openMember, bareDb, update);
       double[] totals = new double[3];
+      double[] cpuMicros = new double[3]; // CPU per push: this JVM and the Postgres processes
+      CpuClock cpu = target.cpuClock();
       for (int pair = -1; pair < pairs; pair++) {
         for (int s = 0; s < 3; s++) {
           int side = (s + pair + 3) % 3; // rotate the order
           long count = 0;
           long end = System.nanoTime() + (long) (seconds * 1e9);
+          long cpuStart = cpu.nanos();
           long begin = System.nanoTime();
           while (System.nanoTime() < end) {
             sides[side].run();
             count++;
           }
           double rate = count / ((System.nanoTime() - begin) / 1e9);
-          if (pair >= 0) totals[side] += rate / pairs;
+          double micros = (cpu.nanos() - cpuStart) / 1e3 / count;
+          if (pair >= 0) {
+            totals[side] += rate / pairs;
+            cpuMicros[side] += micros / pairs;
+          }
         }
       }
       return String.format(
-          "| %s%s | %.0f | %.0f | %.0f | %.0f %% | %.0f %% |",
+          "| %s%s | %.0f | %.0f | %.0f | %.0f %% | %.0f %% | %.0f / %.0f / %.0f |",
           target.name(),
           update ? " (update)" : "",
           totals[2],
           totals[1],
           totals[0],
           100 * totals[0] / totals[2],
-          100 * totals[0] / totals[1]);
+          100 * totals[0] / totals[1],
+          cpuMicros[2],
+          cpuMicros[1],
+          cpuMicros[0]);
     }
   }
 

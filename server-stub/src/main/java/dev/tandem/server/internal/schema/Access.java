@@ -323,6 +323,9 @@ public final class Access {
     List<String> any = new ArrayList<>();
     List<Object> args = new ArrayList<>();
     int[] aliases = {0};
+    // Rules whose roles are reached by the same path (an owner's and a member's, both through
+    // the project) share one walk of it: one EXISTS, their roles OR-ed at its end.
+    Map<String, List<Rule>> byPath = new LinkedHashMap<>();
     for (Rule rule : rules.get(table)) {
       if (!rule.allows(operation)) continue;
       if (columns != null && rule.columns != null && !rule.columns.containsAll(columns)) continue;
@@ -332,10 +335,20 @@ public final class Access {
         if (holdsGlobal(rule.global, user)) return Verdict.ALLOW;
         continue;
       }
+      if (!rule.path.isEmpty()) {
+        byPath
+            .computeIfAbsent(String.join("\0", rule.grant.through()), k -> new ArrayList<>())
+            .add(rule);
+        continue;
+      }
       String holds = holdsSql(rule, user, row, args, aliases);
       if (holds == null) continue;
       if (holds.equals(TRUE)) return Verdict.ALLOW;
       any.add(holds);
+    }
+    for (List<Rule> group : byPath.values()) {
+      String holds = pathHoldsSql(group, user, row, args, aliases);
+      if (holds != null) any.add(holds);
     }
     if (any.isEmpty()) return Verdict.DENY;
     return new Verdict(String.join(" OR ", any), args);
@@ -387,6 +400,17 @@ public final class Access {
       }
       return any.isEmpty() ? null : "(" + String.join(" OR ", any) + ")";
     }
+    return pathHoldsSql(List.of(rule), user, row, args, aliases);
+  }
+
+  /**
+   * The SQL under which the user holds the role of one of {@code group}'s rules (all with the same
+   * path from the row) on the scope row the path reaches from {@code row}; null if the row's
+   * reference is null.
+   */
+  private String pathHoldsSql(
+      List<Rule> group, String user, Map<String, Object> row, List<Object> args, int[] aliases) {
+    Rule rule = group.get(0);
     Hop first = rule.path.get(0);
     List<Object> keys = new ArrayList<>();
     for (String field : first.fromFields) {
@@ -414,12 +438,10 @@ public final class Access {
     }
     args.addAll(keys);
     for (int i = 0; i < rule.path.size(); i++) args.add(Boolean.FALSE);
-    return "EXISTS (SELECT 1 FROM "
-        + from
-        + " WHERE "
-        + where
-        + scopeHolds(rule, previous, user, args, aliases)
-        + ")";
+    List<String> roles = new ArrayList<>();
+    for (Rule each : group) roles.add(scopeHolds(each, previous, user, args, aliases));
+    String holds = roles.size() == 1 ? roles.get(0) : "(" + String.join(" OR ", roles) + ")";
+    return "EXISTS (SELECT 1 FROM " + from + " WHERE " + where + holds + ")";
   }
 
   boolean holdsGlobal(String role, String user) {
@@ -443,9 +465,24 @@ public final class Access {
   String readable(ServerTable table, String alias, String user, List<Object> args) {
     List<String> any = new ArrayList<>();
     int[] aliases = {0};
+    Set<String> walked = new HashSet<>();
     for (Rule rule : rules.get(table)) {
       if (!rule.allows(Grant.Operation.SELECT)) continue;
       if (rule.global != null && !holdsGlobal(rule.global, user)) continue;
+      // Unconditional rules reached by the same path (an owner's and a member's) share one walk.
+      List<Rule> group = List.of(rule);
+      if (sharesPath(rule)) {
+        String path = String.join("\0", rule.grant.through());
+        if (!walked.add(path)) continue;
+        group = new ArrayList<>();
+        for (Rule other : rules.get(table)) {
+          if (other.allows(Grant.Operation.SELECT)
+              && sharesPath(other)
+              && String.join("\0", other.grant.through()).equals(path)) {
+            group.add(other);
+          }
+        }
+      }
       StringBuilder clause = new StringBuilder("(");
       List<Object> ruleArgs = new ArrayList<>();
       if (rule.grant.condition() != null) {
@@ -483,12 +520,21 @@ public final class Access {
         }
         // The join's FALSEs come after the first hop's match, in the order of their ?s.
         clause.append(" WHERE ").append(where);
-        clause.append(scopeHolds(rule, last, user, ruleArgs, aliases)).append(')');
+        List<String> roles = new ArrayList<>();
+        for (Rule each : group) roles.add(scopeHolds(each, last, user, ruleArgs, aliases));
+        clause
+            .append(roles.size() == 1 ? roles.get(0) : "(" + String.join(" OR ", roles) + ")")
+            .append(')');
       }
       any.add(clause.append(')').toString());
       args.addAll(ruleArgs);
     }
     return any.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", any) + ")";
+  }
+
+  /** A scoped rule without a condition, reached through a path: it can share its path's walk. */
+  private static boolean sharesPath(Rule rule) {
+    return rule.global == null && rule.grant.condition() == null && !rule.path.isEmpty();
   }
 
   /**
