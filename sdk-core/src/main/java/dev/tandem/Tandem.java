@@ -675,7 +675,11 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    /** Debounce before pushing after a mutation. Default 10 ms. */
+    /**
+     * The least time between the starts of two pushes. A mutation after a quiet spell is pushed at
+     * once; mutations made within this time of the last push wait for its end and travel together.
+     * Default 10 ms.
+     */
     public Builder pushDelay(long millis) {
       this.pushDelayMillis = millis;
       return this;

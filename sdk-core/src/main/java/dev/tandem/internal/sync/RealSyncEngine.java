@@ -119,7 +119,7 @@ public final class RealSyncEngine extends SyncEngine {
   @Override
   public void mutated(long pendingCount) {
     state.update(s -> s.withPendingCount(pendingCount));
-    schedulePush(config.pushDelayMillis);
+    if (pusher != null) pusher.scheduleSpaced(config.pushDelayMillis);
   }
 
   @Override
