@@ -304,9 +304,10 @@ public final class Tandem implements Closeable {
   }
 
   /**
-   * Pushes now and completes when the server has confirmed every mutation made before the call.
-   * Fails with {@link SyncStoppedException} if syncing stops first (or this instance has no server,
-   * or closes). Never times out by itself; disposing it stops waiting (and stops retries in the
+   * Pushes now and completes when the server has confirmed every mutation made before the call
+   * (those of an older schema version still pending too), or handed it to the app as refused. Fails
+   * with {@link SyncStoppedException} if syncing stops first (or this instance has no server, or
+   * closes). Never times out by itself; disposing it stops waiting (and stops retries in the
    * background that only it wanted).
    */
   public Completable flush() {
