@@ -273,6 +273,27 @@ abstract class PermissionsContractTest {
   }
 
   @Test
+  void aWriteIsCheckedAgainstRowsAnEarlierWriteOfTheSameMutationMade() throws Exception {
+    // The comment's path runs through the issue the same mutation inserted just before.
+    cat.mutate(
+        "issueWithComment",
+        "{'issue':{'id':'ia2','title':'ok','project_id':'pa'},"
+            + "'comment':{'id':'cc2','content':'mine','author_id':'cat','issue_id':'ia2'}}");
+
+    assertEquals("", refusals(cat));
+    assertEquals("mine", query("SELECT content FROM comments WHERE id = 'cc2'"));
+  }
+
+  @Test
+  void anInsertOverALiveRowIsRefusedForWhatItIs() throws Exception {
+    // The check rides in the insert, which writes nothing either way: the two are told apart.
+    ann.mutate("issues.insert", "{'id':'ia1','title':'again','project_id':'pa'}");
+    assertEquals("5: table 'issues' already has issues/ia1", refusals(ann));
+    refusedWithNothingChanged(
+        bob, "issues.insert", "{'id':'ia1','title':'mine','project_id':'pa'}", "insert issues/ia1");
+  }
+
+  @Test
   void onlyAdminsAddUsers() throws Exception {
     refusedWithNothingChanged(ann, "users.insert", "{'id':'eve','name':'Eve'}", "insert users/eve");
   }
