@@ -246,12 +246,14 @@ final class Bookkeeping {
   /**
    * Runs {@code sql}, a {@link #startPushSql} statement after {@link Transactor#locking}, for
    * {@code groupID} and {@code clientID} (may be null); {@code instanceID} is the notification's
-   * sender when {@code sql} notifies, else null. On Postgres, {@code speculate} is the last
-   * mutation ID the push would record for {@code clientID} if all goes as usual (0 for none).
+   * sender when {@code sql} notifies, else null. On Postgres ({@code dialect}), {@code speculate}
+   * is the last mutation ID the push would record for {@code clientID} if all goes as usual (0 for
+   * none).
    */
   static PushStart startPush(
       KeptStatements kept,
       Connection connection,
+      Dialect dialect,
       String sql,
       String groupID,
       String clientID,
@@ -264,7 +266,7 @@ final class Bookkeeping {
     statement.setString(3, clientID);
     statement.setString(4, groupID);
     int next = 5;
-    boolean postgres = sql.contains("; SELECT (SELECT user_id");
+    boolean postgres = dialect == Dialect.POSTGRES;
     if (postgres) {
       statement.setString(5, clientID);
       statement.setLong(6, speculate);

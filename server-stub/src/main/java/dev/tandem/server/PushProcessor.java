@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * ClientStateNotFound}.
  *
  * <p>The transaction's first statement takes the push lock, moves the version up and reads the
- * group's owner and the first client's row ({@link Bookkeeping#startPushSql}); a push that changes
- * nothing rolls back, so the version moves only when something changed.
+ * group's owner and the first client's row ({@link Bookkeeping#startPushSql}); on Postgres it also
+ * writes that row as the push will most likely leave it, which the push corrects if it does not. A
+ * push that changes nothing rolls back, so the version moves only when something changed.
  */
 final class PushProcessor {
   private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.push");
@@ -145,7 +146,7 @@ final class PushProcessor {
     }
     Bookkeeping.PushStart start =
         Bookkeeping.startPush(
-            kept, connection, startPush, groupID, firstClientID, speculate, instanceID);
+            kept, connection, dialect, startPush, groupID, firstClientID, speculate, instanceID);
     boolean claimed = start.owner == null;
     long now = gc.now();
     if (claimed) {
