@@ -116,6 +116,87 @@ abstract class MutatorReadsContractTest {
     assertEquals("n2>sb n5>- n6>-", log("L2"));
   }
 
+  @Test
+  void anOldClientsUpsertOverAnUnreadableRowShowsNoColumnItsVersionLacks() throws Exception {
+    TeamClient bobV1 = new TeamClient(backend, "bob", "g-bob-v1");
+    bobV1.schemaVersion = "1";
+
+    // Bob's v1 client writes the whole note it knows over ann's private one, then reads it.
+    bobV1
+        .queue(
+            "notes.upsert",
+            "{'id':'n1','title':'overwritten','shelf_id':'sb','author_id':'ann',"
+                + "'private':true}")
+        .queue("look", "{'id':'L1','what':'secret','note':'n1','shelf':'sb','value':'s3cr3t'}");
+    assertEquals(200, bobV1.push());
+    assertEquals("", refusals(bobV1));
+
+    // On bob's client the note is what he wrote: no secret. So on the server.
+    assertEquals(
+        "get: overwritten null; query: overwritten null; where secret: 0; related: null;"
+            + " scan: null",
+        log("L1"));
+    // The column the v1 client does not know keeps its value.
+    assertEquals("s3cr3t", query("SELECT secret FROM notes WHERE id = 'n1'"));
+    assertEquals("overwritten", query("SELECT title FROM notes WHERE id = 'n1'"));
+  }
+
+  @Test
+  void anOldClientsUpdateOfARowItWroteKeepsTheColumnsItLacks() throws Exception {
+    TeamClient bobV1 = new TeamClient(backend, "bob", "g-bob-v1");
+    bobV1.schemaVersion = "1";
+
+    // The update reads the note (without the secret) to merge into it: the secret stays stored.
+    bobV1
+        .queue(
+            "notes.upsert",
+            "{'id':'n1','title':'overwritten','shelf_id':'sb','author_id':'ann',"
+                + "'private':true}")
+        .queue("notes.update", "{'id':'n1','title':'again'}");
+    assertEquals(200, bobV1.push());
+    assertEquals("", refusals(bobV1));
+
+    assertEquals("again", query("SELECT title FROM notes WHERE id = 'n1'"));
+    assertEquals("s3cr3t", query("SELECT secret FROM notes WHERE id = 'n1'"));
+  }
+
+  @Test
+  void anOldClientsUpsertOverAReadableRowShowsItsStoredColumns() throws Exception {
+    TeamClient annV1 = new TeamClient(backend, "ann", "g-ann-v1");
+    annV1.schemaVersion = "1";
+
+    // Ann may read her note, secret included (her client pulled it, unknown fields kept).
+    annV1
+        .queue(
+            "notes.upsert",
+            "{'id':'n1','title':'renamed','shelf_id':'sb','author_id':'ann','private':true}")
+        .queue("look", "{'id':'L1','what':'secret','note':'n1','shelf':'sb','value':'s3cr3t'}");
+    assertEquals(200, annV1.push());
+    assertEquals("", refusals(annV1));
+
+    assertEquals(
+        "get: renamed s3cr3t; query: renamed s3cr3t; where secret: 1; related: ;" // sb is bob's
+            + " scan: s3cr3t",
+        log("L1"));
+    assertEquals("s3cr3t", query("SELECT secret FROM notes WHERE id = 'n1'"));
+  }
+
+  @Test
+  void aNewClientsWriteOverAnUnreadableRowShowsWhatItWrote() throws Exception {
+    // A v2 client writes every column: what it reads back is its own.
+    bob.queue(
+            "notes.upsert",
+            "{'id':'n1','title':'mine now','shelf_id':'sb','author_id':'ann','private':true,"
+                + "'secret':'bobs'}")
+        .queue("look", "{'id':'L1','what':'secret','note':'n1','shelf':'sb','value':'bobs'}");
+    assertEquals(200, bob.push());
+    assertEquals("", refusals(bob));
+
+    assertEquals(
+        "get: mine now bobs; query: mine now bobs; where secret: 1; related: bobs; scan: bobs",
+        log("L1"));
+  }
+
   String log(String id) throws Exception {
     return query("SELECT text FROM logs WHERE id = '" + id + "'");
   }
