@@ -15,6 +15,8 @@ import dev.tandem.internal.db.JdbcSqlDriver;
 import dev.tandem.protocol.Cookie;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -196,8 +198,17 @@ class PullApplierTest {
   void aMutationMadeWhileAPullIsPreparedIsKeptOnceAndNotReverted() throws Exception {
     apply(pull(1, "", "{\"op\":\"put\",\"key\":\"a\",\"value\":1}"), Cookie.NULL);
     local.mutate("put", "mine", 0);
-    // Between the snapshot the pull's rebase is planned from and its write lock.
-    applier.beforeWrite(() -> local.mutate("put", "late", 0));
+    // Between the snapshot the pull's rebase is planned from and its write lock, on another
+    // thread: it would wait forever if the pull held the write lock while preparing.
+    applier.beforeWrite(
+        () -> {
+          try {
+            CompletableFuture.runAsync(() -> local.mutate("put", "late", 0))
+                .get(30, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new AssertionError("the pull held the write lock while preparing", e);
+          }
+        });
 
     PullApplier.Outcome outcome =
         apply(pull(2, confirms(1), "{\"op\":\"put\",\"key\":\"b\",\"value\":2}"), Cookie.of(1));
