@@ -68,7 +68,11 @@ public final class LiveQueries implements LocalStore.CommitListener {
   private final Object indexLock = new Object();
 
   private final ConcurrentLinkedQueue<Watch<?>> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger runners = new AtomicInteger();
+
+  /** Queued watches past which a second runner starts. */
+  static final int SPLIT = 8;
 
   /**
    * A system property for benchmarks only: when true, a table query re-runs after any change to its
@@ -109,6 +113,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
     for (Watch<?> watch : watches) watch.emitter.onComplete();
     watches.clear();
     queue.clear();
+    queued.set(0);
   }
 
   @Override
@@ -132,7 +137,9 @@ public final class LiveQueries implements LocalStore.CommitListener {
       Index current = index();
       for (String key : keys) current.find(key, seen, changes, touched);
     }
-    for (Watch<?> watch : touched) watch.request();
+    // Queued together, then taken together: one batch, one read transaction, one wake-up.
+    for (Watch<?> watch : touched) watch.queue();
+    startRunners();
   }
 
   /** The index of what the watches read, rebuilt if a watch came, went or read other ranges. */
@@ -251,26 +258,31 @@ public final class LiveQueries implements LocalStore.CommitListener {
     }
   }
 
-  /** Queues {@code watch} to run and makes sure a runner will take it. */
-  private void enqueue(Watch<?> watch) {
-    queue.add(watch);
+  /**
+   * Makes sure enough runners will take the queue: one, and a second while more than {@link #SPLIT}
+   * watches wait (a thread's wake-up costs more than a few short re-runs).
+   */
+  private void startRunners() {
     while (true) {
       int now = runners.get();
-      if (now >= MAX_RUNNERS) return;
-      if (runners.compareAndSet(now, now + 1)) break;
+      int wanted = queued.get() > SPLIT ? MAX_RUNNERS : 1;
+      if (now >= wanted || queued.get() <= 0) return;
+      if (runners.compareAndSet(now, now + 1)) scheduler.scheduleDirect(this::drain);
     }
-    scheduler.scheduleDirect(this::drain);
   }
 
   /** A runner: takes batches of queued watches until the queue is empty. */
   private void drain() {
     while (true) {
       List<Watch<?>> batch = new ArrayList<>();
-      // Share the queue with the other runners: take about an equal part.
-      int size = queue.size();
-      int take = Math.max(1, (size + runners.get() - 1) / Math.max(1, runners.get()));
+      // Share the queue with the other runner: take about an equal part.
+      int share = runners.get();
+      int take = Math.max(1, (queued.get() + share - 1) / Math.max(1, share));
       Watch<?> next;
-      while (batch.size() < take && (next = queue.poll()) != null) batch.add(next);
+      while (batch.size() < take && (next = queue.poll()) != null) {
+        queued.decrementAndGet();
+        batch.add(next);
+      }
       if (batch.isEmpty()) {
         runners.decrementAndGet();
         // A watch queued after the poll but before the decrement found the runners busy.
@@ -344,6 +356,12 @@ public final class LiveQueries implements LocalStore.CommitListener {
     }
 
     void request() {
+      queue();
+      startRunners();
+    }
+
+    /** Queues a run unless one is queued or under way (then marks it to run again). */
+    void queue() {
       synchronized (this) {
         if (scheduled) {
           dirty = true;
@@ -352,7 +370,8 @@ public final class LiveQueries implements LocalStore.CommitListener {
         scheduled = true;
         running.add(this);
       }
-      enqueue(this);
+      queued.incrementAndGet();
+      LiveQueries.this.queue.add(this);
     }
 
     private synchronized void stop() {
@@ -399,7 +418,11 @@ public final class LiveQueries implements LocalStore.CommitListener {
         }
         emitter.onNext(result);
       }
-      if (again) enqueue(this);
+      if (again) {
+        queued.incrementAndGet();
+        queue.add(this);
+        startRunners();
+      }
     }
   }
 
