@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A commit finds the watches it touches through an index of what they read (keys, and ranges
  * sorted by start), not by testing every watch; watches whose re-run is under way are tested
- * directly. The re-runs a commit asks for are queued; at most {@link #MAX_RUNNERS} tasks on the
- * query scheduler take them in batches, each batch in one read transaction, and emit after it ends.
+ * directly. The re-runs a commit asks for are queued; one task on the query scheduler (two, {@link
+ * #MAX_RUNNERS}, while the queue holds more than {@link #SPLIT_NANOS} of work) takes them in
+ * batches, each batch in one read transaction, and emits after it ends.
  */
 public final class LiveQueries implements LocalStore.CommitListener {
   /** Runs queries in one read transaction, recording what each read. */
@@ -71,8 +72,14 @@ public final class LiveQueries implements LocalStore.CommitListener {
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger runners = new AtomicInteger();
 
-  /** Queued watches past which a second runner starts. */
-  static final int SPLIT = 8;
+  /**
+   * Queued work (watches times the recent cost of a re-run) past which a second runner starts: a
+   * thread's wake-up costs about as much as a few short re-runs.
+   */
+  static final long SPLIT_NANOS = 150_000;
+
+  /** Recent cost of one re-run, a moving average over batches. */
+  private volatile long runNanos = 20_000;
 
   /**
    * A system property for benchmarks only: when true, a table query re-runs after any change to its
@@ -259,13 +266,13 @@ public final class LiveQueries implements LocalStore.CommitListener {
   }
 
   /**
-   * Makes sure enough runners will take the queue: one, and a second while more than {@link #SPLIT}
-   * watches wait (a thread's wake-up costs more than a few short re-runs).
+   * Makes sure enough runners will take the queue: one, and a second while the queued re-runs would
+   * take more than {@link #SPLIT_NANOS} on one.
    */
   private void startRunners() {
     while (true) {
       int now = runners.get();
-      int wanted = queued.get() > SPLIT ? MAX_RUNNERS : 1;
+      int wanted = queued.get() * runNanos > SPLIT_NANOS ? MAX_RUNNERS : 1;
       if (now >= wanted || queued.get() <= 0) return;
       if (runners.compareAndSet(now, now + 1)) scheduler.scheduleDirect(this::drain);
     }
@@ -307,6 +314,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
     final Throwable[] errors = new Throwable[batch.size()];
     final KeySet[] reads = new KeySet[batch.size()];
     for (Watch<?> watch : batch) watch.starting();
+    long start = System.nanoTime();
     try {
       reader.inTransaction(
           tx -> {
@@ -328,6 +336,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
         if (errors[i] == null) errors[i] = e;
       }
     }
+    runNanos = (runNanos * 7 + (System.nanoTime() - start) / batch.size()) / 8;
     for (int i = 0; i < batch.size(); i++) batch.get(i).finished(reads[i], results[i], errors[i]);
   }
 
