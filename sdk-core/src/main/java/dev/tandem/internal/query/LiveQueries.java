@@ -9,6 +9,7 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.FlowableEmitter;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.exceptions.Exceptions;
+import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -337,7 +338,15 @@ public final class LiveQueries implements LocalStore.CommitListener {
       }
     }
     runNanos = (runNanos * 7 + (System.nanoTime() - start) / batch.size()) / 8;
-    for (int i = 0; i < batch.size(); i++) batch.get(i).finished(reads[i], results[i], errors[i]);
+    for (int i = 0; i < batch.size(); i++) {
+      try {
+        batch.get(i).finished(reads[i], results[i], errors[i]);
+      } catch (Throwable e) {
+        // A subscriber that throws must not stop the rest of the batch, or this runner.
+        Exceptions.throwIfFatal(e);
+        RxJavaPlugins.onError(e);
+      }
+    }
   }
 
   private final class Watch<T> {

@@ -146,6 +146,45 @@ class LiveQueriesIndexTest {
   }
 
   @Test
+  void aSubscriberThatThrowsDoesNotStopTheRunner() {
+    List<Throwable> reported = new ArrayList<>();
+    io.reactivex.rxjava3.plugins.RxJavaPlugins.setErrorHandler(reported::add);
+    try {
+      TestScheduler scheduler = new TestScheduler();
+      LiveQueries live = live(scheduler);
+      ReadQuery<Integer> bad = query(key("k/1"));
+      ReadQuery<Integer> good = query(key("k/1"));
+      live.watch(bad)
+          .subscribe(
+              new org.reactivestreams.Subscriber<Integer>() {
+                @Override
+                public void onSubscribe(org.reactivestreams.Subscription s) {
+                  s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(Integer value) {
+                  throw new IllegalStateException("subscriber bug");
+                }
+
+                @Override
+                public void onError(Throwable t) {}
+
+                @Override
+                public void onComplete() {}
+              });
+      List<Integer> seen = new ArrayList<>();
+      live.watch(good).subscribe(seen::add);
+      scheduler.triggerActions();
+      live.committed(changed("k/1"));
+      scheduler.triggerActions();
+      assertEquals(List.of(1, 2), seen);
+    } finally {
+      io.reactivex.rxjava3.plugins.RxJavaPlugins.setErrorHandler(null);
+    }
+  }
+
+  @Test
   void theIndexFindsWhatTestingEveryWatchFinds() {
     Random random = new Random(15);
     LiveQueries live = live(Schedulers.trampoline());
