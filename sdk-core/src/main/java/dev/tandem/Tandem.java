@@ -16,6 +16,7 @@ import dev.tandem.internal.rebase.SchemaRecovery;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
+import dev.tandem.internal.sync.Http;
 import dev.tandem.internal.sync.RealSyncEngine;
 import dev.tandem.internal.sync.SyncConfig;
 import dev.tandem.internal.sync.SyncEngine;
@@ -25,7 +26,11 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import io.reactivex.rxjava3.schedulers.Schedulers;
+import io.reactivex.rxjava3.subjects.BehaviorSubject;
+import io.reactivex.rxjava3.subjects.PublishSubject;
+import io.reactivex.rxjava3.subjects.ReplaySubject;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
@@ -33,9 +38,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.OkHttpClient;
@@ -87,15 +95,16 @@ public final class Tandem implements Closeable {
   private final List<Closeable> attached = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  private Tandem(Builder builder, LocalStore local, DatabaseLock fileLock) {
+  private Tandem(
+      Builder builder,
+      LocalStore local,
+      DatabaseLock fileLock,
+      BoundMutators bound,
+      FutureTask<OkHttpClient> defaultHttpClient) {
     this.local = local;
     this.fileLock = fileLock;
     this.resultScheduler = builder.resultScheduler;
-    this.mutations =
-        new Mutations(
-            local,
-            BoundMutators.bind(builder.mutators.build(), builder.moshi),
-            builder.maxMutationBytes);
+    this.mutations = new Mutations(local, bound, builder.maxMutationBytes);
     this.live =
         new LiveQueries(
             new LiveQueries.Reader() {
@@ -113,7 +122,24 @@ public final class Tandem implements Closeable {
         builder.pushUrl == null && builder.pullUrl == null
             ? SyncEngine.localOnly(state)
             : new RealSyncEngine(
-                state, local, new PullApplier(local, mutations), recovery, builder.syncConfig());
+                state,
+                local,
+                new PullApplier(local, mutations),
+                recovery,
+                builder.syncConfig(defaultHttpClient));
+  }
+
+  /**
+   * Loads RxJava's large core classes, which the rest of {@code build()} needs (status subjects,
+   * completables): each is verified as it loads, pulling in dozens of operator classes, a fresh
+   * process's slowest step after SQLite's. {@code build()} calls it while the store opens.
+   */
+  private static void loadRx() {
+    BehaviorSubject.create();
+    ReplaySubject.create();
+    PublishSubject.create();
+    Completable.complete();
+    Flowable.empty();
   }
 
   /** Threads that re-run live queries, when the builder names no query scheduler. */
@@ -718,7 +744,7 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    SyncConfig syncConfig() {
+    SyncConfig syncConfig(FutureTask<OkHttpClient> defaultHttpClient) {
       return new SyncConfig(
           pushUrl,
           pullUrl,
@@ -726,6 +752,7 @@ public final class Tandem implements Closeable {
           schemaVersion,
           auth,
           httpClient,
+          defaultHttpClient,
           scheduler,
           pushDelayMillis,
           pullIntervalMillis,
@@ -733,6 +760,25 @@ public final class Tandem implements Closeable {
           maxBackoffMillis,
           maxPushBatchCount,
           maxPushBatchBytes);
+    }
+
+    /**
+     * The default HTTP client when this instance will sync over the network soon and the app gave
+     * none, being made on a thread of its own (loading OkHttp takes a while in a fresh process, and
+     * the database opens meanwhile); null otherwise (it is made on first use).
+     */
+    private FutureTask<OkHttpClient> defaultHttpClient() {
+      if (httpClient != null || (pushUrl == null && pullUrl == null)) return null;
+      List<String> urls = new ArrayList<>(pokeUrls);
+      if (pushUrl != null) urls.add(pushUrl);
+      if (pullUrl != null) urls.add(pullUrl);
+      FutureTask<OkHttpClient> client = Http.defaultClient(urls);
+      if (networkAvailable) {
+        Thread thread = new Thread(client, "tandem-http-init");
+        thread.setDaemon(true);
+        thread.start();
+      }
+      return client;
     }
 
     /**
@@ -746,19 +792,27 @@ public final class Tandem implements Closeable {
       DatabaseLock lock = DatabaseLock.acquire(databaseFile);
       Tandem tandem;
       try {
-        SqlDriver driver =
-            driverFactory == null
-                ? new JdbcSqlDriver(databaseFile, fullSync)
-                : driverFactory.open(databaseFile, fullSync);
+        StoreOpening opening = new StoreOpening(this);
+        if (driverFactory == null) opening.startInBackground();
+        FutureTask<OkHttpClient> http;
+        BoundMutators bound;
         try {
-          LocalStore local =
-              LocalStore.open(
-                  driver, schema, schemaVersion, new JsonCodec(moshi), schemaViolations);
-          tandem = new Tandem(this, local, lock);
-        } catch (RuntimeException e) {
-          driver.close();
+          // Meanwhile, on this thread, what needs no database.
+          http = defaultHttpClient();
+          bound = BoundMutators.bind(mutators.build(), moshi);
+          loadRx();
+        } catch (RuntimeException | Error e) {
+          opening.discard();
           throw e;
         }
+        LocalStore local = opening.await();
+        try {
+          tandem = new Tandem(this, local, lock, bound, http);
+        } catch (RuntimeException e) {
+          opening.driver.close();
+          throw e;
+        }
+        opening.violations.release();
       } catch (RuntimeException e) {
         lock.release();
         throw e;
@@ -777,6 +831,121 @@ public final class Tandem implements Closeable {
       }
       tandem.sync.start();
       return tandem;
+    }
+  }
+
+  /**
+   * Opens the local store, on a thread of its own when {@link #startInBackground} is called (so a
+   * fresh process loads SQLite while the builder's thread binds the mutators and loads the rest),
+   * or on the thread that awaits it. Schema violations found while opening are held and reported on
+   * the thread of {@code build()}, as documented, by {@link DeferredViolations#release}.
+   */
+  private static final class StoreOpening implements Callable<LocalStore> {
+    private final File file;
+    private final boolean fullSync;
+    private final SqlDriverFactory factory;
+    private final Schema schema;
+    private final String schemaVersion;
+    private final JsonCodec codec;
+    final DeferredViolations violations;
+    private final FutureTask<LocalStore> task = new FutureTask<>(this);
+    volatile SqlDriver driver;
+
+    StoreOpening(Builder builder) {
+      file = builder.databaseFile;
+      fullSync = builder.fullSync;
+      factory = builder.driverFactory;
+      schema = builder.schema;
+      schemaVersion = builder.schemaVersion;
+      codec = new JsonCodec(builder.moshi);
+      violations = new DeferredViolations(builder.schemaViolations);
+    }
+
+    void startInBackground() {
+      Thread thread = new Thread(task, "tandem-open");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public LocalStore call() {
+      SqlDriver opened =
+          factory == null ? new JdbcSqlDriver(file, fullSync) : factory.open(file, fullSync);
+      driver = opened;
+      try {
+        return LocalStore.open(opened, schema, schemaVersion, codec, violations);
+      } catch (RuntimeException e) {
+        opened.close();
+        throw e;
+      }
+    }
+
+    /** The store, opened here if no thread has started it; its failure rethrown as it was. */
+    LocalStore await() {
+      task.run(); // Returns at once if the opening thread runs or ran it.
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            return task.get();
+          } catch (InterruptedException e) {
+            interrupted = true; // The file must not be left open behind us: wait on.
+          } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+            if (cause instanceof Error) throw (Error) cause;
+            throw new IllegalStateException(cause);
+          }
+        }
+      } finally {
+        if (interrupted) Thread.currentThread().interrupt();
+      }
+    }
+
+    /** Waits for the store and closes it (build() failed meanwhile). */
+    void discard() {
+      try {
+        await().close();
+      } catch (RuntimeException | Error e) {
+        // The failure that made build() give up is the one reported.
+      }
+    }
+  }
+
+  /** Holds schema violations until {@link #release}, then passes them (and later ones) on. */
+  private static final class DeferredViolations implements SchemaViolationListener {
+    private final SchemaViolationListener target;
+    private List<String[]> held = new ArrayList<>();
+
+    DeferredViolations(SchemaViolationListener target) {
+      this.target = target;
+    }
+
+    @Override
+    public void violated(String table, String key, String json, String problem) {
+      synchronized (this) {
+        if (held != null) {
+          held.add(new String[] {table, key, json, problem});
+          return;
+        }
+      }
+      target.violated(table, key, json, problem);
+    }
+
+    /** Reports what was held, on this thread; from now on violations go straight through. */
+    void release() {
+      List<String[]> taken;
+      synchronized (this) {
+        taken = held;
+        held = null;
+      }
+      for (String[] v : taken) {
+        try {
+          target.violated(v[0], v[1], v[2], v[3]);
+        } catch (RuntimeException e) {
+          RxJavaPlugins.onError(e); // As a listener's failure is reported elsewhere.
+        }
+      }
     }
   }
 }

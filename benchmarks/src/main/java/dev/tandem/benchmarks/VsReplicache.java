@@ -93,6 +93,7 @@ public final class VsReplicache {
     String write = null;
     String only = null;
     Path js = Paths.get("src/main/js");
+    boolean serve = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--pairs":
@@ -116,11 +117,25 @@ public final class VsReplicache {
         case "--budget":
           budget = Integer.parseInt(args[++i]);
           break;
+        case "--serve":
+          serve = true;
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     Path work = Files.createTempDirectory("vs-replicache-");
+    if (serve) {
+      // For profiling one side by hand: the seeded server until stdin closes.
+      try (Server seeded = seed(new Server(work), rows)) {
+        System.out.println(
+            seeded.base() + " lastid=" + String.format(Locale.ROOT, "m%07d", rows - 1));
+        while (System.in.read() >= 0) {}
+      } finally {
+        ClientBenchmarks.deleteRecursively(work);
+      }
+      return;
+    }
     Path script = install(js, Paths.get("target/vs-replicache"));
     String lastID = String.format(Locale.ROOT, "m%07d", rows - 1);
     String rowsArg = "rows=" + rows;
@@ -174,13 +189,22 @@ public final class VsReplicache {
         }
         List<Map<String, Object>> replicache = new ArrayList<>();
         List<Map<String, Object>> tandem = new ArrayList<>();
+        List<Map<String, Object>> floor = new ArrayList<>();
+        // The fresh first pull also runs the bare-JVM floor (FreshFloor); the sides rotate, so
+        // each runs first, second and third once in three pairs.
+        boolean withFloor = row.args.contains("fresh=true");
         for (int pair = 0; pair < pairs; pair++) {
-          for (int side = 0; side < 2; side++) {
-            boolean replicacheNow = (side == 0) == (pair % 2 == 0);
+          List<String> order =
+              new ArrayList<>(
+                  withFloor
+                      ? Arrays.asList("replicache", "tandem", "floor")
+                      : Arrays.asList("replicache", "tandem"));
+          java.util.Collections.rotate(order, withFloor ? -pair : pair);
+          for (String side : order) {
             Server server = row.seeded ? seeded : new Server(work);
             try {
               List<String> command = new ArrayList<>();
-              if (replicacheNow) {
+              if (side.equals("replicache")) {
                 command.addAll(Arrays.asList("node", script.toString()));
               } else {
                 command.addAll(
@@ -189,20 +213,24 @@ public final class VsReplicache {
                         "-Xmx512m",
                         "-cp",
                         System.getProperty("java.class.path"),
-                        TandemSide.class.getName()));
+                        (side.equals("tandem") ? TandemSide.class : FreshFloor.class).getName()));
               }
               command.add(server.base());
               command.add(row.workload);
               command.addAll(row.args);
               Map<String, Object> result = run(command, childTimeout);
               System.err.println(row.label + ": " + result);
-              (replicacheNow ? replicache : tandem).add(result);
+              (side.equals("replicache") ? replicache : side.equals("tandem") ? tandem : floor)
+                  .add(result);
             } finally {
               if (server != seeded) server.close();
             }
           }
         }
-        for (String metric : row.metrics) out.append(line(row, metric, replicache, tandem));
+        for (String metric : row.metrics) {
+          out.append(line(row, metric, replicache, tandem));
+          if (withFloor && metric.equals("median")) out.append(freshFloorLine(row, tandem, floor));
+        }
         if (row.workload.equals("mutate")) {
           for (String p : new String[] {"p50", "p99"}) out.append(floorLine(row, p, tandem));
         }
@@ -312,6 +340,33 @@ public final class VsReplicache {
         metric,
         format(metric, median(f)),
         format(metric, median(t)),
+        median(t) / median(f),
+        low,
+        high);
+  }
+
+  /**
+   * Tandem's fresh first pull beside the bare-JVM floor run in the same pairs ({@link FreshFloor}:
+   * one HTTP request, a streaming parse, raw xerial batched inserts), as Tandem ÷ floor.
+   */
+  private static String freshFloorLine(
+      Row row, List<Map<String, Object>> tandem, List<Map<String, Object>> floor) {
+    double[] t = values(tandem, "median");
+    double[] f = values(floor, "median");
+    double low = Double.MAX_VALUE;
+    double high = 0;
+    for (int i = 0; i < Math.min(t.length, f.length); i++) {
+      low = Math.min(low, t[i] / f[i]);
+      high = Math.max(high, t[i] / f[i]);
+    }
+    return String.format(
+        Locale.ROOT,
+        "| %s | time: Tandem ÷ bare-JVM floor (one HTTP request, streaming parse, raw xerial"
+            + " batched inserts; fresh process, same pairs) | %s (floor) | %s | %.2f (Tandem ÷"
+            + " floor) | %.2f–%.2f |%n",
+        row.label,
+        format("median", median(f)),
+        format("median", median(t)),
         median(t) / median(f),
         low,
         high);

@@ -2,7 +2,6 @@ package dev.tandem.internal.db;
 
 import java.io.File;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,8 +43,11 @@ public final class JdbcSqlDriver implements SqlDriver {
   }
 
   private Jdbc open() {
+    SqliteNative.load();
     try {
-      return new Jdbc(DriverManager.getConnection(url, properties), true);
+      // The driver directly, not DriverManager: its first use scans the class path for every
+      // JDBC driver (and loads and initialises each one found) before it picks this one.
+      return new Jdbc(org.sqlite.JDBC.createConnection(url, properties), true);
     } catch (SQLException e) {
       throw wrap("open " + url, e);
     }

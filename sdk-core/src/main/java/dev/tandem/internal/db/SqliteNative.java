@@ -1,0 +1,184 @@
+package dev.tandem.internal.db;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.LibraryLoaderUtil;
+
+/**
+ * Loads sqlite-jdbc's native library and its slow-to-initialise classes once per process, on the
+ * first thread that asks (a {@code build()} starts it on a thread of its own, so the rest of
+ * start-up overlaps it).
+ *
+ * <p>Left to itself, sqlite-jdbc copies its native library (about 1 MB) out of its jar into the
+ * temp folder under a new random name at every start, compares the copy byte by byte with the
+ * resource, loads it and deletes it at exit: a fresh process pays that every time. Here the library
+ * is copied once into a per-user cache folder ({@value #CACHE_PROPERTY}, default {@code
+ * $XDG_CACHE_HOME/tandem} or {@code ~/.cache/tandem}), under a name carrying the driver's version,
+ * and later processes load that copy (sqlite-jdbc's own {@code org.sqlite.lib.path}, set only for
+ * the load). The copy is written under a temporary name and renamed, so a half-written file never
+ * carries the final name; it is used only if its size is the resource's and the folder and file are
+ * not writable by others (POSIX). Anything unexpected (no such folder, a read-only home, an app
+ * that set {@code org.sqlite.lib.path} itself, {@code -D}{@value #CACHE_PROPERTY}{@code =off})
+ * leaves sqlite-jdbc to its own way.
+ */
+public final class SqliteNative {
+  /** A folder for the cached library, or {@code off}. */
+  static final String CACHE_PROPERTY = "dev.tandem.sqliteNativeCache";
+
+  private static final String LIB_PATH = "org.sqlite.lib.path";
+  private static final String LIB_NAME = "org.sqlite.lib.name";
+
+  private static final FutureTask<Void> LOAD =
+      new FutureTask<>(
+          () -> {
+            loadNow();
+            return null;
+          });
+
+  private SqliteNative() {}
+
+  /** Starts loading on a daemon thread of its own, once; returns at once. */
+  public static void loadInBackground() {
+    if (LOAD.isDone()) return;
+    Thread thread = new Thread(LOAD, "tandem-sqlite-load");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Loads on this thread, or waits for the load already under way. */
+  public static void load() {
+    LOAD.run(); // Returns at once if another thread runs or ran it.
+    try {
+      LOAD.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // sqlite-jdbc reports its own failure again when the connection is opened.
+    }
+  }
+
+  private static void loadNow() throws Exception {
+    Path cached = null;
+    if (System.getProperty(LIB_PATH) == null && System.getProperty(LIB_NAME) == null) {
+      try {
+        cached = cachedLibrary(cacheFolder());
+      } catch (IOException | RuntimeException e) {
+        cached = null; // sqlite-jdbc extracts it itself.
+      }
+    }
+    if (cached == null) {
+      SQLiteJDBCLoader.initialize();
+    } else {
+      System.setProperty(LIB_PATH, cached.getParent().toString());
+      System.setProperty(LIB_NAME, cached.getFileName().toString());
+      try {
+        SQLiteJDBCLoader.initialize(); // Loads once per process: the properties are not read again.
+      } finally {
+        System.clearProperty(LIB_PATH);
+        System.clearProperty(LIB_NAME);
+      }
+    }
+    // The connection settings build a date formatter (locale and time-zone data): the slowest
+    // part of a first connection after the library itself, and cached by sqlite-jdbc from then on.
+    new SQLiteConfig();
+  }
+
+  /** The cache folder, or null for none. */
+  static Path cacheFolder() {
+    String configured = System.getProperty(CACHE_PROPERTY);
+    if (configured != null) {
+      return configured.equalsIgnoreCase("off") ? null : Paths.get(configured);
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isEmpty()) return Paths.get(xdg, "tandem");
+    String home = System.getProperty("user.home");
+    if (home == null || home.isEmpty() || home.equals("?")) return null;
+    return Paths.get(home, ".cache", "tandem");
+  }
+
+  /**
+   * The library for this platform copied into {@code folder}, copied now if it is not there yet;
+   * null if it cannot be used.
+   */
+  static Path cachedLibrary(Path folder) throws IOException {
+    if (folder == null) return null;
+    String resourcePath = LibraryLoaderUtil.getNativeLibResourcePath();
+    String name = LibraryLoaderUtil.getNativeLibName();
+    URL resource = SQLiteJDBCLoader.class.getResource(resourcePath + "/" + name);
+    if (resource == null) return null; // No library for this platform in the jar.
+    URLConnection connection = resource.openConnection();
+    long size = connection.getContentLengthLong();
+    if (size <= 0) return null;
+    String version = SQLiteJDBCLoader.getVersion();
+    String platform = resourcePath.replaceAll("[^A-Za-z0-9_.-]+", "-");
+    Path dir = folder.resolve("sqlite-jdbc-" + version + platform.toLowerCase(Locale.ROOT));
+    Path library = dir.resolve(name);
+    if (Files.isRegularFile(library) && Files.size(library) == size) {
+      return private_(dir, library) ? library : null;
+    }
+    createPrivateDirectories(dir);
+    if (!private_(dir, null)) return null;
+    Path temp = Files.createTempFile(dir, name, ".tmp");
+    try {
+      try (InputStream in = connection.getInputStream()) {
+        Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+      }
+      if (Files.size(temp) != size) return null;
+      try {
+        Files.move(temp, library, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, library, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    return private_(dir, library) ? library : null;
+  }
+
+  private static boolean posix() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  }
+
+  private static void createPrivateDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) return;
+    Path parent = dir.getParent();
+    if (parent != null) Files.createDirectories(parent);
+    if (posix()) {
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectories(dir);
+    }
+  }
+
+  /** No one but this user can change the folder or the library (always true off POSIX). */
+  private static boolean private_(Path dir, Path library) throws IOException {
+    if (!posix()) return true;
+    for (Path path : new Path[] {dir, library}) {
+      if (path == null) continue;
+      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+      if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+          || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+        return false;
+      }
+      if (!Files.getOwner(path).getName().equals(System.getProperty("user.name"))) return false;
+    }
+    return true;
+  }
+}
