@@ -460,9 +460,15 @@ public final class Tandem implements Closeable {
     private String schemaVersion = "";
     private AuthProvider auth = AuthProvider.of("");
     private OkHttpClient httpClient;
-    private Moshi moshi = new Moshi.Builder().build();
+
+    /** Null for the default, made by {@link #moshi()} when first needed (not at builder()). */
+    private Moshi moshi;
+
     private final Mutators.Builder mutators = Mutators.builder();
-    private Scheduler scheduler = Schedulers.io();
+
+    /** Null for {@code Schedulers.io()}, looked up at build() (not at builder()). */
+    private Scheduler scheduler;
+
     private Scheduler queryScheduler;
     private Scheduler resultScheduler;
     private SqlDriverFactory driverFactory;
@@ -634,7 +640,7 @@ public final class Tandem implements Closeable {
      * The Moshi that maps values and mutator args; add your adapters to it. Adapters are resolved
      * at {@link #build()}, so this may come before or after {@link #mutator}.
      */
-    public Builder moshi(Moshi moshi) {
+    public synchronized Builder moshi(Moshi moshi) {
       this.moshi = moshi;
       return this;
     }
@@ -753,7 +759,7 @@ public final class Tandem implements Closeable {
           auth,
           httpClient,
           defaultHttpClient,
-          scheduler,
+          scheduler != null ? scheduler : Schedulers.io(),
           pushDelayMillis,
           pullIntervalMillis,
           minBackoffMillis,
@@ -781,6 +787,12 @@ public final class Tandem implements Closeable {
       return client;
     }
 
+    /** The app's Moshi, or the default one, made once (by whichever thread of build() asks). */
+    private synchronized Moshi moshi() {
+      if (moshi == null) moshi = new Moshi.Builder().build();
+      return moshi;
+    }
+
     /**
      * Opens the database and starts syncing.
      *
@@ -799,7 +811,7 @@ public final class Tandem implements Closeable {
         try {
           // Meanwhile, on this thread, what needs no database.
           http = defaultHttpClient();
-          bound = BoundMutators.bind(mutators.build(), moshi);
+          bound = BoundMutators.bind(mutators.build(), moshi());
           loadRx();
         } catch (RuntimeException | Error e) {
           opening.discard();
@@ -846,7 +858,7 @@ public final class Tandem implements Closeable {
     private final SqlDriverFactory factory;
     private final Schema schema;
     private final String schemaVersion;
-    private final JsonCodec codec;
+    private final Builder builder;
     final DeferredViolations violations;
     private final FutureTask<LocalStore> task = new FutureTask<>(this);
     volatile SqlDriver driver;
@@ -857,12 +869,24 @@ public final class Tandem implements Closeable {
       factory = builder.driverFactory;
       schema = builder.schema;
       schemaVersion = builder.schemaVersion;
-      codec = new JsonCodec(builder.moshi);
+      this.builder = builder;
       violations = new DeferredViolations(builder.schemaViolations);
     }
 
     void startInBackground() {
-      Thread thread = new Thread(task, "tandem-open");
+      Runnable open =
+          () -> {
+            task.run();
+            // Then, while build() finishes, a reader connection for the first query (pooled).
+            SqlDriver opened = driver;
+            if (opened == null || !task.isDone()) return;
+            try {
+              opened.releaseReader(opened.acquireReader());
+            } catch (RuntimeException e) {
+              // Closed meanwhile, or the first query will open its own and report the failure.
+            }
+          };
+      Thread thread = new Thread(open, "tandem-open");
       thread.setDaemon(true);
       thread.start();
     }
@@ -873,7 +897,8 @@ public final class Tandem implements Closeable {
           factory == null ? new JdbcSqlDriver(file, fullSync) : factory.open(file, fullSync);
       driver = opened;
       try {
-        return LocalStore.open(opened, schema, schemaVersion, codec, violations);
+        return LocalStore.open(
+            opened, schema, schemaVersion, new JsonCodec(builder.moshi()), violations);
       } catch (RuntimeException e) {
         opened.close();
         throw e;
