@@ -8,6 +8,7 @@ import dev.tandem.server.Database;
 import dev.tandem.server.HandlerResponse;
 import dev.tandem.server.TandemServer;
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -212,7 +213,7 @@ public final class VsReplicache {
                         "java",
                         "-Xmx512m",
                         "-cp",
-                        System.getProperty("java.class.path"),
+                        clientClassPath(),
                         (side.equals("tandem") ? TandemSide.class : FreshFloor.class).getName()));
               }
               command.add(server.base());
@@ -248,6 +249,49 @@ public final class VsReplicache {
             .toString();
     System.out.println(markdown);
     if (write != null) replaceSection(Paths.get(write), markdown);
+  }
+
+  /** What a client app's class path has: the client and its runtime dependencies. */
+  private static final List<String> CLIENT_JARS =
+      Arrays.asList(
+          "tandem-sdk-core",
+          "tandem-protocol",
+          "tandem-app-definition",
+          "tandem-benchmarks",
+          "moshi",
+          "okio",
+          "okhttp",
+          "kotlin-stdlib",
+          "annotations",
+          "rxjava",
+          "reactive-streams",
+          "sqlite-jdbc");
+
+  private static final List<String> CLIENT_MODULES =
+      Arrays.asList("sdk-core", "protocol", "app-definition", "benchmarks");
+
+  /**
+   * The JVM children's class path: the benchmark's own classes, Tandem's client and its runtime
+   * dependencies, as an app has them; not the server's (Jetty, Postgres, slf4j …) that this harness
+   * needs. Class loading searches the path in order, and a library that finds slf4j (as
+   * sqlite-jdbc's logger does) scans it for providers: a fresh process would pay for jars no client
+   * ships.
+   */
+  static String clientClassPath() {
+    List<String> kept = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path path = Paths.get(entry);
+      String name = path.getFileName().toString();
+      boolean keep = false;
+      if (name.endsWith(".jar")) {
+        for (String prefix : CLIENT_JARS) keep |= name.startsWith(prefix);
+      } else if (path.getParent() != null && path.getParent().getParent() != null) {
+        String module = path.getParent().getParent().getFileName().toString();
+        keep = CLIENT_MODULES.contains(module); // …/<module>/target/classes
+      }
+      if (keep) kept.add(entry);
+    }
+    return String.join(File.pathSeparator, kept);
   }
 
   private static String[] m(String... metrics) {

@@ -2,8 +2,6 @@ package dev.tandem.internal.db;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URL;
-import java.net.URLConnection;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -32,10 +30,11 @@ import org.sqlite.util.LibraryLoaderUtil;
  * $XDG_CACHE_HOME/tandem} or {@code ~/.cache/tandem}), under a name carrying the driver's version,
  * and later processes load that copy (sqlite-jdbc's own {@code org.sqlite.lib.path}, set only for
  * the load). The copy is written under a temporary name and renamed, so a half-written file never
- * carries the final name; it is used only if its size is the resource's and the folder and file are
- * not writable by others (POSIX). Anything unexpected (no such folder, a read-only home, an app
- * that set {@code org.sqlite.lib.path} itself, {@code -D}{@value #CACHE_PROPERTY}{@code =off})
- * leaves sqlite-jdbc to its own way.
+ * carries the final name; it is used only if the folder and file are not writable by others
+ * (POSIX). Besides the copy, sqlite-jdbc's platform detection starts a process ({@code uname -o})
+ * at every start; with the copy found, it is not run at all. Anything unexpected (no such folder, a
+ * read-only home, an app that set {@code org.sqlite.lib.path} itself, {@code -D}{@value
+ * #CACHE_PROPERTY}{@code =off}) leaves sqlite-jdbc to its own way.
  */
 public final class SqliteNative {
   /** A folder for the cached library, or {@code off}. */
@@ -43,6 +42,7 @@ public final class SqliteNative {
 
   private static final String LIB_PATH = "org.sqlite.lib.path";
   private static final String LIB_NAME = "org.sqlite.lib.name";
+  private static final String TMPDIR = "org.sqlite.tmpdir";
 
   private static final FutureTask<Void> LOAD =
       new FutureTask<>(
@@ -87,11 +87,17 @@ public final class SqliteNative {
     } else {
       System.setProperty(LIB_PATH, cached.getParent().toString());
       System.setProperty(LIB_NAME, cached.getFileName().toString());
+      // Its start-up also lists its temp folder for copies that earlier processes left (hundreds
+      // of files in a busy /tmp); pointed at the cache folder, where it copies nothing, it lists
+      // one file.
+      boolean tmpdir = System.getProperty(TMPDIR) == null;
+      if (tmpdir) System.setProperty(TMPDIR, cached.getParent().toString());
       try {
         SQLiteJDBCLoader.initialize(); // Loads once per process: the properties are not read again.
       } finally {
         System.clearProperty(LIB_PATH);
         System.clearProperty(LIB_NAME);
+        if (tmpdir) System.clearProperty(TMPDIR);
       }
     }
     // The connection settings build a date formatter (locale and time-zone data): the slowest
@@ -114,39 +120,38 @@ public final class SqliteNative {
 
   /**
    * The library for this platform copied into {@code folder}, copied now if it is not there yet;
-   * null if it cannot be used.
+   * null if it cannot be used. The copy is found by the driver's version and the JVM's {@code
+   * os.name} and {@code os.arch} alone: sqlite-jdbc's own platform detection starts a process
+   * ({@code uname -o}, to tell Termux), so it runs only when the copy is made. Should the copy not
+   * suit (a musl and a glibc system sharing a home folder), loading it fails and sqlite-jdbc falls
+   * back to its own extraction.
    */
   static Path cachedLibrary(Path folder) throws IOException {
     if (folder == null) return null;
-    String resourcePath = LibraryLoaderUtil.getNativeLibResourcePath();
     String name = LibraryLoaderUtil.getNativeLibName();
-    URL resource = SQLiteJDBCLoader.class.getResource(resourcePath + "/" + name);
-    if (resource == null) return null; // No library for this platform in the jar.
-    URLConnection connection = resource.openConnection();
-    long size = connection.getContentLengthLong();
-    if (size <= 0) return null;
-    String version = SQLiteJDBCLoader.getVersion();
-    String platform = resourcePath.replaceAll("[^A-Za-z0-9_.-]+", "-");
-    Path dir = folder.resolve("sqlite-jdbc-" + version + platform.toLowerCase(Locale.ROOT));
+    String platform =
+        (System.getProperty("os.name") + "-" + System.getProperty("os.arch"))
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9_.-]+", "_");
+    Path dir = folder.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + platform);
     Path library = dir.resolve(name);
-    if (Files.isRegularFile(library) && Files.size(library) == size) {
-      return private_(dir, library) ? library : null;
-    }
-    createPrivateDirectories(dir);
-    if (!private_(dir, null)) return null;
-    Path temp = Files.createTempFile(dir, name, ".tmp");
-    try {
-      try (InputStream in = connection.getInputStream()) {
-        Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-      }
-      if (Files.size(temp) != size) return null;
+    if (Files.isRegularFile(library)) return private_(dir, library) ? library : null;
+    String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name;
+    try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
+      if (in == null) return null; // No library for this platform in the jar.
+      createPrivateDirectories(dir);
+      if (!private_(dir, null)) return null;
+      Path temp = Files.createTempFile(dir, name, ".tmp");
       try {
-        Files.move(temp, library, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, library, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+        try {
+          Files.move(temp, library, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temp, library, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(temp);
       }
-    } finally {
-      Files.deleteIfExists(temp);
     }
     return private_(dir, library) ? library : null;
   }

@@ -40,15 +40,16 @@ class SqliteNativeTest {
   }
 
   @Test
-  void aCopyOfTheWrongSizeIsReplaced() throws Exception {
+  void theCopyIsTheLibraryInTheJar() throws Exception {
     Path library = SqliteNative.cachedLibrary(folder);
-    long size = Files.size(library);
-    Files.write(library, new byte[] {1, 2, 3});
-
-    Path again = SqliteNative.cachedLibrary(folder);
-
-    assertEquals(library, again);
-    assertEquals(size, Files.size(again));
+    String resource =
+        org.sqlite.util.LibraryLoaderUtil.getNativeLibResourcePath()
+            + "/"
+            + org.sqlite.util.LibraryLoaderUtil.getNativeLibName();
+    try (java.io.InputStream in = org.sqlite.SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          in.readAllBytes(), Files.readAllBytes(library));
+    }
   }
 
   @Test
