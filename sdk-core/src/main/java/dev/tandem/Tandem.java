@@ -8,6 +8,7 @@ import dev.tandem.internal.db.DatabaseLock;
 import dev.tandem.internal.db.JdbcSqlDriver;
 import dev.tandem.internal.db.SqlDriver;
 import dev.tandem.internal.db.SqlDriverFactory;
+import dev.tandem.internal.db.SqliteNative;
 import dev.tandem.internal.mutation.Mutations;
 import dev.tandem.internal.mutation.RealReadTransaction;
 import dev.tandem.internal.query.LiveQueries;
@@ -130,16 +131,17 @@ public final class Tandem implements Closeable {
   }
 
   /**
-   * Loads RxJava's large core classes, which the rest of {@code build()} needs (status subjects,
-   * completables): each is verified as it loads, pulling in dozens of operator classes, a fresh
-   * process's slowest step after SQLite's. {@code build()} calls it while the store opens.
+   * Loads RxJava's core classes that the rest of {@code build()} needs: the status subjects (and
+   * {@code Observable}), and {@code Completable} when syncing ({@code pull()}, {@code flush()}).
+   * Each is verified as it is first used, loading dozens of operator classes, a fresh process's
+   * slowest step after SQLite's; {@code build()} calls this while the store opens. ({@code
+   * Flowable}, as large, is left until a {@code watch}.)
    */
-  private static void loadRx() {
+  private static void loadRx(boolean syncing) {
     BehaviorSubject.create();
     ReplaySubject.create();
     PublishSubject.create();
-    Completable.complete();
-    Flowable.empty();
+    if (syncing) Completable.complete();
   }
 
   /** Threads that re-run live queries, when the builder names no query scheduler. */
@@ -812,7 +814,10 @@ public final class Tandem implements Closeable {
           // Meanwhile, on this thread, what needs no database.
           http = defaultHttpClient();
           bound = BoundMutators.bind(mutators.build(), moshi());
-          loadRx();
+          // sqlite-jdbc's connection settings (its date formatter), while tandem-open loads the
+          // native library, unless it got there first; then RxJava while it connects.
+          if (driverFactory == null) SqliteNative.prepareSettings();
+          loadRx(pushUrl != null || pullUrl != null);
         } catch (RuntimeException | Error e) {
           opening.discard();
           throw e;

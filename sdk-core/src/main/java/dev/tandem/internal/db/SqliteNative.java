@@ -19,9 +19,9 @@ import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.LibraryLoaderUtil;
 
 /**
- * Loads sqlite-jdbc's native library and its slow-to-initialise classes once per process, on the
- * first thread that asks (a {@code build()} starts it on a thread of its own, so the rest of
- * start-up overlaps it).
+ * Loads sqlite-jdbc's native library and makes its connection settings once per process, each on
+ * the first thread that asks ({@code build()} opens the store on a thread of its own, and its own
+ * thread makes the settings meanwhile when it has the time).
  *
  * <p>Left to itself, sqlite-jdbc copies its native library (about 1 MB) out of its jar into the
  * temp folder under a new random name at every start, compares the copy byte by byte with the
@@ -51,21 +51,38 @@ public final class SqliteNative {
             return null;
           });
 
+  /**
+   * The connection settings build a date formatter (locale and time-zone data), the slowest part of
+   * a first connection after the library itself; sqlite-jdbc caches it from then on. A task of its
+   * own, so another thread can do it while this one loads the library.
+   */
+  private static final FutureTask<Void> SETTINGS =
+      new FutureTask<>(
+          () -> {
+            new SQLiteConfig();
+            return null;
+          });
+
   private SqliteNative() {}
 
-  /** Starts loading on a daemon thread of its own, once; returns at once. */
-  public static void loadInBackground() {
-    if (LOAD.isDone()) return;
-    Thread thread = new Thread(LOAD, "tandem-sqlite-load");
-    thread.setDaemon(true);
-    thread.start();
+  /**
+   * Makes sqlite-jdbc's connection settings on this thread, unless another thread does or did: for
+   * a thread with time while another opens the database.
+   */
+  public static void prepareSettings() {
+    SETTINGS.run(); // Returns at once if another thread runs or ran it.
   }
 
-  /** Loads on this thread, or waits for the load already under way. */
+  /** Loads on this thread, or waits for the load already under way; the same for the settings. */
   public static void load() {
-    LOAD.run(); // Returns at once if another thread runs or ran it.
+    await(LOAD);
+    await(SETTINGS);
+  }
+
+  private static void await(FutureTask<Void> task) {
+    task.run(); // Returns at once if another thread runs or ran it.
     try {
-      LOAD.get();
+      task.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
@@ -100,9 +117,6 @@ public final class SqliteNative {
         if (tmpdir) System.clearProperty(TMPDIR);
       }
     }
-    // The connection settings build a date formatter (locale and time-zone data): the slowest
-    // part of a first connection after the library itself, and cached by sqlite-jdbc from then on.
-    new SQLiteConfig();
   }
 
   /** The cache folder, or null for none. */
