@@ -332,9 +332,10 @@ public final class Tandem implements Closeable {
   }
 
   /**
-   * Pushes now and completes when the server has confirmed every mutation made before the call.
-   * Fails with {@link SyncStoppedException} if syncing stops first (or this instance has no server,
-   * or closes). Never times out by itself; disposing it stops waiting (and stops retries in the
+   * Pushes now and completes when the server has confirmed every mutation made before the call
+   * (those of an older schema version still pending too), or handed it to the app as refused. Fails
+   * with {@link SyncStoppedException} if syncing stops first (or this instance has no server, or
+   * closes). Never times out by itself; disposing it stops waiting (and stops retries in the
    * background that only it wanted).
    */
   public Completable flush() {
@@ -709,7 +710,11 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    /** Debounce before pushing after a mutation. Default 10 ms. */
+    /**
+     * The least time between the starts of two pushes. A mutation after a quiet spell is pushed at
+     * once; mutations made within this time of the last push wait for its end and travel together.
+     * Default 10 ms.
+     */
     public Builder pushDelay(long millis) {
       this.pushDelayMillis = millis;
       return this;

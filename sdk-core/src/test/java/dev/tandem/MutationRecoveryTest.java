@@ -92,6 +92,28 @@ class MutationRecoveryTest extends SyncFixture {
   }
 
   @Test
+  void flushWaitsForAnOlderVersionsPendingMutationsToo() throws Exception {
+    String old = madeUnderVersion3();
+    enqueue(EMPTY_PULL);
+    enqueuePush("{}");
+    tandem = builder().schemaVersion("4").networkAvailable(false).build();
+    TestObserver<Void> flush = tandem.flush().test();
+    scheduler.triggerActions();
+    flush.assertNotComplete(); // This version made nothing, but the group still has a mutation.
+
+    enqueue(
+        pullResponse(
+            2, "{\"" + old + "\":1}", "{\"op\":\"put\",\"key\":\"counter/a\",\"value\":1}"));
+    tandem.setNetworkAvailable(true);
+    scheduler.triggerActions();
+    tandem.pull().subscribe();
+    scheduler.triggerActions();
+
+    assertEquals(0, status().pendingCount());
+    flush.assertComplete();
+  }
+
+  @Test
   void anOlderVersionNoLongerServedIsHandedToTheAppAndTheQueueGoesOn() throws Exception {
     String old = madeUnderVersion3();
     List<RefusedMutation> refused = new CopyOnWriteArrayList<>();

@@ -67,15 +67,13 @@ class SyncProtocolTest extends SyncFixture {
   }
 
   @Test
-  void pushWaitsForThePushDelayThenSendsPendingInOrder() throws Exception {
+  void aMutationAfterAQuietSpellIsPushedAtOnceInOrder() throws Exception {
     start(EMPTY_PULL);
     enqueuePush("{}");
     tandem.mutate("increment", new Increment("a", 1));
     tandem.mutate("createMessage", new ChatMutators.CreateMessage("m1", "ann", "hi", 2));
 
-    advance(9);
-    assertEquals(1, server.getRequestCount());
-    advance(1);
+    scheduler.triggerActions(); // No time passes: nothing was pushed for longer than the delay.
 
     PushRequest push = push(takeRequest());
     assertEquals(1, push.pushVersion());
@@ -88,6 +86,25 @@ class SyncProtocolTest extends SyncFixture {
     assertEquals(2, push.mutations().get(1).id());
     assertEquals(tandem.clientID(), push.mutations().get(1).clientID());
     assertEquals(2, status().pendingCount(), "a push confirms nothing");
+  }
+
+  @Test
+  void mutationsWithinThePushDelayOfAPushWaitAndTravelTogether() throws Exception {
+    start(EMPTY_PULL);
+    enqueuePush("{}");
+    enqueuePush("{}");
+    tandem.mutate("increment", new Increment("a", 1));
+    scheduler.triggerActions();
+    assertEquals(Arrays.asList(1L), ids(push(takeRequest())));
+
+    advance(3);
+    tandem.mutate("increment", new Increment("a", 1));
+    tandem.mutate("increment", new Increment("a", 1));
+    advance(6);
+    assertEquals(2, server.getRequestCount(), "the next push waits for the push delay");
+    advance(1);
+
+    assertEquals(Arrays.asList(2L, 3L), ids(push(takeRequest())));
   }
 
   @Test
@@ -133,7 +150,7 @@ class SyncProtocolTest extends SyncFixture {
     enqueuePush("{}");
     tandem.mutate("increment", new Increment("a", 1));
 
-    advance(10);
+    scheduler.triggerActions(); // Pushed at once: nothing was pushed before.
     assertEquals(2, server.getRequestCount());
     assertEquals("push answered HTTP 503", status().lastError().message());
     assertEquals(SyncError.Kind.HTTP, status().lastError().kind());

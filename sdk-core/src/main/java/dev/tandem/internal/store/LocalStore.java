@@ -416,6 +416,19 @@ public final class LocalStore {
     return readUnchecked(db -> PendingQueue.after(db, afterSeq, limit));
   }
 
+  /**
+   * The queue position of the newest pending mutation, of any client of the group (an older schema
+   * version's too), 0 if none is pending. Positions are never reused.
+   */
+  public long lastPendingSeq() {
+    return readUnchecked(PendingQueue::lastSeq);
+  }
+
+  /** The queue position of the oldest pending mutation, {@link Long#MAX_VALUE} if none is. */
+  public long oldestPendingSeq() {
+    return readUnchecked(PendingQueue::oldestSeq);
+  }
+
   /** The last mutation ID the server confirmed for this client. */
   public long confirmedMutationID() {
     return readUnchecked(

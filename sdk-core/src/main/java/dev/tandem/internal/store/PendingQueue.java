@@ -49,6 +49,20 @@ public final class PendingQueue {
     return result;
   }
 
+  /** The queue position of the newest pending mutation, 0 if none is pending. */
+  public static long lastSeq(SqlConnection db) {
+    try (SqlCursor cursor = db.query("SELECT MAX(seq) FROM tandem_pending")) {
+      return cursor.next() && !cursor.isNull(0) ? cursor.getLong(0) : 0;
+    }
+  }
+
+  /** The queue position of the oldest pending mutation, {@link Long#MAX_VALUE} if none is. */
+  public static long oldestSeq(SqlConnection db) {
+    try (SqlCursor cursor = db.query("SELECT MIN(seq) FROM tandem_pending")) {
+      return cursor.next() && !cursor.isNull(0) ? cursor.getLong(0) : Long.MAX_VALUE;
+    }
+  }
+
   /** Gives the pending mutation at {@code seq} a new client and mutation ID. */
   public static void renumber(SqlConnection db, long seq, String clientID, long id) {
     db.execute("UPDATE tandem_pending SET client_id = ?, id = ? WHERE seq = ?", clientID, id, seq);

@@ -152,7 +152,7 @@ final class Puller extends SyncLoop {
         long pending = local.pendingCount();
         state.update(s -> s.withLastError(null).withLastSync(now).withPendingCount(pending));
         state.refused(outcome.refused);
-        state.confirmedUpTo(local.confirmedMutationID());
+        state.pendingFrom(local.oldestPendingSeq());
         state.pulled();
         afterPull.pulled(pending, receivedBeforePull);
         return DONE;

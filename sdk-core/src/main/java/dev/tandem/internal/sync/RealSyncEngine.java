@@ -91,8 +91,8 @@ public final class RealSyncEngine extends SyncEngine {
    * and the next pull is a full one.
    */
   private synchronized void groupLost() {
-    long moved = recovery.startNewGroup();
-    state.groupRestarted(moved);
+    recovery.startNewGroup();
+    state.groupRestarted();
     disconnectPokes();
     connectPokes();
     schedulePull(0);
@@ -121,7 +121,7 @@ public final class RealSyncEngine extends SyncEngine {
   @Override
   public void mutated(long pendingCount) {
     state.update(s -> s.withPendingCount(pendingCount));
-    schedulePush(config.pushDelayMillis);
+    if (pusher != null) pusher.scheduleSpaced(config.pushDelayMillis);
   }
 
   @Override
@@ -133,7 +133,7 @@ public final class RealSyncEngine extends SyncEngine {
                     new SyncStoppedException("no push and pull URLs: this instance cannot flush"));
                 return;
               }
-              state.addFlush(local.lastMutationID(), emitter);
+              state.addFlush(local.lastPendingSeq(), emitter);
               pusher.schedule(0);
             })
         .doFinally(this::pauseUnwantedPulls);

@@ -20,6 +20,7 @@ abstract class SyncLoop {
   final SyncState state;
   private Disposable scheduled;
   private long scheduledAt;
+  private long lastRunAt = Long.MIN_VALUE / 2;
   private boolean running;
   private boolean again;
   private boolean closed;
@@ -36,6 +37,17 @@ abstract class SyncLoop {
 
   /** Called after an attempt that needs no retry. */
   void afterSuccess() {}
+
+  /**
+   * Asks for a run no sooner than {@code spacingMillis} after the last run started: at once after a
+   * quiet spell, and at most one run per spacing while requests keep coming.
+   */
+  final void scheduleSpaced(long spacingMillis) {
+    synchronized (this) {
+      long now = scheduler.now(TimeUnit.MILLISECONDS);
+      schedule(Math.max(0, lastRunAt + spacingMillis - now));
+    }
+  }
 
   /** Asks for a run after {@code delayMillis}; an earlier pending run stands. */
   final void schedule(long delayMillis) {
@@ -59,6 +71,7 @@ abstract class SyncLoop {
       scheduled = null;
       running = true;
       again = false;
+      lastRunAt = scheduler.now(TimeUnit.MILLISECONDS);
     }
     long retry;
     try {

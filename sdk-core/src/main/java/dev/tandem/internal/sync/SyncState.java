@@ -40,10 +40,8 @@ public final class SyncState {
   private volatile boolean foreground = true;
 
   private static final class FlushWaiter {
-    /**
-     * This client's mutation ID to wait for; moves down if the group restarts. Guarded by state.
-     */
-    long target;
+    /** The queue position of the last mutation to wait for (any client of the group). */
+    final long target;
 
     final CompletableEmitter emitter;
 
@@ -194,7 +192,11 @@ public final class SyncState {
     return new SyncError(kind, 200, because, error.toString());
   }
 
-  /** Registers a flush waiting until the server confirmed {@code target}. */
+  /**
+   * Registers a flush waiting until no mutation at queue position {@code target} or before is
+   * pending (confirmed by the server, or handed to the app as refused), whichever client of the
+   * group made it.
+   */
   public void addFlush(long target, CompletableEmitter emitter) {
     String stopped;
     final FlushWaiter waiter = new FlushWaiter(target, emitter);
@@ -207,7 +209,7 @@ public final class SyncState {
       return;
     }
     emitter.setCancellable(() -> removeFlush(waiter));
-    confirmedUpTo(local.confirmedMutationID());
+    pendingFrom(local.oldestPendingSeq());
   }
 
   private synchronized void removeFlush(FlushWaiter waiter) {
@@ -220,23 +222,20 @@ public final class SyncState {
 
   /**
    * The server forgot the client group and the client went on in a new one: flushes wait for the
-   * same mutations under their new IDs ({@code moved} lower), and the app hears of it.
+   * same mutations (renumbered, at the same queue positions), and the app hears of it.
    */
-  public void groupRestarted(long moved) {
-    synchronized (this) {
-      for (FlushWaiter waiter : flushWaiters) waiter.target -= moved;
-    }
+  public void groupRestarted() {
     clientStateNotFound.onNext(true);
   }
 
-  /** Completes the flushes whose target the server has confirmed. */
-  public void confirmedUpTo(long confirmed) {
+  /** Completes the flushes whose mutations have all left the queue ({@code oldest} pends first). */
+  public void pendingFrom(long oldest) {
     List<CompletableEmitter> done = new ArrayList<>();
     synchronized (this) {
       Iterator<FlushWaiter> waiters = flushWaiters.iterator();
       while (waiters.hasNext()) {
         FlushWaiter waiter = waiters.next();
-        if (waiter.target <= confirmed) {
+        if (waiter.target < oldest) {
           waiters.remove();
           done.add(waiter.emitter);
         }
