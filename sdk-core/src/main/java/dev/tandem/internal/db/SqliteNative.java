@@ -36,6 +36,7 @@ import org.sqlite.util.LibraryLoaderUtil;
  * read-only home, an app that set {@code org.sqlite.lib.path} itself, {@code -D}{@value
  * #CACHE_PROPERTY}{@code =off}) leaves sqlite-jdbc to its own way.
  */
+@JvmOnly // java.nio.file: the JVM store only.
 public final class SqliteNative {
   /** A folder for the cached library, or {@code off}. */
   static final String CACHE_PROPERTY = "dev.tandem.sqliteNativeCache";
