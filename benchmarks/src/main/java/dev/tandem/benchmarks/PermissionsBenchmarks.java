@@ -1,5 +1,7 @@
 package dev.tandem.benchmarks;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.tandem.AppDefinition;
 import dev.tandem.Assign;
 import dev.tandem.Column;
@@ -26,6 +28,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Permissions on the server (issue 16): (1) an incremental pull of 10 changed rows over a large
@@ -105,6 +109,8 @@ public final class PermissionsBenchmarks {
     int rounds = 30;
     double seconds = 1.2;
     int pairs = 5;
+    boolean census = false;
+    boolean update = false;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "-dialects":
@@ -125,9 +131,24 @@ public final class PermissionsBenchmarks {
         case "-pairs":
           pairs = Integer.parseInt(args[i + 1]);
           break;
+        case "-census": // -census true: print the JDBC calls of one push per side, then stop
+          census = Boolean.parseBoolean(args[i + 1]);
+          break;
+        case "-push": // insert (default) or update: what each measured push does
+          update = args[i + 1].equals("update");
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + args[i]);
       }
+    }
+    if (census) {
+      for (String name : dialects) {
+        Dialect dialect = name.equals("postgres") ? Dialect.POSTGRES : Dialect.SQLITE;
+        try (Target target = Target.start(dialect)) {
+          census(target, update);
+        }
+      }
+      return;
     }
     List<String> pullLines = new ArrayList<>();
     List<String> pushLines = new ArrayList<>();
@@ -150,7 +171,7 @@ public final class PermissionsBenchmarks {
                   rows[2]));
           System.err.println(pullLines.get(pullLines.size() - 1));
         }
-        pushLines.add(pushThroughput(target, seconds, pairs));
+        pushLines.add(pushThroughput(target, seconds, pairs, update));
         System.err.println(pushLines.get(pushLines.size() - 1));
       }
     }
@@ -162,8 +183,9 @@ public final class PermissionsBenchmarks {
     System.out.println();
     System.out.println(
         "| dialect | bare transaction pushes/s | no permissions pushes/s | grants checked"
-            + " pushes/s | checked / bare | checked / no permissions |");
-    System.out.println("|---|---|---|---|---|---|");
+            + " pushes/s | checked / bare | checked / no permissions | CPU µs per push: bare /"
+            + " no permissions / checked |");
+    System.out.println("|---|---|---|---|---|---|---|");
     for (String line : pushLines) System.out.println(line);
   }
 
@@ -249,7 +271,8 @@ public final class PermissionsBenchmarks {
    * inserting an issue into the project (grants checked), the same on the app without permissions,
    * and the bare transaction (version bump, one insert). Returns the table line.
    */
-  static String pushThroughput(Target target, double seconds, int pairs) throws Exception {
+  static String pushThroughput(Target target, double seconds, int pairs, boolean update)
+      throws Exception {
     try (Database checkedDb = target.fresh(4);
         Database bareDb = target.fresh(4);
         Database openDb = target.fresh(4)) {
@@ -268,36 +291,155 @@ public final class PermissionsBenchmarks {
       }
       Client checkedMember = new Client(checked, "member");
       Client openMember = new Client(open, "member");
-      long[] bareCount = {0};
-      Runnable[] sides = {
-        () -> insertIssue(checkedMember),
-        () -> insertIssue(openMember),
-        () -> bareTransaction(bareDb, target.dialect, bareCount[0]++)
-      };
+      Runnable[] sides = sides(target, checkedMember, openMember, bareDb, update);
       double[] totals = new double[3];
+      double[] cpuMicros = new double[3]; // CPU per push: this JVM and the Postgres processes
+      CpuClock cpu = target.cpuClock();
       for (int pair = -1; pair < pairs; pair++) {
         for (int s = 0; s < 3; s++) {
           int side = (s + pair + 3) % 3; // rotate the order
           long count = 0;
           long end = System.nanoTime() + (long) (seconds * 1e9);
+          long cpuStart = cpu.nanos();
           long begin = System.nanoTime();
           while (System.nanoTime() < end) {
             sides[side].run();
             count++;
           }
           double rate = count / ((System.nanoTime() - begin) / 1e9);
-          if (pair >= 0) totals[side] += rate / pairs;
+          double micros = (cpu.nanos() - cpuStart) / 1e3 / count;
+          if (pair >= 0) {
+            totals[side] += rate / pairs;
+            cpuMicros[side] += micros / pairs;
+          }
         }
       }
       return String.format(
-          "| %s | %.0f | %.0f | %.0f | %.0f %% | %.0f %% |",
+          "| %s%s | %.0f | %.0f | %.0f | %.0f %% | %.0f %% | %.0f / %.0f / %.0f |",
           target.name(),
+          update ? " (update)" : "",
           totals[2],
           totals[1],
           totals[0],
           100 * totals[0] / totals[2],
-          100 * totals[0] / totals[1]);
+          100 * totals[0] / totals[1],
+          cpuMicros[2],
+          cpuMicros[1],
+          cpuMicros[0]);
     }
+  }
+
+  /**
+   * Prints the JDBC calls of one push on each side (grants checked, no permissions, the bare
+   * transaction) and, on Postgres, the round trips counted at the socket: each through a
+   * one-connection pool over a recording proxy ({@link JdbcCensus}), after 20 warming pushes.
+   */
+  static void census(Target target, boolean update) throws Exception {
+    JdbcCensus census = new JdbcCensus();
+    List<HikariDataSource> pools = new ArrayList<>();
+    try {
+      Database[] databases = new Database[3];
+      for (int i = 0; i < 3; i++) {
+        DataSource raw = target.freshRaw();
+        if (raw instanceof PGSimpleDataSource) {
+          ((PGSimpleDataSource) raw).setSocketFactory(JdbcCensus.CountingSockets.class.getName());
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("census-" + i);
+        config.setDataSource(census.wrap(raw));
+        config.setMaximumPoolSize(1);
+        HikariDataSource pool = new HikariDataSource(config);
+        pools.add(pool);
+        databases[i] = Database.of(pool, target.dialect);
+      }
+      Backend checked = Backend.builder().database(databases[0]).app(app(true)).build();
+      Backend open = Backend.builder().database(databases[1]).app(app(false)).build();
+      Backend.builder().database(databases[2]).app(app(false)).build(); // the bare side's tables
+      Client[] members = new Client[2];
+      Backend[] backends = {checked, open};
+      for (int i = 0; i < 2; i++) {
+        Client owner = new Client(backends[i], "owner");
+        owner.push(
+            mutation(
+                owner, "projects.insert", "{\"id\":\"p1\",\"name\":\"P\",\"owner_id\":\"owner\"}"));
+        owner.push(
+            mutation(
+                owner, "memberships.insert", "{\"project_id\":\"p1\",\"user_id\":\"member\"}"));
+        members[i] = new Client(backends[i], "member");
+      }
+      String[] labels = {"grants checked", "no permissions", "bare transaction"};
+      Runnable[] sides = sides(target, members[0], members[1], databases[2], update);
+      for (int i = 0; i < 20; i++) for (Runnable side : sides) side.run();
+      for (int s = 0; s < 3; s++) {
+        long writesBefore = JdbcCensus.CountingSockets.writes.get();
+        census.start();
+        sides[s].run();
+        List<String> trace = census.stop();
+        long writes = JdbcCensus.CountingSockets.writes.get() - writesBefore;
+        long statements = trace.stream().filter(call -> call.startsWith("execute")).count();
+        System.out.println(
+            target.name()
+                + ", "
+                + labels[s]
+                + ": "
+                + trace.size()
+                + " JDBC calls, "
+                + statements
+                + " SQL statements executed"
+                + (writes > 0 ? ", " + writes + " round trips to the server" : ""));
+        for (String call : trace) System.out.println("    " + call);
+      }
+    } finally {
+      for (HikariDataSource pool : pools) pool.close();
+    }
+  }
+
+  /** The updated issues: the member's first push inserts them, the bare side's table gets them. */
+  static final int UPDATED = 100;
+
+  /**
+   * The three sides of the push benchmark: a member's one-mutation push on the app with
+   * permissions, the same on the app without, and the bare transaction. With {@code update}, each
+   * changes the title of one of {@link #UPDATED} issues (a read of the row, then its write; bare:
+   * {@code SELECT} then {@code UPDATE}); else each inserts a new issue.
+   */
+  static Runnable[] sides(
+      Target target, Client checked, Client open, Database bareDb, boolean update) {
+    long[] n = {0};
+    if (!update) {
+      return new Runnable[] {
+        () -> insertIssue(checked),
+        () -> insertIssue(open),
+        () -> bareTransaction(bareDb, target.dialect, n[0]++)
+      };
+    }
+    for (Client member : new Client[] {checked, open}) {
+      StringBuilder batch = new StringBuilder();
+      for (int i = 0; i < UPDATED; i++) {
+        if (i > 0) batch.append(',');
+        batch.append(
+            mutation(
+                member,
+                "issues.insert",
+                "{\"id\":\"u" + i + "\",\"title\":\"issue " + i + "\",\"project_id\":\"p1\"}"));
+      }
+      member.push(batch.toString());
+    }
+    for (int i = 0; i < UPDATED; i++) bareTransaction(bareDb, target.dialect, "u" + i, false);
+    return new Runnable[] {
+      () -> updateIssue(checked),
+      () -> updateIssue(open),
+      () -> bareTransaction(bareDb, target.dialect, "u" + (n[0]++ % UPDATED), true)
+    };
+  }
+
+  private static void updateIssue(Client member) {
+    long n = member.nextID;
+    member.push(
+        mutation(
+            member,
+            "issues.update",
+            "{\"id\":\"u" + (n % UPDATED) + "\",\"title\":\"title " + n + "\"}"));
   }
 
   private static void insertIssue(Client member) {
@@ -310,6 +452,15 @@ public final class PermissionsBenchmarks {
   }
 
   private static void bareTransaction(Database database, Dialect dialect, long n) {
+    bareTransaction(database, dialect, "b" + n, false);
+  }
+
+  /**
+   * The bare transaction: the backend's locking, the version bump, and an insert of issue {@code
+   * id}; or ({@code update}) a read of its row and an update of its title.
+   */
+  private static void bareTransaction(
+      Database database, Dialect dialect, String id, boolean update) {
     try (Connection connection = database.writes().getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -329,16 +480,35 @@ public final class PermissionsBenchmarks {
           rows.next();
           version = rows.getLong(1);
         }
-        try (PreparedStatement insert =
-            connection.prepareStatement(
-                "INSERT INTO issues (id, title, project_id, _tandem_version, _tandem_deleted)"
-                    + " VALUES (?, ?, ?, ?, ?)")) {
-          insert.setString(1, "b" + n);
-          insert.setString(2, "issue " + n);
-          insert.setString(3, "p1");
-          insert.setLong(4, version);
-          insert.setBoolean(5, false);
-          insert.executeUpdate();
+        if (update) {
+          try (PreparedStatement read =
+              connection.prepareStatement(
+                  "SELECT id, title, project_id, _tandem_deleted FROM issues WHERE id = ?")) {
+            read.setString(1, id);
+            try (ResultSet rows = read.executeQuery()) {
+              if (!rows.next()) throw new IllegalStateException("no issue " + id);
+            }
+          }
+          try (PreparedStatement write =
+              connection.prepareStatement(
+                  "UPDATE issues SET title = ?, _tandem_version = ? WHERE id = ?")) {
+            write.setString(1, "title " + version);
+            write.setLong(2, version);
+            write.setString(3, id);
+            write.executeUpdate();
+          }
+        } else {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO issues (id, title, project_id, _tandem_version, _tandem_deleted)"
+                      + " VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, id);
+            insert.setString(2, "issue " + id);
+            insert.setString(3, "p1");
+            insert.setLong(4, version);
+            insert.setBoolean(5, false);
+            insert.executeUpdate();
+          }
         }
         connection.commit();
       } catch (Exception e) {

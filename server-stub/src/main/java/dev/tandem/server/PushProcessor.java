@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * ClientStateNotFound}.
  *
  * <p>The transaction's first statement takes the push lock, moves the version up and reads the
- * group's owner and the first client's row ({@link Bookkeeping#startPushSql}); a push that changes
- * nothing rolls back, so the version moves only when something changed.
+ * group's owner and the first client's row ({@link Bookkeeping#startPushSql}); on Postgres it also
+ * writes that row as the push will most likely leave it, which the push corrects if it does not. A
+ * push that changes nothing rolls back, so the version moves only when something changed.
  */
 final class PushProcessor {
   private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.push");
@@ -138,8 +139,14 @@ final class PushProcessor {
     String groupID = push.clientGroupID();
     List<Mutation> mutations = push.mutations();
     String firstClientID = mutations.isEmpty() ? null : mutations.get(0).clientID();
+    // What the first client's row will say if all goes as usual: its last mutation in the push.
+    long speculate = 0;
+    for (Mutation mutation : mutations) {
+      if (mutation.clientID().equals(firstClientID)) speculate = Math.max(speculate, mutation.id());
+    }
     Bookkeeping.PushStart start =
-        Bookkeeping.startPush(kept, connection, startPush, groupID, firstClientID, instanceID);
+        Bookkeeping.startPush(
+            kept, connection, dialect, startPush, groupID, firstClientID, speculate, instanceID);
     boolean claimed = start.owner == null;
     long now = gc.now();
     if (claimed) {
@@ -199,16 +206,35 @@ final class PushProcessor {
     HandlerResponse response =
         gap == null ? HandlerResponse.ok("{}") : HandlerResponse.error(409, gap);
     List<Bookkeeping.ClientChange> changes = new ArrayList<>(clients.size());
+    boolean changed = false;
     for (Map.Entry<String, ClientState> entry : clients.entrySet()) {
       ClientState client = entry.getValue();
+      changed |= client.changed;
+      if (start.speculated
+          && entry.getKey().equals(firstClientID)
+          && client.changed
+          && client.lastMutationID == speculate) {
+        continue; // The first statement wrote just this.
+      }
       if (client.changed) {
         changes.add(
             new Bookkeeping.ClientChange(entry.getKey(), client.exists, client.lastMutationID));
       }
     }
-    if (changes.isEmpty()) {
+    if (start.speculated && changed) {
+      ClientState first = clients.get(firstClientID);
+      if (!first.changed) { // Resends or a gap only: the row as it was.
+        Bookkeeping.restoreClient(
+            kept, connection, firstClientID, start.client.lastMutationID, start.clientVersion);
+      }
+    }
+    if (!changed) {
       // Nothing changed (resends only, or a gap first): the version must not move.
       if (!claimed) throw new Transactor.Rollback(outcome(response, 0, 0, skipped, 0));
+      if (start.speculated) {
+        Bookkeeping.restoreClient(
+            kept, connection, firstClientID, start.client.lastMutationID, start.clientVersion);
+      }
       Bookkeeping.setVersion(connection, version - 1); // Keep the claim, undo the version step.
       return new Outcome(response, 0, 0, skipped, 0, true);
     }

@@ -235,6 +235,35 @@ abstract class BackendContractTest extends BackendTest {
   }
 
   @Test
+  void aFirstClientThatChangesNothingKeepsItsRowWhileAnotherClientChanges() throws Exception {
+    push(ANN, pushJson("g1", record("c1", 1)));
+    Cookie cookie = pullResponse(pull(ANN, "g1", Cookie.NULL)).cookie();
+
+    // c1 resends 1, then skips to 3 after c2's first: c2's applies, c1's row stays as it was
+    // (on Postgres the push's first statement wrote it ahead as 3, and must set it back).
+    HandlerResponse response =
+        push(ANN, pushJson("g1", record("c1", 1), record("c2", 1), record("c1", 3)));
+
+    assertEquals(409, response.status());
+    assertEquals(1, lastMutationID("c1"));
+    assertEquals(1, lastMutationID("c2"));
+    assertEquals(
+        Collections.singletonMap("c2", 1L),
+        pullResponse(pull(ANN, "g1", cookie)).lastMutationIDChanges());
+  }
+
+  @Test
+  void aFirstClientStoppedByAGapRecordsWhatItApplied() throws Exception {
+    push(ANN, pushJson("g1", record("c1", 1)));
+
+    HandlerResponse response = push(ANN, pushJson("g1", record("c1", 2), record("c1", 4)));
+
+    assertEquals(409, response.status());
+    assertEquals(2, lastMutationID("c1"));
+    assertEquals(2, count("SELECT COUNT(*) FROM applied"));
+  }
+
+  @Test
   void anUnknownClientPastItsFirstMutationGetsClientStateNotFound() throws Exception {
     HandlerResponse response = push(ANN, pushJson("g1", record("c0", 1), record("c1", 5)));
 

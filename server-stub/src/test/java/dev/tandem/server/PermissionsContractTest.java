@@ -153,6 +153,146 @@ abstract class PermissionsContractTest {
         "insert issues/ib3");
   }
 
+  // ------------------------------------------------------- reads inside mutators on the server
+
+  @Test
+  void aSharedMutatorCannotCopyARowItsUserMayNotRead() throws Exception {
+    bob.pull();
+    assertTrue(!bob.view.containsKey("issues/ia1"), "bob's client does not hold ann's issue");
+    String before = snapshot();
+
+    // On bob's client copyIssue finds no issues/ia1 and writes nothing: so must the server.
+    bob.mutate("copyIssue", "{'from':'ia1','id':'ib9','project':'pb'}");
+
+    assertEquals(before, snapshot(), "nothing copied");
+    assertEquals("", refusals(bob), "not refused: it found nothing, as on the client");
+    assertTrue(!bob.view.containsKey("issues/ib9"));
+  }
+
+  @Test
+  void readsInsideMutatorsSeeWhatTheUserMayRead() throws Exception {
+    bob.mutate("probe", "{'how':'get','from':'ia1','id':'x1','project':'pb'}")
+        .mutate("probe", "{'how':'has','from':'ia1','id':'x2','project':'pb'}")
+        .mutate("probe", "{'how':'query','from':'ia1','id':'x3','project':'pb'}")
+        .mutate("probe", "{'how':'get','from':'ib1','id':'x4','project':'pb'}")
+        .mutate("probe", "{'how':'query','from':'ib1','id':'x5','project':'pb'}")
+        .mutate("probe", "{'how':'has','from':'ib1','id':'x6','project':'pb'}");
+    cat.mutate("probe", "{'how':'scan','from':'','id':'y1','project':'pa'}");
+
+    assertEquals("none", title("x1"), "ann's issue, by key");
+    assertEquals("has false", title("x2"));
+    assertEquals("none", title("x3"), "ann's issue, by query");
+    assertEquals("b bug", title("x4"), "bob's own issue");
+    assertEquals("b bug", title("x5"));
+    assertEquals("has true", title("x6"));
+    // cat, a member of pa, sees pa's issues, not pb's (bob's probes are in pb).
+    assertEquals("issues/ia1", title("y1"));
+    assertEquals("", refusals(bob) + refusals(cat));
+  }
+
+  @Test
+  void aMutationReadsTheRowItJustInserted() throws Exception {
+    bob.mutate(
+        "insertThenRead", "{'issue':{'id':'ib2','title':'fresh','project_id':'pb'},'id':'ib3'}");
+
+    assertEquals("fresh", title("ib3"));
+    assertEquals("", refusals(bob));
+  }
+
+  @Test
+  void aServerMutatorOverrideReadsEverythingThroughUnfiltered() throws Exception {
+    Backend server =
+        Backend.builder()
+            .database(database)
+            .app(new TeamApp())
+            .serverMutator(
+                "copyIssue",
+                java.util.Map.class,
+                (tx, args) -> TeamApp.copyIssue(ServerTransaction.of(tx).unfiltered(), args))
+            .build();
+    TeamClient bobHere = new TeamClient(server, "bob", "g-bob-2");
+
+    bobHere.mutate("copyIssue", "{'from':'ia1','id':'ib9','project':'pb'}");
+    assertEquals("a bug", title("ib9"), "the override saw ann's issue");
+    // Its writes are still checked: copying into ann's project is refused.
+    bobHere.mutate("copyIssue", "{'from':'ib1','id':'ia9','project':'pa'}");
+    assertEquals(null, title("ia9"));
+    assertEquals("2: permission denied: you may not insert issues/ia9", refusals(bobHere));
+  }
+
+  @Test
+  void updatingARowYouMayWriteButNotReadIsRefused() throws Exception {
+    Backend writeOnly =
+        Backend.builder()
+            .database(database)
+            .app(new TeamApp())
+            .permissions(
+                dev.tandem.Permissions.builder(TeamApp.SCHEMA)
+                    .assign(
+                        dev.tandem.Assign.table("projects", "memberships", "project_id", "user_id")
+                            .roleColumn("role"))
+                    .grant(
+                        dev.tandem.Grant.update("issues").to("projects:member").through("project"))
+                    .build())
+            .build();
+    TeamClient member = new TeamClient(writeOnly, "cat", "g-cat3");
+    String before = snapshot();
+
+    // update() reads the row to merge into it; cat's client does not hold it, nor may the server
+    // read it for cat's mutator.
+    member.mutate("issues.update", "{'id':'ia1','title':'blind'}");
+
+    assertEquals(before, snapshot());
+    assertEquals("1: permission denied: you may not update issues/ia1", refusals(member));
+  }
+
+  @Test
+  void aSharedMutatorMayNotReadUnfiltered() throws Exception {
+    bob.mutate("peekUnfiltered", "{}");
+    String refused = refusals(bob);
+    assertTrue(refused.contains("unfiltered() is for serverMutator overrides"), refused);
+  }
+
+  @Test
+  void readsOfAnAppWithoutPermissionsSeeEveryRow() throws Exception {
+    Backend open =
+        Backend.builder().database(database).app(new TeamApp()).permissions(null).build();
+    TeamClient bobHere = new TeamClient(open, "bob", "g-bob-open");
+
+    bobHere
+        .mutate("copyIssue", "{'from':'ia1','id':'ib9','project':'pb'}")
+        .mutate("probe", "{'how':'scan','from':'','id':'z1','project':'pb'}");
+
+    assertEquals("a bug", title("ib9"));
+    assertEquals("issues/ia1 issues/ib1 issues/ib9", title("z1"));
+  }
+
+  /** The stored title of issue {@code id}; null if there is none. */
+  String title(String id) throws Exception {
+    return query("SELECT title FROM issues WHERE id = '" + id + "' AND _tandem_deleted = false");
+  }
+
+  @Test
+  void aWriteIsCheckedAgainstRowsAnEarlierWriteOfTheSameMutationMade() throws Exception {
+    // The comment's path runs through the issue the same mutation inserted just before.
+    cat.mutate(
+        "issueWithComment",
+        "{'issue':{'id':'ia2','title':'ok','project_id':'pa'},"
+            + "'comment':{'id':'cc2','content':'mine','author_id':'cat','issue_id':'ia2'}}");
+
+    assertEquals("", refusals(cat));
+    assertEquals("mine", query("SELECT content FROM comments WHERE id = 'cc2'"));
+  }
+
+  @Test
+  void anInsertOverALiveRowIsRefusedForWhatItIs() throws Exception {
+    // The check rides in the insert, which writes nothing either way: the two are told apart.
+    ann.mutate("issues.insert", "{'id':'ia1','title':'again','project_id':'pa'}");
+    assertEquals("5: table 'issues' already has issues/ia1", refusals(ann));
+    refusedWithNothingChanged(
+        bob, "issues.insert", "{'id':'ia1','title':'mine','project_id':'pa'}", "insert issues/ia1");
+  }
+
   @Test
   void onlyAdminsAddUsers() throws Exception {
     refusedWithNothingChanged(ann, "users.insert", "{'id':'eve','name':'Eve'}", "insert users/eve");
@@ -177,6 +317,9 @@ abstract class PermissionsContractTest {
                         dev.tandem.Assign.table("projects", "memberships", "project_id", "user_id")
                             .roleColumn("role"))
                     .grant(dev.tandem.Grant.all("projects").to("projects:owner"))
+                    // update() reads the row first: a member must read what they update.
+                    .grant(
+                        dev.tandem.Grant.select("issues").to("projects:member").through("project"))
                     .grant(
                         dev.tandem.Grant.update("issues")
                             .to("projects:member")

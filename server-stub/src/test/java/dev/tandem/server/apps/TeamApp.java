@@ -5,12 +5,20 @@ import dev.tandem.Assign;
 import dev.tandem.Column;
 import dev.tandem.Condition;
 import dev.tandem.Grant;
+import dev.tandem.KeyValue;
 import dev.tandem.Mutators;
 import dev.tandem.Permissions;
+import dev.tandem.Query;
 import dev.tandem.Relationship;
+import dev.tandem.Row;
+import dev.tandem.ScanOptions;
 import dev.tandem.Schema;
 import dev.tandem.Subset;
 import dev.tandem.Table;
+import dev.tandem.WriteTransaction;
+import dev.tandem.server.ServerTransaction;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -123,6 +131,61 @@ public final class TeamApp implements AppDefinition {
                 tx.table("issues").insert(args.get("issue"));
                 tx.table("comments").insert(args.get("comment"));
               })
+          .add("copyIssue", Map.class, TeamApp::copyIssue)
+          .add(
+              "probe",
+              Map.class,
+              (tx, args) -> {
+                // Reads issue 'from' as args.how says, and records what it saw as a new issue.
+                String key = "issues/" + args.get("from");
+                String seen;
+                switch ((String) args.get("how")) {
+                  case "get":
+                    Object issue = tx.get(key);
+                    seen = issue == null ? "none" : (String) ((Map<?, ?>) issue).get("title");
+                    break;
+                  case "has":
+                    seen = "has " + tx.has(key);
+                    break;
+                  case "query":
+                    List<Row> rows =
+                        tx.query(Query.from("issues").where("id", "=", args.get("from")));
+                    seen = rows.isEmpty() ? "none" : rows.get(0).getString("title");
+                    break;
+                  case "scan":
+                    StringBuilder keys = new StringBuilder();
+                    for (KeyValue entry : tx.scan(ScanOptions.prefix("issues/"))) {
+                      keys.append(keys.length() == 0 ? "" : " ").append(entry.key());
+                    }
+                    seen = keys.toString();
+                    break;
+                  default:
+                    throw new IllegalArgumentException("how?");
+                }
+                Map<String, Object> record = new LinkedHashMap<>();
+                record.put("id", args.get("id"));
+                record.put("title", seen);
+                record.put("project_id", args.get("project"));
+                tx.table("issues").insert(record);
+              })
+          .add(
+              "insertThenRead",
+              Map.class,
+              (tx, args) -> {
+                // Inserts an issue, then copies what a read of it finds into a second one.
+                tx.table("issues").insert(args.get("issue"));
+                Map<?, ?> issue = (Map<?, ?>) args.get("issue");
+                Map<String, Object> copy = new LinkedHashMap<>();
+                copy.put("id", args.get("id"));
+                Object read = tx.get("issues/" + issue.get("id"));
+                copy.put("title", read == null ? "none" : ((Map<?, ?>) read).get("title"));
+                copy.put("project_id", issue.get("project_id"));
+                tx.table("issues").insert(copy);
+              })
+          .add(
+              "peekUnfiltered",
+              Map.class,
+              (tx, args) -> ServerTransaction.of(tx).unfiltered().get("issues/ia1"))
           .add(
               "swallowRefusal",
               Map.class,
@@ -135,6 +198,20 @@ public final class TeamApp implements AppDefinition {
                 }
               })
           .build();
+
+  /**
+   * Copies issue {@code from} into project {@code project} as issue {@code id}, if this transaction
+   * finds it: a shared mutator, run on the client too.
+   */
+  public static void copyIssue(WriteTransaction tx, Map<?, ?> args) {
+    Object found = tx.get("issues/" + args.get("from"));
+    if (found == null) return;
+    Map<String, Object> copy = new LinkedHashMap<>();
+    copy.put("id", args.get("id"));
+    copy.put("title", ((Map<?, ?>) found).get("title"));
+    copy.put("project_id", args.get("project"));
+    tx.table("issues").insert(copy);
+  }
 
   @Override
   public Schema schema() {

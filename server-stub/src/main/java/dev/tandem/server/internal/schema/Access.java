@@ -188,39 +188,108 @@ public final class Access {
 
   // ------------------------------------------------------------------------------- push checks
 
-  /** Refuses the write of a row into {@code table} (fields by SQL name) that no grant covers. */
-  void checkWrite(
+  /**
+   * What the grants say of one write before any SQL runs: {@link #ALLOW}ed or {@link #DENY}ed in
+   * memory, or allowed exactly when the SQL condition {@link #sql} (its values in {@link #args},
+   * bound; it names no table of the write) holds on the push's connection. The write's own
+   * statement carries that condition ({@code INSERT … SELECT … WHERE}, {@code UPDATE … AND}), so a
+   * checked write costs no statement of its own; {@link #holds} runs it alone where it must.
+   */
+  static final class Verdict {
+    static final Verdict ALLOW = new Verdict(null, List.of());
+    static final Verdict DENY = new Verdict(null, List.of());
+
+    final String sql;
+    final List<Object> args;
+    final String operation; // "insert", "update", "delete": what a refusal names
+
+    private Verdict(String sql, List<Object> args) {
+      this(sql, args, null);
+    }
+
+    private Verdict(String sql, List<Object> args, String operation) {
+      this.sql = sql;
+      this.args = args;
+      this.operation = operation;
+    }
+
+    Verdict named(String operation) {
+      return new Verdict(sql, args, operation);
+    }
+
+    /** Both must hold. */
+    static Verdict and(Verdict a, Verdict b) {
+      if (a == DENY || b == DENY) return DENY;
+      if (a == ALLOW) return b;
+      if (b == ALLOW) return a;
+      if (a.sql.equals(b.sql) && a.args.equals(b.args)) return a; // The path did not change.
+      List<Object> args = new ArrayList<>(a.args);
+      args.addAll(b.args);
+      return new Verdict("(" + a.sql + ") AND (" + b.sql + ")", args);
+    }
+  }
+
+  /**
+   * The verdict on writing {@code after} over {@code before} (null for an insert) in {@code table}
+   * (fields by SQL name): an insert on the new row, an update on the row before and after.
+   *
+   * @throws Denied if the grants refuse it in memory.
+   */
+  Verdict writeVerdict(
       MutationContext context,
       ServerTable table,
       Map<String, Object> before,
-      Map<String, Object> after)
-      throws SQLException {
+      Map<String, Object> after) {
     String key = table.keyOf(before != null ? before : after);
     if (before == null) {
       Set<String> set = new HashSet<>();
       for (Column column : table.table.columns()) {
         if (after.get(column.field()) != null) set.add(column.name());
       }
-      if (!allowed(context, table, Grant.Operation.INSERT, after, set)) deny("insert", key);
-      return;
+      Verdict verdict = verdict(context, table, Grant.Operation.INSERT, after, set);
+      if (verdict == Verdict.DENY) deny("insert", key);
+      return verdict == Verdict.ALLOW ? verdict : verdict.named("insert");
     }
     Set<String> changed = new HashSet<>();
     for (Column column : table.table.columns()) {
       if (!same(before.get(column.field()), after.get(column.field()))) changed.add(column.name());
     }
     if (changed.isEmpty()) changed = null;
-    if (!allowed(context, table, Grant.Operation.UPDATE, before, changed)
-        || !allowed(context, table, Grant.Operation.UPDATE, after, changed)) {
-      deny("update", key);
+    Verdict verdict = verdict(context, table, Grant.Operation.UPDATE, before, changed);
+    if (verdict != Verdict.DENY) {
+      verdict =
+          Verdict.and(verdict, verdict(context, table, Grant.Operation.UPDATE, after, changed));
+    }
+    if (verdict == Verdict.DENY) deny("update", key);
+    return verdict == Verdict.ALLOW ? verdict : verdict.named("update");
+  }
+
+  /**
+   * The verdict on deleting the live row {@code before}.
+   *
+   * @throws Denied if the grants refuse it in memory.
+   */
+  Verdict deleteVerdict(MutationContext context, ServerTable table, Map<String, Object> before) {
+    Verdict verdict = verdict(context, table, Grant.Operation.DELETE, before, null);
+    if (verdict == Verdict.DENY) deny("delete", table.keyOf(before));
+    return verdict == Verdict.ALLOW ? verdict : verdict.named("delete");
+  }
+
+  /** True if {@code verdict} holds now: in memory, or by one query on the push's connection. */
+  boolean holds(MutationContext context, Verdict verdict) throws SQLException {
+    if (verdict == Verdict.ALLOW) return true;
+    if (verdict == Verdict.DENY) return false;
+    PreparedStatement statement =
+        storage.statement(context, "SELECT CASE WHEN " + verdict.sql + " THEN 1 ELSE 0 END");
+    bind(statement, verdict.args);
+    try (ResultSet rows = statement.executeQuery()) {
+      return rows.next() && rows.getInt(1) == 1;
     }
   }
 
-  /** Refuses the delete of the live row {@code before} that no grant covers. */
-  void checkDelete(MutationContext context, ServerTable table, Map<String, Object> before)
-      throws SQLException {
-    if (!allowed(context, table, Grant.Operation.DELETE, before, null)) {
-      deny("delete", table.keyOf(before));
-    }
+  /** Refuses the write {@code verdict} was given for: its condition did not hold. */
+  static Denied denied(Verdict verdict, String key) {
+    return new Denied("permission denied: you may not " + verdict.operation + " " + key);
   }
 
   /** Refuses a write of a key outside every table: no grant can cover it. */
@@ -240,43 +309,49 @@ public final class Access {
   }
 
   /**
-   * True if a grant of {@code operation} on {@code table} covers {@code row} for the push's user:
+   * Whether a grant of {@code operation} on {@code table} covers {@code row} for the push's user:
    * column limits, conditions, global roles and roles held on the row itself are decided in memory;
-   * the rest in one query (the paths to the scope rows and their memberships).
+   * the rest is one SQL condition (the paths to the scope rows and their memberships).
    */
-  private boolean allowed(
+  private Verdict verdict(
       MutationContext context,
       ServerTable table,
       Grant.Operation operation,
       Map<String, Object> row,
-      Set<String> columns)
-      throws SQLException {
+      Set<String> columns) {
     String user = context.userID();
     List<String> any = new ArrayList<>();
     List<Object> args = new ArrayList<>();
     int[] aliases = {0};
+    // Rules whose roles are reached by the same path (an owner's and a member's, both through
+    // the project) share one walk of it: one EXISTS, their roles OR-ed at its end.
+    Map<String, List<Rule>> byPath = new LinkedHashMap<>();
     for (Rule rule : rules.get(table)) {
       if (!rule.allows(operation)) continue;
       if (columns != null && rule.columns != null && !rule.columns.containsAll(columns)) continue;
       if (rule.grant.condition() != null
           && !RowMatcher.matches(rule.grant.condition(), table.byColumn(row), user)) continue;
       if (rule.global != null) {
-        if (holdsGlobal(rule.global, user)) return true;
+        if (holdsGlobal(rule.global, user)) return Verdict.ALLOW;
+        continue;
+      }
+      if (!rule.path.isEmpty()) {
+        byPath
+            .computeIfAbsent(String.join("\0", rule.grant.through()), k -> new ArrayList<>())
+            .add(rule);
         continue;
       }
       String holds = holdsSql(rule, user, row, args, aliases);
       if (holds == null) continue;
-      if (holds.equals(TRUE)) return true;
+      if (holds.equals(TRUE)) return Verdict.ALLOW;
       any.add(holds);
     }
-    if (any.isEmpty()) return false;
-    PreparedStatement statement =
-        storage.statement(
-            context, "SELECT CASE WHEN " + String.join(" OR ", any) + " THEN 1 ELSE 0 END");
-    bind(statement, args);
-    try (ResultSet rows = statement.executeQuery()) {
-      return rows.next() && rows.getInt(1) == 1;
+    for (List<Rule> group : byPath.values()) {
+      String holds = pathHoldsSql(group, user, row, args, aliases);
+      if (holds != null) any.add(holds);
     }
+    if (any.isEmpty()) return Verdict.DENY;
+    return new Verdict(String.join(" OR ", any), args);
   }
 
   private static final String TRUE = "1 = 1";
@@ -325,6 +400,17 @@ public final class Access {
       }
       return any.isEmpty() ? null : "(" + String.join(" OR ", any) + ")";
     }
+    return pathHoldsSql(List.of(rule), user, row, args, aliases);
+  }
+
+  /**
+   * The SQL under which the user holds the role of one of {@code group}'s rules (all with the same
+   * path from the row) on the scope row the path reaches from {@code row}; null if the row's
+   * reference is null.
+   */
+  private String pathHoldsSql(
+      List<Rule> group, String user, Map<String, Object> row, List<Object> args, int[] aliases) {
+    Rule rule = group.get(0);
     Hop first = rule.path.get(0);
     List<Object> keys = new ArrayList<>();
     for (String field : first.fromFields) {
@@ -352,12 +438,10 @@ public final class Access {
     }
     args.addAll(keys);
     for (int i = 0; i < rule.path.size(); i++) args.add(Boolean.FALSE);
-    return "EXISTS (SELECT 1 FROM "
-        + from
-        + " WHERE "
-        + where
-        + scopeHolds(rule, previous, user, args, aliases)
-        + ")";
+    List<String> roles = new ArrayList<>();
+    for (Rule each : group) roles.add(scopeHolds(each, previous, user, args, aliases));
+    String holds = roles.size() == 1 ? roles.get(0) : "(" + String.join(" OR ", roles) + ")";
+    return "EXISTS (SELECT 1 FROM " + from + " WHERE " + where + holds + ")";
   }
 
   boolean holdsGlobal(String role, String user) {
@@ -381,9 +465,24 @@ public final class Access {
   String readable(ServerTable table, String alias, String user, List<Object> args) {
     List<String> any = new ArrayList<>();
     int[] aliases = {0};
+    Set<String> walked = new HashSet<>();
     for (Rule rule : rules.get(table)) {
       if (!rule.allows(Grant.Operation.SELECT)) continue;
       if (rule.global != null && !holdsGlobal(rule.global, user)) continue;
+      // Unconditional rules reached by the same path (an owner's and a member's) share one walk.
+      List<Rule> group = List.of(rule);
+      if (sharesPath(rule)) {
+        String path = String.join("\0", rule.grant.through());
+        if (!walked.add(path)) continue;
+        group = new ArrayList<>();
+        for (Rule other : rules.get(table)) {
+          if (other.allows(Grant.Operation.SELECT)
+              && sharesPath(other)
+              && String.join("\0", other.grant.through()).equals(path)) {
+            group.add(other);
+          }
+        }
+      }
       StringBuilder clause = new StringBuilder("(");
       List<Object> ruleArgs = new ArrayList<>();
       if (rule.grant.condition() != null) {
@@ -421,12 +520,21 @@ public final class Access {
         }
         // The join's FALSEs come after the first hop's match, in the order of their ?s.
         clause.append(" WHERE ").append(where);
-        clause.append(scopeHolds(rule, last, user, ruleArgs, aliases)).append(')');
+        List<String> roles = new ArrayList<>();
+        for (Rule each : group) roles.add(scopeHolds(each, last, user, ruleArgs, aliases));
+        clause
+            .append(roles.size() == 1 ? roles.get(0) : "(" + String.join(" OR ", roles) + ")")
+            .append(')');
       }
       any.add(clause.append(')').toString());
       args.addAll(ruleArgs);
     }
     return any.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", any) + ")";
+  }
+
+  /** A scoped rule without a condition, reached through a path: it can share its path's walk. */
+  private static boolean sharesPath(Rule rule) {
+    return rule.global == null && rule.grant.condition() == null && !rule.path.isEmpty();
   }
 
   /**
@@ -655,11 +763,16 @@ public final class Access {
   }
 
   static void bind(PreparedStatement statement, List<Object> args) throws SQLException {
+    bind(statement, 1, args);
+  }
+
+  /** Binds {@code args} from parameter {@code first} on. */
+  static void bind(PreparedStatement statement, int first, List<Object> args) throws SQLException {
     for (int i = 0; i < args.size(); i++) {
       Object arg = args.get(i);
-      if (arg instanceof Boolean) statement.setBoolean(i + 1, (Boolean) arg);
-      else if (arg instanceof Long) statement.setLong(i + 1, (Long) arg);
-      else statement.setObject(i + 1, arg);
+      if (arg instanceof Boolean) statement.setBoolean(first + i, (Boolean) arg);
+      else if (arg instanceof Long) statement.setLong(first + i, (Long) arg);
+      else statement.setObject(first + i, arg);
     }
   }
 

@@ -29,10 +29,13 @@ final class ServerQuery {
 
   private final SchemaStorage storage;
   private final MutationContext context;
+  private final ServerWriteTransaction tx;
 
-  ServerQuery(SchemaStorage storage, MutationContext context) {
+  /** Reads as {@code tx} may read ({@link ServerWriteTransaction#visible}). */
+  ServerQuery(SchemaStorage storage, MutationContext context, ServerWriteTransaction tx) {
     this.storage = storage;
     this.context = context;
+    this.tx = tx;
   }
 
   List<Row> run(Query query) throws SQLException {
@@ -100,6 +103,12 @@ final class ServerQuery {
       if (!alias.isEmpty()) from.append(" AS ").append(alias, 0, alias.length() - 1);
       and(alias + ServerTable.DELETED + " = ?");
       args.add(Boolean.FALSE);
+      String visible =
+          tx.visible(
+              table,
+              alias.isEmpty() ? table.sqlName : alias.substring(0, alias.length() - 1),
+              args);
+      if (visible != null) and(visible);
     }
 
     void join(ServerTable junction, List<String> destFields, List<String> junctionFields) {
@@ -113,6 +122,12 @@ final class ServerQuery {
       }
       from.append(" AND j.").append(ServerTable.DELETED).append(" = ?");
       args.add(0, Boolean.FALSE);
+      List<Object> junctionArgs = new ArrayList<>();
+      String visible = tx.visible(junction, "j", junctionArgs);
+      if (visible != null) { // The client holds a link only if its user may read the junction row.
+        and(visible);
+        args.addAll(junctionArgs);
+      }
     }
 
     private void and(String clause) {
@@ -196,6 +211,7 @@ final class ServerQuery {
       for (int i = 0; i < args.size(); i++) {
         Object arg = args.get(i);
         if (arg instanceof Boolean) statement.setBoolean(i + 1, (Boolean) arg);
+        else if (arg instanceof Long) statement.setLong(i + 1, (Long) arg);
         else statement.setObject(i + 1, arg);
       }
       try (ResultSet results = statement.executeQuery()) {

@@ -47,6 +47,11 @@ public final class ServerTable {
   /** An upsert that writes over a deleted row only: it changes no row if a live one exists. */
   final String insert;
 
+  private final String insertHead;
+  private final String marks;
+  private final String upsertTail;
+  private final String insertTail;
+
   final String selectByKey;
   final String softDelete;
   final String anyLive;
@@ -76,17 +81,10 @@ public final class ServerTable {
           .append(", ");
     }
     this.selectList = columns + DELETED;
-    this.upsert =
-        "INSERT INTO "
-            + sqlName
-            + " ("
-            + columns
-            + VERSION
-            + ", "
-            + DELETED
-            + ") VALUES ("
-            + marks
-            + "?, ?) ON CONFLICT ("
+    this.insertHead = "INSERT INTO " + sqlName + " (" + columns + VERSION + ", " + DELETED + ") ";
+    this.marks = marks + "?, ?";
+    this.upsertTail =
+        " ON CONFLICT ("
             + keyList()
             + ") DO UPDATE SET "
             + updates
@@ -97,7 +95,9 @@ public final class ServerTable {
             + DELETED
             + " = excluded."
             + DELETED;
-    this.insert = upsert + " WHERE " + sqlName + "." + DELETED;
+    this.insertTail = upsertTail + " WHERE " + sqlName + "." + DELETED;
+    this.upsert = insertHead + "VALUES (" + this.marks + ")" + upsertTail;
+    this.insert = insertHead + "VALUES (" + this.marks + ")" + insertTail;
     this.selectByKey = "SELECT " + selectList + " FROM " + sqlName + " WHERE " + keyMatch("");
     this.softDelete =
         "UPDATE "
@@ -112,6 +112,26 @@ public final class ServerTable {
             + DELETED
             + " = ?";
     this.anyLive = "SELECT 1 FROM " + sqlName + " WHERE " + DELETED + " = ? LIMIT 1";
+  }
+
+  /**
+   * {@link #upsert} ({@code insert} false) or {@link #insert} writing its row only where {@code
+   * condition} (an SQL condition over bound values, its {@code ?}s after the row's) holds: {@code
+   * INSERT … SELECT … WHERE condition ON CONFLICT …}, which writes no row when it does not.
+   */
+  String guardedWrite(boolean insert, String condition) {
+    return insertHead
+        + "SELECT "
+        + marks
+        + " WHERE ("
+        + condition
+        + ")"
+        + (insert ? insertTail : upsertTail);
+  }
+
+  /** {@link #softDelete} of a row only where {@code condition} holds (its {@code ?}s last). */
+  String guardedDelete(String condition) {
+    return softDelete + " AND (" + condition + ")";
   }
 
   boolean postgres() {

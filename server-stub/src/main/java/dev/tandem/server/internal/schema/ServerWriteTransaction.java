@@ -9,6 +9,7 @@ import dev.tandem.WriteTransaction;
 import dev.tandem.internal.app.ApiAccess;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.server.MutationContext;
+import dev.tandem.server.ServerTransaction;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,21 +26,78 @@ import java.util.Map;
  * a schema table's prefix are rows of that table (validated against the schema; a value that does
  * not fit fails the mutation); other keys live in {@code tandem_kv}. Writes are stamped with the
  * push's version; deletes are soft; reads skip deleted rows. Valid only while the mutator runs.
+ *
+ * <p>With permissions, reads ({@code get}, {@code has}, {@code isEmpty}, {@code scan}, {@code
+ * query} and its relationships) see only the rows the mutation's user may read, decided in SQL on
+ * the push's connection as the mutation runs, plus the rows this push wrote (they carry its
+ * version): what the mutator sees on its user's client, which holds the readable rows and its own
+ * pending writes. Keys outside the tables read as absent (no one pulls them). {@link #unfiltered}
+ * is the way out for serverMutator overrides.
  */
-public final class ServerWriteTransaction implements WriteTransaction {
+public final class ServerWriteTransaction implements ServerTransaction {
   private static final ApiAccess API = ApiAccess.get();
 
   private final SchemaStorage storage;
   private final JsonCodec codec;
   private final MutationContext context;
   private final long mutationID;
+
+  /** The mutator is a serverMutator override (server only): it may read unfiltered. */
+  private final boolean override;
+
+  /** The user's select grants filter reads (an app with permissions, not {@link #unfiltered}). */
+  private final boolean filtered;
+
+  /** The transaction the mutator was given: it holds the first refusal. */
+  private final ServerWriteTransaction root;
+
   private RuntimeException denied;
 
-  public ServerWriteTransaction(SchemaStorage storage, MutationContext context, long mutationID) {
+  /**
+   * The transaction of the mutation {@code mutationID}; {@code override}: its mutator is a
+   * serverMutator override, which may call {@link #unfiltered}.
+   */
+  public ServerWriteTransaction(
+      SchemaStorage storage, MutationContext context, long mutationID, boolean override) {
     this.storage = storage;
     this.codec = storage.codec();
     this.context = context;
     this.mutationID = mutationID;
+    this.override = override;
+    this.filtered = storage.access() != null;
+    this.root = this;
+  }
+
+  private ServerWriteTransaction(ServerWriteTransaction root) {
+    this.storage = root.storage;
+    this.codec = root.codec;
+    this.context = root.context;
+    this.mutationID = root.mutationID;
+    this.override = true;
+    this.filtered = false;
+    this.root = root;
+  }
+
+  @Override
+  public WriteTransaction unfiltered() {
+    if (!override) {
+      throw new IllegalStateException(
+          "unfiltered() is for serverMutator overrides: a shared mutator runs on the client too,"
+              + " which holds only the rows its user may read");
+    }
+    return filtered ? new ServerWriteTransaction(root) : this;
+  }
+
+  /**
+   * The SQL condition under which this transaction reads {@code alias}'s row of {@code table} (its
+   * values added to {@code args}): the user may read it, or this push wrote it; null when reads are
+   * not filtered.
+   */
+  String visible(ServerTable table, String alias, List<Object> args) {
+    if (!filtered) return null;
+    args.add(context.version());
+    String readable = storage.access().readable(table, alias, context.userID(), args);
+    return "(" + alias + "." + ServerTable.VERSION + " = ? OR " + readable + ")";
   }
 
   MutationContext context() {
@@ -63,17 +121,37 @@ public final class ServerWriteTransaction implements WriteTransaction {
     if (key == null) throw new NullPointerException("key == null");
     try {
       ServerTable table = storage.tableOf(key);
-      if (table == null) return kvGet(key);
+      if (table == null) return filtered ? null : kvGet(key);
       Object[] keyValues = table.parseKey(key);
       if (keyValues == null) return null;
-      PreparedStatement select = storage.statement(context, table.selectByKey);
-      table.setKey(select, 1, keyValues);
-      try (ResultSet rows = select.executeQuery()) {
+      try (ResultSet rows = selectVisible(table, keyValues).executeQuery()) {
         if (!rows.next() || rows.getBoolean(table.table.columns().size() + 1)) return null;
         return table.json(rows, 1);
       }
     } catch (SQLException e) {
       throw new StorageException(e);
+    }
+  }
+
+  /** The statement reading the row {@code keyValues} names, if this transaction may read it. */
+  private PreparedStatement selectVisible(ServerTable table, Object[] keyValues)
+      throws SQLException {
+    List<Object> args = new ArrayList<>();
+    String visible = visible(table, table.sqlName, args);
+    PreparedStatement select =
+        storage.statement(
+            context, visible == null ? table.selectByKey : table.selectByKey + " AND " + visible);
+    int next = table.setKey(select, 1, keyValues);
+    Access.bind(select, next, args);
+    return select;
+  }
+
+  /** The live row {@code keyValues} names by JSON field, if this transaction may read it. */
+  private Map<String, Object> visibleRow(ServerTable table, Object[] keyValues)
+      throws SQLException {
+    try (ResultSet rows = selectVisible(table, keyValues).executeQuery()) {
+      if (!rows.next() || rows.getBoolean(table.table.columns().size() + 1)) return null;
+      return table.readFields(rows, 1, codec);
     }
   }
 
@@ -97,17 +175,31 @@ public final class ServerWriteTransaction implements WriteTransaction {
   public boolean isEmpty() {
     try {
       for (ServerTable table : storage.tables()) {
-        if (exists(table.anyLive)) return false;
+        List<Object> args = new ArrayList<>();
+        String visible = visible(table, table.sqlName, args);
+        String sql =
+            visible == null
+                ? table.anyLive
+                : "SELECT 1 FROM "
+                    + table.sqlName
+                    + " WHERE "
+                    + ServerTable.DELETED
+                    + " = ? AND "
+                    + visible
+                    + " LIMIT 1";
+        if (exists(sql, args)) return false;
       }
-      return !exists("SELECT 1 FROM " + SchemaStorage.KV + " WHERE deleted = ? LIMIT 1");
+      return filtered
+          || !exists("SELECT 1 FROM " + SchemaStorage.KV + " WHERE deleted = ? LIMIT 1", List.of());
     } catch (SQLException e) {
       throw new StorageException(e);
     }
   }
 
-  private boolean exists(String sql) throws SQLException {
+  private boolean exists(String sql, List<Object> args) throws SQLException {
     PreparedStatement statement = storage.statement(context, sql);
     statement.setBoolean(1, false);
+    Access.bind(statement, 2, args);
     try (ResultSet rows = statement.executeQuery()) {
       return rows.next();
     }
@@ -127,27 +219,11 @@ public final class ServerWriteTransaction implements WriteTransaction {
         options.start() != null && start.equals(options.start()) && options.startExclusive();
     List<String[]> entries = new ArrayList<>();
     try {
-      PreparedStatement kv =
-          storage.statement(
-              context,
-              "SELECT key, value FROM "
-                  + SchemaStorage.KV
-                  + " WHERE key >= ? AND deleted = ? ORDER BY "
-                  + storage.kvOrder);
-      kv.setString(1, start);
-      kv.setBoolean(2, false);
-      try (ResultSet rows = kv.executeQuery()) {
-        int count = 0;
-        while (rows.next() && count < options.limit()) {
-          String key = rows.getString(1);
-          if (!key.startsWith(prefix)) break;
-          if (exclusive && key.equals(start)) continue;
-          entries.add(new String[] {key, rows.getString(2)});
-          count++;
-        }
-      }
+      if (!filtered) scanKv(prefix, start, exclusive, options.limit(), entries);
       for (ServerTable table : storage.tables()) {
         if (!table.prefix.startsWith(prefix) && !prefix.startsWith(table.prefix)) continue;
+        List<Object> args = new ArrayList<>();
+        String visible = visible(table, table.sqlName, args);
         PreparedStatement all =
             storage.statement(
                 context,
@@ -157,8 +233,10 @@ public final class ServerWriteTransaction implements WriteTransaction {
                     + table.sqlName
                     + " WHERE "
                     + ServerTable.DELETED
-                    + " = ?");
+                    + " = ?"
+                    + (visible == null ? "" : " AND " + visible));
         all.setBoolean(1, false);
+        Access.bind(all, 2, args);
         try (ResultSet rows = all.executeQuery()) {
           while (rows.next()) {
             String key = table.keyAt(rows, 1);
@@ -181,6 +259,31 @@ public final class ServerWriteTransaction implements WriteTransaction {
     return result;
   }
 
+  /** The {@code tandem_kv} entries of a scan, in key order up to {@code limit}. */
+  private void scanKv(
+      String prefix, String start, boolean exclusive, int limit, List<String[]> entries)
+      throws SQLException {
+    PreparedStatement kv =
+        storage.statement(
+            context,
+            "SELECT key, value FROM "
+                + SchemaStorage.KV
+                + " WHERE key >= ? AND deleted = ? ORDER BY "
+                + storage.kvOrder);
+    kv.setString(1, start);
+    kv.setBoolean(2, false);
+    try (ResultSet rows = kv.executeQuery()) {
+      int count = 0;
+      while (rows.next() && count < limit) {
+        String key = rows.getString(1);
+        if (!key.startsWith(prefix)) break;
+        if (exclusive && key.equals(start)) continue;
+        entries.add(new String[] {key, rows.getString(2)});
+        count++;
+      }
+    }
+  }
+
   static int compareUtf8(String a, String b) {
     byte[] x = a.getBytes(StandardCharsets.UTF_8);
     byte[] y = b.getBytes(StandardCharsets.UTF_8);
@@ -194,7 +297,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
   @Override
   public List<Row> query(Query query) {
     try {
-      return new ServerQuery(storage, context).run(query);
+      return new ServerQuery(storage, context, this).run(query);
     } catch (SQLException e) {
       throw new StorageException(e);
     }
@@ -238,22 +341,35 @@ public final class ServerWriteTransaction implements WriteTransaction {
         throw new IllegalArgumentException(
             "key " + key + " does not match the row's primary key, whose key is " + rowKey);
       }
-      store(table, table.upsert, fields);
+      store(table, false, fields);
     } catch (SQLException e) {
       throw new StorageException(e);
     }
   }
 
   /**
-   * Writes the row {@code fields} (by JSON field) with {@code sql} (an upsert or an insert): the
-   * columns the client's schema version lacks keep their stored values, mirrored columns follow
-   * each other ({@link SchemaStorage#reconcile}).
+   * Writes the row {@code fields} (by JSON field) with an upsert, or with an insert ({@code
+   * insert}: it changes nothing over a live row, and returns 0): the columns the client's schema
+   * version lacks keep their stored values, mirrored columns follow each other ({@link
+   * SchemaStorage#reconcile}). With permissions, the grants' condition that needs the database
+   * rides in the write itself ({@code INSERT … SELECT … WHERE}): no row written means refused.
    */
-  private int store(ServerTable table, String sql, Map<String, Object> fields) throws SQLException {
+  private int store(ServerTable table, boolean insert, Map<String, Object> fields)
+      throws SQLException {
+    return store(table, insert, fields, null);
+  }
+
+  /**
+   * {@link #store}, where {@code read} is the live row (by JSON field) the caller has just read
+   * under the same key, or null if it has not read it.
+   */
+  private int store(
+      ServerTable table, boolean insert, Map<String, Object> fields, Map<String, Object> read)
+      throws SQLException {
     Access access = storage.access();
     // An insert is checked as one: over a live row it fails below, whatever the grants say.
-    boolean insert = sql.equals(table.insert);
-    Map<String, Object> before = access == null || insert ? null : live(table, fields);
+    Map<String, Object> before =
+        access == null || insert ? null : read != null ? read : live(table, fields);
     Map<String, Object> row;
     try {
       row =
@@ -267,19 +383,29 @@ public final class ServerWriteTransaction implements WriteTransaction {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+    Access.Verdict verdict = null;
     if (access != null) {
       try {
-        access.checkWrite(context, table, before, row);
+        verdict = access.writeVerdict(context, table, before, row);
       } catch (Access.Denied e) {
         throw denied(e);
       }
     }
     Object[] values = table.bind(row, codec);
-    PreparedStatement upsert = storage.statement(context, sql);
-    int next = table.setValues(upsert, 1, values);
-    upsert.setLong(next, context.version());
-    upsert.setBoolean(next + 1, false);
-    return upsert.executeUpdate();
+    boolean guarded = verdict != null && verdict.sql != null;
+    String sql =
+        guarded ? table.guardedWrite(insert, verdict.sql) : insert ? table.insert : table.upsert;
+    PreparedStatement write = storage.statement(context, sql);
+    int next = table.setValues(write, 1, values);
+    write.setLong(next, context.version());
+    write.setBoolean(next + 1, false);
+    if (guarded) Access.bind(write, next + 2, verdict.args);
+    int count = write.executeUpdate();
+    // No row: refused, or (an insert) a live row has the key, which the condition alone tells.
+    if (guarded && count == 0 && (!insert || !access.holds(context, verdict))) {
+      throw denied(Access.denied(verdict, table.keyOf(row)));
+    }
+    return count;
   }
 
   /** The live row with the primary key {@code fields} hold, by JSON field; null if none. */
@@ -288,6 +414,16 @@ public final class ServerWriteTransaction implements WriteTransaction {
     Object[] keyValues = table.parseKey(table.keyOf(fields));
     if (keyValues == null) return null;
     return liveByKey(table, keyValues);
+  }
+
+  /** True if {@code key} names a live row of {@code table}, whoever may read it. */
+  private boolean liveKey(ServerTable table, String key) {
+    Object[] keyValues = table.parseKey(key);
+    try {
+      return keyValues != null && liveByKey(table, keyValues) != null;
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
   }
 
   private Map<String, Object> liveByKey(ServerTable table, Object[] keyValues) throws SQLException {
@@ -301,11 +437,11 @@ public final class ServerWriteTransaction implements WriteTransaction {
 
   /** The first write the permissions refused, or null: the mutation is refused even if caught. */
   public RuntimeException denied() {
-    return denied;
+    return root.denied;
   }
 
   private RuntimeException denied(Access.Denied e) {
-    if (denied == null) denied = e;
+    if (root.denied == null) root.denied = e;
     return e;
   }
 
@@ -345,17 +481,19 @@ public final class ServerWriteTransaction implements WriteTransaction {
       PreparedStatement delete;
       int next;
       Access access = storage.access();
+      Access.Verdict verdict = null;
       if (access != null) {
         try {
           if (table == null) Access.denyKv(key);
           Object[] keyValues = table.parseKey(key);
           Map<String, Object> before = keyValues == null ? null : liveByKey(table, keyValues);
           if (before == null) return false;
-          access.checkDelete(context, table, before);
+          verdict = access.deleteVerdict(context, table, before);
         } catch (Access.Denied e) {
           throw denied(e);
         }
       }
+      boolean guarded = verdict != null && verdict.sql != null;
       if (table == null) {
         delete =
             storage.statement(
@@ -370,13 +508,19 @@ public final class ServerWriteTransaction implements WriteTransaction {
       } else {
         Object[] keyValues = table.parseKey(key);
         if (keyValues == null) return false;
-        delete = storage.statement(context, table.softDelete);
+        delete =
+            storage.statement(
+                context, guarded ? table.guardedDelete(verdict.sql) : table.softDelete);
         delete.setBoolean(1, true);
         delete.setLong(2, context.version());
         next = table.setKey(delete, 3, keyValues);
       }
       delete.setBoolean(next, false);
-      return delete.executeUpdate() > 0;
+      if (guarded) Access.bind(delete, next + 1, verdict.args);
+      int count = delete.executeUpdate();
+      // The row was live (read above, under the push lock): no row deleted means refused.
+      if (guarded && count == 0) throw denied(Access.denied(verdict, key));
+      return count > 0;
     } catch (SQLException e) {
       throw new StorageException(e);
     }
@@ -392,7 +536,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
         String key = table.keyOf(fields);
         try {
           // One statement: it writes over a deleted row, and changes nothing if a live one exists.
-          if (store(table, table.insert, fields) == 0) {
+          if (store(table, true, fields) == 0) {
             throw new IllegalStateException(
                 "table '" + table.table.name() + "' already has " + key);
           }
@@ -411,14 +555,28 @@ public final class ServerWriteTransaction implements WriteTransaction {
       public void update(Object partialRow) {
         Map<String, Object> changes = table.byField(values(partialRow));
         String key = table.keyOf(changes);
-        Object current = get(key);
+        Object[] keyValues = table.parseKey(key);
+        Map<String, Object> current;
+        try {
+          current = keyValues == null ? null : visibleRow(table, keyValues);
+        } catch (SQLException e) {
+          throw new StorageException(e);
+        }
         if (current == null) {
+          // A live row the user may not read: the client could not update it either (it does not
+          // hold it), and the update would read it; refused as a permission matter.
+          if (filtered && liveKey(table, key)) {
+            throw denied(new Access.Denied("permission denied: you may not update " + key));
+          }
           throw new IllegalStateException("table '" + table.table.name() + "' has no row " + key);
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fields = new LinkedHashMap<>((Map<String, Object>) current);
+        Map<String, Object> fields = new LinkedHashMap<>(current);
         fields.putAll(changes);
-        write(fields);
+        try {
+          store(table, false, fields, current); // The row just read is the row before.
+        } catch (SQLException e) {
+          throw new StorageException(e);
+        }
       }
 
       @Override
@@ -428,7 +586,7 @@ public final class ServerWriteTransaction implements WriteTransaction {
 
       private void write(Map<String, Object> fields) {
         try {
-          store(table, table.upsert, fields);
+          store(table, false, fields);
         } catch (SQLException e) {
           throw new StorageException(e);
         }

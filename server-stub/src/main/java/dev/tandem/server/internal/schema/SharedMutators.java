@@ -29,12 +29,13 @@ public final class SharedMutators {
     names.addAll(overrides.names());
     Map<String, Mutator> mutators = new LinkedHashMap<>();
     for (String name : names) {
-      BoundMutators source = overrides.has(name) ? overrideBound : sharedBound;
+      boolean override = overrides.has(name);
+      BoundMutators source = override ? overrideBound : sharedBound;
       mutators.put(
           name,
           (context, args) -> {
             ServerWriteTransaction tx =
-                new ServerWriteTransaction(storage, context, context.mutationID());
+                new ServerWriteTransaction(storage, context, context.mutationID(), override);
             source.run(name, tx, args);
             // A write the permissions refused refuses the whole mutation, even if it was caught.
             if (tx.denied() != null) throw tx.denied();
