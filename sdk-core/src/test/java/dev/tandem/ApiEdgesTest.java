@@ -23,6 +23,10 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import mockwebserver3.MockResponse;
@@ -217,12 +221,26 @@ class ApiEdgesTest extends SyncFixture {
   @Test
   void aStatusSubscriberMayBlockOnFlushWithoutDeadlockingSync() throws Exception {
     enqueue(EMPTY_PULL);
-    tandem = builder().scheduler(Schedulers.io()).build();
+    // Real threads; each finished task releases a permit.
+    Semaphore finished = new Semaphore(0);
+    ExecutorService sync =
+        new ThreadPoolExecutor(4, 4, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<Runnable>()) {
+          @Override
+          protected void afterExecute(Runnable task, Throwable failure) {
+            finished.release();
+          }
+        };
+    tandem = builder().scheduler(Schedulers.from(sync)).build();
     tandem
         .status()
         .filter(s -> s.lastSyncMillis() > 0)
         .timeout(10, TimeUnit.SECONDS)
         .blockingFirst();
+    // The first pull's run over, its status changes all delivered: no loop is emitting, so the
+    // mutation's status change below is emitted on this thread (were a loop's worker emitting, it
+    // would deliver it, and the subscriber would block that loop, as SYNC.md says; seen in about
+    // one run in five before this wait).
+    assertTrue(finished.tryAcquire(10, TimeUnit.SECONDS), "the first pull ended");
     enqueuePush("{}");
     enqueue(pullResponse(2, "{\"" + tandem.clientID() + "\":1}"));
 
@@ -237,6 +255,8 @@ class ApiEdgesTest extends SyncFixture {
     assertTrue(flushed.get(20, TimeUnit.SECONDS), "the flush completed within its timeout");
     RecordedRequest first = takeRequest();
     assertTrue(first.getUrl().encodedPath().endsWith("/pull"));
+    tandem.close();
+    sync.shutdown();
   }
 
   @Test

@@ -12,10 +12,12 @@ import dev.tandem.internal.store.Pending;
 import dev.tandem.internal.store.PendingQueue;
 import dev.tandem.protocol.Cookie;
 import dev.tandem.protocol.ErrorResponse;
+import dev.tandem.protocol.PatchOperation;
 import dev.tandem.protocol.PullResult;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,9 +81,65 @@ public final class PullApplier {
     }
   }
 
+  /** Where the patch comes from: streamed from the body as it is written, or parsed before. */
+  private interface PatchSource {
+    PullResult writeTo(PatchWriter patch) throws IOException;
+  }
+
+  /** A body read in full before the write lock is taken, with what its rebase needs to know. */
+  private static final class Prepared implements PatchSource {
+    final PullResult result;
+    final List<PatchOperation> patch;
+    final PendingSnapshot snapshot;
+
+    /** The keys the patch writes (exactly, or everything), and whether it clears. */
+    final KeySet patched = KeySet.upTo(PatchWriter.MAX_TRACKED);
+
+    boolean cleared;
+
+    /** The plan from the snapshot; null when everything pending must be replayed. */
+    RebasePlan plan;
+
+    /** False if the plan could not be made outside the lock (footprints were being replaced). */
+    boolean planned;
+
+    /** With a plan, the snapshot's undo keys it reverts (no remaining mutation touched them). */
+    Set<String> reverted;
+
+    Prepared(PullResult result, List<PatchOperation> patch, PendingSnapshot snapshot) {
+      this.result = result;
+      this.patch = patch;
+      this.snapshot = snapshot;
+      for (PatchOperation op : patch) {
+        if (op.op() == PatchOperation.Op.CLEAR) {
+          cleared = true;
+        } else {
+          patched.addKey(op.key());
+        }
+      }
+    }
+
+    Map<String, Long> lastMutationIDs() {
+      return result.response().lastMutationIDChanges();
+    }
+
+    RebasePlan plan(Footprints footprints, List<Pending> pending) {
+      return RebasePlan.of(footprints, patched, cleared, pending, lastMutationIDs());
+    }
+
+    @Override
+    public PullResult writeTo(PatchWriter writer) {
+      for (PatchOperation op : patch) writer.apply(op);
+      return result;
+    }
+  }
+
   private final LocalStore local;
   private final Rebase rebase;
   private final Footprints footprints;
+
+  /** Runs between the preparation and the write lock; tests make mutations there. */
+  private volatile Runnable beforeWrite = () -> {};
 
   public PullApplier(LocalStore local, Mutations mutations) {
     this.local = local;
@@ -91,15 +149,43 @@ public final class PullApplier {
 
   /**
    * Applies {@code body}, a pull response requested with {@code baseCookie}; with {@code parallel}
-   * the body is parsed on a second thread while this one writes (for large responses).
+   * the body is parsed on a second thread while this one writes (for large responses, streamed
+   * under the write lock). Otherwise the body is parsed, and what the rebase needs read and
+   * checked, before the write lock is taken: the lock is held for the patch, the bookkeeping, the
+   * reverts and replays the patch calls for, and the commit, not for work that grows with the
+   * pending queue.
    *
    * @throws IOException if the body cannot be read or is malformed (JsonEncodingException), or
    *     {@link JsonDataException} if it has the wrong shape; either way nothing changed.
    */
   public Outcome apply(final BufferedSource body, final Cookie baseCookie, final boolean parallel)
       throws IOException {
+    final PatchSource source;
+    final Prepared prepared;
+    if (parallel) {
+      source = patch -> PatchPipeline.read(body, patch::apply);
+      prepared = null;
+    } else {
+      final List<PatchOperation> patch = new ArrayList<>();
+      PullResult result = PullResult.readBody(body, patch::add);
+      if (!local.cookie().equals(baseCookie)) return discarded();
+      Outcome early = check(result, baseCookie);
+      if (early != null) return early;
+      PendingSnapshot snapshot = PendingSnapshot.readBefore(local);
+      prepared = new Prepared(result, patch, snapshot);
+      try {
+        prepared.plan = prepared.plan(footprints, snapshot.pending);
+        if (prepared.plan != null) prepared.reverted = reverted(snapshot.optimistic, prepared.plan);
+        prepared.planned = true;
+      } catch (RuntimeException e) {
+        // A rebase elsewhere was replacing footprints (it also fails isCurrent): planned under the
+        // lock instead.
+      }
+      source = prepared;
+      beforeWrite.run();
+    }
     try {
-      return local.write(write -> applyIn(write, body, parallel, baseCookie));
+      return local.write(write -> applyIn(write, source, baseCookie, prepared));
     } catch (Abort abort) {
       return abort.outcome;
     } catch (IOException | RuntimeException e) {
@@ -116,40 +202,116 @@ public final class PullApplier {
     return apply(body, baseCookie, false);
   }
 
+  /** For tests: {@code hook} runs after a body is prepared and before its write lock is taken. */
+  void beforeWrite(Runnable hook) {
+    beforeWrite = hook;
+  }
+
+  private static Outcome discarded() {
+    return Outcome.of(Outcome.Kind.DISCARDED, "the cookie changed during the pull");
+  }
+
+  /**
+   * What the response says before anything of it is kept: null for a newer cookie, else the outcome
+   * (an error, a no-op, an older cookie).
+   */
+  private static Outcome check(PullResult result, Cookie baseCookie) {
+    if (result.error() != null) {
+      return new Outcome(
+          Outcome.Kind.ERROR,
+          result.error().toString(),
+          result.error(),
+          null,
+          Collections.<RefusedMutation>emptyList());
+    }
+    Cookie cookie = result.response().cookie();
+    if (cookie.equals(baseCookie)) return Outcome.of(Outcome.Kind.NO_OP, null);
+    if (cookie.compareTo(baseCookie) < 0) {
+      return Outcome.of(
+          Outcome.Kind.REJECTED,
+          "the server's cookie " + cookie + " is older than ours, " + baseCookie);
+    }
+    return null;
+  }
+
   private Outcome applyIn(
-      LocalStore.Write write, BufferedSource body, boolean parallel, Cookie baseCookie)
+      LocalStore.Write write, PatchSource source, Cookie baseCookie, Prepared prepared)
       throws IOException, Abort {
-    if (!Meta.cookie(write.db).equals(baseCookie)) {
-      throw new Abort(Outcome.of(Outcome.Kind.DISCARDED, "the cookie changed during the pull"));
+    if (!Meta.cookie(write.db).equals(baseCookie)) throw new Abort(discarded());
+    PendingSnapshot snapshot;
+    RebasePlan plan = null;
+    Set<String> tracked; // The optimistic keys whose overwriting by the patch the rebase needs.
+    if (prepared != null) {
+      checkConfirmed(write, prepared.result);
+      if (prepared.planned && prepared.snapshot.isCurrent(local)) {
+        // Only new mutations since the snapshot. None is confirmed by this response (the server
+        // answered before they were made; plus() checks) and each one's footprint holds the keys
+        // it changed: with a plan, their undo entries are all kept, and the snapshot's undo keys
+        // are all this rebase can revert.
+        snapshot = prepared.snapshot;
+        if (prepared.plan != null) {
+          plan = prepared.plan.plus(footprints, snapshot.newer(write), prepared.lastMutationIDs());
+        }
+        if (plan == null) snapshot = PendingSnapshot.read(write); // Replay all: read it all.
+        tracked = plan != null ? reverted(prepared.reverted, plan) : snapshot.optimistic;
+      } else {
+        snapshot = PendingSnapshot.read(write);
+        plan = prepared.plan(footprints, snapshot.pending);
+        tracked = plan != null ? reverted(snapshot.optimistic, plan) : snapshot.optimistic;
+      }
+    } else {
+      snapshot = PendingSnapshot.read(write); // Under the lock: the body streams into the write.
+      tracked = snapshot.optimistic;
     }
     // The patch goes on top of the optimistic state; the rebase below reverts what it did not
     // overwrite (the same result as reverting first).
-    Set<String> optimistic = write.view().optimisticKeys(write.db);
-    PatchWriter patch = new PatchWriter(write.db, write.view(), write.changes, optimistic);
-    PullResult result =
-        parallel ? PatchPipeline.read(body, patch::apply) : PullResult.readBody(body, patch::apply);
+    PatchWriter patch = new PatchWriter(write.db, write.view(), write.changes, tracked);
+    PullResult result = source.writeTo(patch);
     patch.flush();
-    if (result.error() != null) {
-      throw new Abort(
-          new Outcome(
-              Outcome.Kind.ERROR,
-              result.error().toString(),
-              result.error(),
-              null,
-              Collections.<RefusedMutation>emptyList()));
+    if (prepared == null) {
+      Outcome outcome = check(result, baseCookie);
+      if (outcome != null) throw new Abort(outcome);
+      checkConfirmed(write, result);
     }
     Cookie cookie = result.response().cookie();
     Map<String, Long> lastMutationIDs = result.response().lastMutationIDChanges();
-
-    if (cookie.equals(baseCookie)) throw new Abort(Outcome.of(Outcome.Kind.NO_OP, null));
-    if (cookie.compareTo(baseCookie) < 0) {
-      throw new Abort(
-          Outcome.of(
-              Outcome.Kind.REJECTED,
-              "the server's cookie " + cookie + " is older than ours, " + baseCookie));
+    if (prepared == null) {
+      // Before the confirmed mutations' footprints are forgotten: what they touched counts.
+      plan =
+          RebasePlan.of(
+              footprints, patch.patched, patch.cleared, snapshot.pending, lastMutationIDs);
     }
-    Map<String, Long> confirmed = Meta.confirmed(write.db);
+    List<RefusedMutation> refused = refusedIn(write, result.response().refusedMutations());
+    Meta.setCookie(write.db, cookie);
     for (Map.Entry<String, Long> change : lastMutationIDs.entrySet()) {
+      Meta.setConfirmed(write.db, change.getKey(), change.getValue());
+      PendingQueue.dropConfirmed(write.db, change.getKey(), change.getValue());
+    }
+    if (!lastMutationIDs.isEmpty()) {
+      write.recountPending();
+      for (Pending mutation : snapshot.pending) {
+        if (RebasePlan.confirmed(mutation, lastMutationIDs)) {
+          footprints.remove(mutation.clientID, mutation.id);
+        }
+      }
+    }
+    rebase(write, tracked, patch, plan);
+    return new Outcome(Outcome.Kind.APPLIED, null, null, write.changes, refused);
+  }
+
+  /** Of the snapshot's undo keys, those the plan reverts (no remaining mutation touched them). */
+  private static Set<String> reverted(Set<String> optimistic, RebasePlan plan) {
+    Set<String> keys = new HashSet<>();
+    for (String key : optimistic) {
+      if (!plan.keeps(key)) keys.add(key);
+    }
+    return keys;
+  }
+
+  /** Rolls back a response whose lastMutationID for a client is older than the one confirmed. */
+  private static void checkConfirmed(LocalStore.Write write, PullResult result) throws Abort {
+    Map<String, Long> confirmed = Meta.confirmed(write.db);
+    for (Map.Entry<String, Long> change : result.response().lastMutationIDChanges().entrySet()) {
       Long known = confirmed.get(change.getKey());
       if (known != null && change.getValue() < known) {
         throw new Abort(
@@ -163,43 +325,22 @@ public final class PullApplier {
                     + known));
       }
     }
-
-    List<RefusedMutation> refused = refusedIn(write, result.response().refusedMutations());
-    List<Pending> pending = PendingQueue.refs(write.db);
-    Meta.setCookie(write.db, cookie);
-    for (Map.Entry<String, Long> change : lastMutationIDs.entrySet()) {
-      Meta.setConfirmed(write.db, change.getKey(), change.getValue());
-      PendingQueue.dropConfirmed(write.db, change.getKey(), change.getValue());
-    }
-    if (!lastMutationIDs.isEmpty()) write.recountPending();
-    rebase(write, optimistic, patch, pending, lastMutationIDs);
-    return new Outcome(Outcome.Kind.APPLIED, null, null, write.changes, refused);
   }
 
   /**
    * Client rule 5 after the patch. Replaying every pending mutation on the new snapshot is always
-   * right; when no mutation still pending read or wrote anything the patch or the confirmed
-   * mutations touched, replaying them would read what their last run read and write what it wrote,
-   * so their effects stay as they are and only the confirmed mutations' changes are reverted (where
-   * the patch did not overwrite them).
+   * right; with a {@code plan} (no mutation still pending read or wrote anything the patch or the
+   * confirmed mutations touched) replaying them would read what their last run read and write what
+   * it wrote, so their effects stay as they are and only the confirmed mutations' changes are
+   * reverted (where the patch did not overwrite them). {@code tracked}: the optimistic keys the
+   * patch writer tracked; with a plan, at least every key it reverts.
    */
   private void rebase(
-      LocalStore.Write write,
-      Set<String> optimistic,
-      PatchWriter patch,
-      List<Pending> pending,
-      Map<String, Long> lastMutationIDs) {
-    KeySet remaining = remainingFootprint(patch, pending, lastMutationIDs);
-    for (Pending mutation : pending) {
-      Long last = lastMutationIDs.get(mutation.clientID);
-      if (last != null && mutation.id <= last) footprints.remove(mutation.clientID, mutation.id);
-    }
-    if (remaining != null) {
-      KeySet kept = remaining.isEmpty() ? null : remaining;
+      LocalStore.Write write, Set<String> tracked, PatchWriter patch, RebasePlan plan) {
+    if (plan != null) {
+      KeySet kept = plan.remaining.isEmpty() ? null : plan.remaining;
       for (String key :
-          write
-              .view()
-              .revertAfterPatch(write.db, optimistic, patch.patchedOptimistic, false, kept)) {
+          write.view().revertAfterPatch(write.db, tracked, patch.patchedOptimistic, false, kept)) {
         write.changes.addKey(key);
       }
       return;
@@ -207,43 +348,11 @@ public final class PullApplier {
     for (String key :
         write
             .view()
-            .revertAfterPatch(write.db, optimistic, patch.patchedOptimistic, patch.cleared, null)) {
+            .revertAfterPatch(write.db, tracked, patch.patchedOptimistic, patch.cleared, null)) {
       write.changes.addKey(key);
     }
     rebase.replay(write);
   }
-
-  /**
-   * The footprint of the mutations that stay pending if none of them needs replaying, or null if
-   * they must all be replayed: a footprint unknown, the patch cleared or too large to track, or an
-   * overlap with the patch or with a confirmed mutation's footprint.
-   */
-  private KeySet remainingFootprint(
-      PatchWriter patch, List<Pending> pending, Map<String, Long> lastMutationIDs) {
-    if (Boolean.getBoolean(FULL_REBASE) || patch.cleared || patch.patched.isEverything())
-      return null;
-    KeySet gone = KeySet.upTo(Integer.MAX_VALUE);
-    KeySet remaining = KeySet.upTo(Integer.MAX_VALUE);
-    for (Pending mutation : pending) {
-      KeySet footprint = footprints.get(mutation.clientID, mutation.id);
-      if (footprint == null) return null;
-      Long last = lastMutationIDs.get(mutation.clientID);
-      (last != null && mutation.id <= last ? gone : remaining).addAll(footprint);
-    }
-    if (remaining.isEmpty()) return remaining;
-    if (remaining.isEverything() || remaining.rangeCount() > MAX_RANGES) return null;
-    if (remaining.intersects(patch.patched) || remaining.intersects(gone)) return null;
-    return remaining;
-  }
-
-  /** Past this many ranges read by pending mutations, checking them costs more than replaying. */
-  private static final int MAX_RANGES = 256;
-
-  /**
-   * A system property for benchmarks only: when true, every pull replays everything pending, as
-   * before footprints (the same-run baseline of the pending-pull benchmark).
-   */
-  private static final String FULL_REBASE = "dev.tandem.fullRebase";
 
   /**
    * The refusals that name a mutation still pending here, with its name and args (read before the

@@ -48,6 +48,7 @@ public final class LocalStore {
     private long mutationID;
     private long pendingDelta;
     private boolean recount;
+    private boolean newMutation;
 
     private Write(SqlConnection db) {
       this.db = db;
@@ -73,11 +74,14 @@ public final class LocalStore {
     }
 
     /**
-     * Queues a mutation of this client in this transaction, taking the next mutation ID.
+     * Queues a mutation of this client in this transaction, taking the next mutation ID. A write
+     * that enqueues does nothing else than make that new mutation (its mutator's writes, their undo
+     * entries): such writes do not count in {@link #otherWrites}.
      *
      * @return the pending record stored.
      */
     public Pending enqueue(String name, dev.tandem.protocol.RawJson args, double timestamp) {
+      newMutation = true;
       long id = nextMutationID();
       Pending pending = new Pending(0, clientID, id, name, args, timestamp, schemaVersion);
       PendingQueue.add(db, pending);
@@ -132,6 +136,9 @@ public final class LocalStore {
 
   /** Rows in tandem_pending, kept here so a mutation does not count them. Guarded by lock. */
   private volatile long pendingCount;
+
+  /** Committed writes that were not a new mutation: see {@link #otherWrites}. Guarded by lock. */
+  private volatile long otherWrites;
 
   private LocalStore(
       SqlDriver driver,
@@ -334,6 +341,7 @@ public final class LocalStore {
         long recounted = write.recount ? PendingQueue.count(db) : -1;
         db.commit();
         if (write.mutationID != 0) lastMutationID = write.mutationID;
+        if (!write.newMutation) otherWrites++;
         pendingCount = recounted >= 0 ? recounted : pendingCount + write.pendingDelta;
       } catch (Exception | Error e) {
         rollbackQuietly(db, e);
@@ -399,6 +407,16 @@ public final class LocalStore {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * How many writes other than new mutations have committed. Lock-free. Read before a read
+   * transaction and again under the write lock, it tells whether anything but new mutations (rows
+   * appended to the queue, their undo entries and their effects) committed since that snapshot: a
+   * pull prepares its rebase from such a snapshot, outside the lock.
+   */
+  public long otherWrites() {
+    return otherWrites;
   }
 
   /** Mutations the server has not confirmed yet. Lock-free. */

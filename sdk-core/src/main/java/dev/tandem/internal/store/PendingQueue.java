@@ -37,9 +37,15 @@ public final class PendingQueue {
 
   /** Which mutations are pending, in order: their client IDs and IDs only. */
   public static List<Pending> refs(SqlConnection db) {
+    return refs(db, 0);
+  }
+
+  /** {@link #refs} after queue position {@code afterSeq}. */
+  public static List<Pending> refs(SqlConnection db, long afterSeq) {
     List<Pending> result = new ArrayList<>();
     try (SqlCursor cursor =
-        db.query("SELECT seq, client_id, id FROM tandem_pending ORDER BY seq")) {
+        db.query(
+            "SELECT seq, client_id, id FROM tandem_pending WHERE seq > ? ORDER BY seq", afterSeq)) {
       while (cursor.next()) {
         result.add(
             new Pending(

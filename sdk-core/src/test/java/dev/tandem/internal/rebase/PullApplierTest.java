@@ -15,6 +15,8 @@ import dev.tandem.internal.db.JdbcSqlDriver;
 import dev.tandem.protocol.Cookie;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +36,9 @@ class PullApplierTest {
     Moshi moshi = new Moshi.Builder().build();
     Mutators.Builder mutators = Mutators.builder();
     mutators.add("put", String.class, (tx, key) -> tx.put(key, "optimistic"));
+    // Writes "<key>-copy": what it read at "<key>", marked as a copy.
+    mutators.add(
+        "copy", String.class, (tx, key) -> tx.put(key + "-copy", "copy of " + tx.getJson(key)));
     JsonCodec codec = new JsonCodec(moshi);
     local = Engine.open(driver, null, mutators);
     applier = local.applier;
@@ -173,5 +178,137 @@ class PullApplierTest {
         Thread.getAllStackTraces().keySet().stream()
             .anyMatch(t -> t.getName().equals("tandem-pull-parser")),
         "the parser thread is gone once apply returns");
+  }
+
+  static String pull(int cookie, String lastMutationIDs, String patch) {
+    return "{\"cookie\":"
+        + cookie
+        + ",\"lastMutationIDChanges\":{"
+        + lastMutationIDs
+        + "},\"patch\":["
+        + patch
+        + "]}";
+  }
+
+  String confirms(long id) {
+    return "\"" + local.clientID + "\":" + id;
+  }
+
+  @Test
+  void aMutationMadeWhileAPullIsPreparedIsKeptOnceAndNotReverted() throws Exception {
+    apply(pull(1, "", "{\"op\":\"put\",\"key\":\"a\",\"value\":1}"), Cookie.NULL);
+    local.mutate("put", "mine", 0);
+    // Between the snapshot the pull's rebase is planned from and its write lock, on another
+    // thread: it would wait forever if the pull held the write lock while preparing.
+    applier.beforeWrite(
+        () -> {
+          try {
+            CompletableFuture.runAsync(() -> local.mutate("put", "late", 0))
+                .get(30, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new AssertionError("the pull held the write lock while preparing", e);
+          }
+        });
+
+    PullApplier.Outcome outcome =
+        apply(pull(2, confirms(1), "{\"op\":\"put\",\"key\":\"b\",\"value\":2}"), Cookie.of(1));
+
+    assertEquals(PullApplier.Outcome.Kind.APPLIED, outcome.kind);
+    assertNull(value("mine"), "mutation 1 confirmed without the key: reverted");
+    assertEquals("\"optimistic\"", value("late"), "mutation 2 stays applied");
+    assertEquals("2", value("b"));
+    assertEquals(1, local.pendingCount(), "mutation 2 pending, once");
+    assertEquals(1, pendingIDs().size());
+    assertEquals(2L, (long) pendingIDs().get(0));
+
+    // The next pull confirms it: its effect goes, exactly once.
+    applier.beforeWrite(() -> {});
+    apply(pull(3, confirms(2), ""), Cookie.of(2));
+    assertNull(value("late"));
+    assertEquals(0, local.pendingCount());
+  }
+
+  @Test
+  void aMutationMadeWhileAPullIsPreparedIsRebasedOnThePatchItRead() throws Exception {
+    apply(pull(1, "", "{\"op\":\"put\",\"key\":\"src\",\"value\":\"old\"}"), Cookie.NULL);
+    local.mutate("put", "other", 0);
+    // Made after the snapshot, on the old value of "src", which this pull's patch changes.
+    applier.beforeWrite(() -> local.mutate("copy", "src", 0));
+
+    apply(pull(2, "", "{\"op\":\"put\",\"key\":\"src\",\"value\":\"new\"}"), Cookie.of(1));
+
+    assertEquals("\"copy of \\\"new\\\"\"", value("src-copy"), "replayed on the patched value");
+    assertEquals("\"optimistic\"", value("other"));
+    assertEquals(2, local.pendingCount());
+    assertEquals(java.util.Arrays.asList(1L, 2L), pendingIDs());
+  }
+
+  @Test
+  void aMutationThatTouchesWhatAConfirmedOneWroteIsReplayed() throws Exception {
+    apply(pull(1, "", ""), Cookie.NULL);
+    local.mutate("put", "src", 0);
+    // Reads mutation 1's optimistic value; mutation 1 is confirmed by a patch without "src".
+    applier.beforeWrite(() -> local.mutate("copy", "src", 0));
+
+    apply(pull(2, confirms(1), ""), Cookie.of(1));
+
+    assertNull(value("src"));
+    assertEquals("\"copy of null\"", value("src-copy"), "replayed without mutation 1's effect");
+    assertEquals(java.util.Collections.singletonList(2L), pendingIDs());
+  }
+
+  @Test
+  void anotherWriteWhileAPullIsPreparedIsSeenUnderTheLock() throws Exception {
+    apply(pull(1, "", ""), Cookie.NULL);
+    local.mutate("put", "a", 0);
+    local.mutate("put", "b", 0);
+    // A write other than a new mutation: a pull of its own, confirming mutation 1.
+    applier.beforeWrite(
+        () -> {
+          try {
+            applier.beforeWrite(() -> {});
+            apply(pull(2, confirms(1), ""), Cookie.of(1));
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+
+    PullApplier.Outcome outcome = apply(pull(3, "", ""), Cookie.of(1));
+
+    assertEquals(PullApplier.Outcome.Kind.DISCARDED, outcome.kind, "the cookie moved on");
+    assertNull(value("a"));
+    assertEquals("\"optimistic\"", value("b"));
+    assertEquals(java.util.Collections.singletonList(2L), pendingIDs());
+  }
+
+  @Test
+  void afterAnotherWriteThePullPlansUnderTheLock() throws Exception {
+    apply(pull(1, "", "{\"op\":\"put\",\"key\":\"src\",\"value\":\"old\"}"), Cookie.NULL);
+    local.mutate("put", "a", 0);
+    local.mutate("put", "b", 0);
+    applier.beforeWrite(
+        () -> {
+          local.store.setMeta("note", "a write that is not a new mutation");
+          local.mutate("copy", "src", 0);
+        });
+
+    apply(pull(2, confirms(1), "{\"op\":\"put\",\"key\":\"src\",\"value\":\"new\"}"), Cookie.of(1));
+
+    assertNull(value("a"));
+    assertEquals("\"optimistic\"", value("b"));
+    assertEquals("\"copy of \\\"new\\\"\"", value("src-copy"));
+    assertEquals(java.util.Arrays.asList(2L, 3L), pendingIDs());
+  }
+
+  java.util.List<Long> pendingIDs() {
+    return local.store.readUnchecked(
+        db -> {
+          java.util.List<Long> ids = new java.util.ArrayList<>();
+          for (dev.tandem.internal.store.Pending p :
+              dev.tandem.internal.store.PendingQueue.refs(db)) {
+            ids.add(p.id);
+          }
+          return ids;
+        });
   }
 }
