@@ -31,6 +31,9 @@ final class TeamClient {
   final List<Mutation> pending = new ArrayList<>();
   PullResponse last;
 
+  /** The {@code schemaVersion} this client pushes with. */
+  String schemaVersion = "1";
+
   TeamClient(Backend backend, String user, String group) {
     this.backend = backend;
     this.user = user;
@@ -47,7 +50,8 @@ final class TeamClient {
   /** Pushes every queued mutation; returns the status. */
   int push() {
     HandlerResponse response =
-        backend.push(user, Requests.body(Requests.pushJson(group, "1", new ArrayList<>(pending))));
+        backend.push(
+            user, Requests.body(Requests.pushJson(group, schemaVersion, new ArrayList<>(pending))));
     if (response.status() == 200) pending.clear();
     return response.status();
   }

@@ -207,6 +207,20 @@ public final class SchemaStorage implements ClientView {
   }
 
   /**
+   * The stored columns of {@code table} a client on {@code schemaVersion} lacks (it never writes
+   * them, {@link #reconcile}); empty if it has them all.
+   */
+  List<Column> lackedColumns(String schemaVersion, ServerTable table) {
+    Set<String> columns = knownColumns(schemaVersion, table);
+    if (columns == null) return List.of();
+    List<Column> lacked = new ArrayList<>();
+    for (Column column : table.table.columns()) {
+      if (!columns.contains(column.name())) lacked.add(column);
+    }
+    return lacked;
+  }
+
+  /**
    * The names of {@code table}'s columns a client on {@code schemaVersion} has, or null if it has
    * them all (no migrations, a version that is no integer, or a version without the table).
    */

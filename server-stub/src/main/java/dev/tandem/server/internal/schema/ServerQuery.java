@@ -93,26 +93,25 @@ final class ServerQuery {
     final ServerTable table;
     final String alias;
     final StringBuilder from;
+    final List<Object> fromArgs = new ArrayList<>(); // bound before args
     final StringBuilder where = new StringBuilder();
     final List<Object> args = new ArrayList<>();
 
+    /** {@code alias}: {@code "d."}, or empty for none (then {@code "r."} if reads hide columns). */
     Select(ServerTable table, String alias) {
       this.table = table;
-      this.alias = alias;
-      this.from = new StringBuilder(table.sqlName);
-      if (!alias.isEmpty()) from.append(" AS ").append(alias, 0, alias.length() - 1);
-      and(alias + ServerTable.DELETED + " = ?");
+      this.alias = alias.isEmpty() && !tx.lacked(table).isEmpty() ? "r." : alias;
+      String name = this.alias.isEmpty() ? null : this.alias.substring(0, this.alias.length() - 1);
+      this.from =
+          new StringBuilder(name == null ? table.sqlName : tx.source(table, name, fromArgs));
+      and(this.alias + ServerTable.DELETED + " = ?");
       args.add(Boolean.FALSE);
-      String visible =
-          tx.visible(
-              table,
-              alias.isEmpty() ? table.sqlName : alias.substring(0, alias.length() - 1),
-              args);
+      String visible = tx.visible(table, name == null ? table.sqlName : name, args);
       if (visible != null) and(visible);
     }
 
     void join(ServerTable junction, List<String> destFields, List<String> junctionFields) {
-      from.append(" JOIN ").append(junction.sqlName).append(" AS j ON ");
+      from.append(" JOIN ").append(tx.source(junction, "j", fromArgs)).append(" ON ");
       for (int i = 0; i < destFields.size(); i++) {
         if (i > 0) from.append(" AND ");
         from.append(alias)
@@ -121,7 +120,7 @@ final class ServerQuery {
             .append(field(junction, junctionFields.get(i)));
       }
       from.append(" AND j.").append(ServerTable.DELETED).append(" = ?");
-      args.add(0, Boolean.FALSE);
+      fromArgs.add(Boolean.FALSE);
       List<Object> junctionArgs = new ArrayList<>();
       String visible = tx.visible(junction, "j", junctionArgs);
       if (visible != null) { // The client holds a link only if its user may read the junction row.
@@ -208,8 +207,10 @@ final class ServerQuery {
       }
       List<Row> rows = new ArrayList<>();
       PreparedStatement statement = context.statement(sql.toString());
-      for (int i = 0; i < args.size(); i++) {
-        Object arg = args.get(i);
+      List<Object> all = new ArrayList<>(fromArgs);
+      all.addAll(args);
+      for (int i = 0; i < all.size(); i++) {
+        Object arg = all.get(i);
         if (arg instanceof Boolean) statement.setBoolean(i + 1, (Boolean) arg);
         else if (arg instanceof Long) statement.setLong(i + 1, (Long) arg);
         else statement.setObject(i + 1, arg);

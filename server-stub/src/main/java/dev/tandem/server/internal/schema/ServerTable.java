@@ -162,7 +162,7 @@ public final class ServerTable {
     return list.toString();
   }
 
-  private String keyMatch(String alias) {
+  String keyMatch(String alias) {
     StringBuilder match = new StringBuilder();
     for (Column column : key) {
       if (match.length() > 0) match.append(" AND ");

@@ -1,5 +1,6 @@
 package dev.tandem.server.internal.schema;
 
+import dev.tandem.Column;
 import dev.tandem.KeyValue;
 import dev.tandem.Query;
 import dev.tandem.Row;
@@ -31,8 +32,9 @@ import java.util.Map;
  * query} and its relationships) see only the rows the mutation's user may read, decided in SQL on
  * the push's connection as the mutation runs, plus the rows this push wrote (they carry its
  * version): what the mutator sees on its user's client, which holds the readable rows and its own
- * pending writes. Keys outside the tables read as absent (no one pulls them). {@link #unfiltered}
- * is the way out for serverMutator overrides.
+ * pending writes. Keys outside the tables read as absent (no one pulls them). Columns the push's
+ * schema version lacks read as null on this push's rows the user may not read ({@link #source}).
+ * {@link #unfiltered} is the way out for serverMutator overrides.
  */
 public final class ServerWriteTransaction implements ServerTransaction {
   private static final ApiAccess API = ApiAccess.get();
@@ -100,6 +102,63 @@ public final class ServerWriteTransaction implements ServerTransaction {
     return "(" + alias + "." + ServerTable.VERSION + " = ? OR " + readable + ")";
   }
 
+  /**
+   * The FROM item reading {@code table} as {@code alias} (a plain name; its values added to {@code
+   * args}): the table, or, when the push's schema version lacks some of its columns, the table with
+   * those columns null on the rows this push wrote that its user may not read. The client holds
+   * such a row as it wrote it, without them: after an old client's upsert over a row its user may
+   * not read, the columns it does not know keep their stored values (the push writes only its
+   * version's columns), which the mutation must not see, by key, in a condition or in an order.
+   * Rows the user may read, and rows of an earlier push, are unchanged; so is whether a row is
+   * visible ({@link #visible}: the hidden rows are this push's).
+   */
+  String source(ServerTable table, String alias, List<Object> args) {
+    List<Column> lacked = lacked(table);
+    if (lacked.isEmpty()) return table.sqlName + " AS " + alias;
+    String x = "w";
+    StringBuilder sql = new StringBuilder("(SELECT ");
+    for (Column column : table.table.columns()) {
+      String field = ServerTable.quote(column.field());
+      if (lacked.contains(column)) {
+        args.add(context.version());
+        String readable = storage.access().readable(table, x, context.userID(), args);
+        sql.append("CASE WHEN ")
+            .append(x)
+            .append('.')
+            .append(ServerTable.VERSION)
+            .append(" <> ? OR ")
+            .append(readable)
+            .append(" THEN ")
+            .append(x)
+            .append('.')
+            .append(field)
+            .append(" END");
+      } else {
+        sql.append(x).append('.').append(field);
+      }
+      sql.append(" AS ").append(field).append(", ");
+    }
+    return sql.append(x)
+        .append('.')
+        .append(ServerTable.VERSION)
+        .append(", ")
+        .append(x)
+        .append('.')
+        .append(ServerTable.DELETED)
+        .append(" FROM ")
+        .append(table.sqlName)
+        .append(" AS ")
+        .append(x)
+        .append(") AS ")
+        .append(alias)
+        .toString();
+  }
+
+  /** The columns of {@code table} reads hide on this push's unreadable rows ({@link #source}). */
+  List<Column> lacked(ServerTable table) {
+    return filtered ? storage.lackedColumns(context.schemaVersion(), table) : List.of();
+  }
+
   MutationContext context() {
     return context;
   }
@@ -137,6 +196,26 @@ public final class ServerWriteTransaction implements ServerTransaction {
   private PreparedStatement selectVisible(ServerTable table, Object[] keyValues)
       throws SQLException {
     List<Object> args = new ArrayList<>();
+    if (!lacked(table).isEmpty()) {
+      List<Object> sourceArgs = new ArrayList<>();
+      String source = source(table, "r", sourceArgs);
+      String visible = visible(table, "r", args);
+      PreparedStatement select =
+          storage.statement(
+              context,
+              "SELECT "
+                  + table.selectList("r.")
+                  + " FROM "
+                  + source
+                  + " WHERE "
+                  + table.keyMatch("r.")
+                  + " AND "
+                  + visible);
+      Access.bind(select, 1, sourceArgs);
+      int next = table.setKey(select, 1 + sourceArgs.size(), keyValues);
+      Access.bind(select, next, args);
+      return select;
+    }
     String visible = visible(table, table.sqlName, args);
     PreparedStatement select =
         storage.statement(
@@ -222,21 +301,27 @@ public final class ServerWriteTransaction implements ServerTransaction {
       if (!filtered) scanKv(prefix, start, exclusive, options.limit(), entries);
       for (ServerTable table : storage.tables()) {
         if (!table.prefix.startsWith(prefix) && !prefix.startsWith(table.prefix)) continue;
+        List<Object> sourceArgs = new ArrayList<>();
+        boolean hiding = !lacked(table).isEmpty();
+        String from = hiding ? source(table, "r", sourceArgs) : table.sqlName;
+        String alias = hiding ? "r" : table.sqlName;
         List<Object> args = new ArrayList<>();
-        String visible = visible(table, table.sqlName, args);
+        String visible = visible(table, alias, args);
         PreparedStatement all =
             storage.statement(
                 context,
                 "SELECT "
-                    + table.selectList("")
+                    + table.selectList(hiding ? "r." : "")
                     + " FROM "
-                    + table.sqlName
+                    + from
                     + " WHERE "
+                    + (hiding ? "r." : "")
                     + ServerTable.DELETED
                     + " = ?"
                     + (visible == null ? "" : " AND " + visible));
-        all.setBoolean(1, false);
-        Access.bind(all, 2, args);
+        Access.bind(all, 1, sourceArgs);
+        all.setBoolean(1 + sourceArgs.size(), false);
+        Access.bind(all, 2 + sourceArgs.size(), args);
         try (ResultSet rows = all.executeQuery()) {
           while (rows.next()) {
             String key = table.keyAt(rows, 1);
@@ -573,7 +658,9 @@ public final class ServerWriteTransaction implements ServerTransaction {
         Map<String, Object> fields = new LinkedHashMap<>(current);
         fields.putAll(changes);
         try {
-          store(table, false, fields, current); // The row just read is the row before.
+          // The row just read is the row before, unless the read hid columns the client lacks:
+          // then store reads the stored row, whose values those columns keep.
+          store(table, false, fields, lacked(table).isEmpty() ? current : null);
         } catch (SQLException e) {
           throw new StorageException(e);
         }
