@@ -2,6 +2,7 @@ package dev.tandem;
 
 import com.squareup.moshi.Moshi;
 import dev.tandem.internal.Internal;
+import dev.tandem.internal.Tasks;
 import dev.tandem.internal.app.BoundMutators;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.DatabaseLock;
@@ -41,7 +42,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
@@ -917,24 +917,7 @@ public final class Tandem implements Closeable {
 
     /** The store, opened here if no thread has started it; its failure rethrown as it was. */
     LocalStore await() {
-      task.run(); // Returns at once if the opening thread runs or ran it.
-      boolean interrupted = false;
-      try {
-        while (true) {
-          try {
-            return task.get();
-          } catch (InterruptedException e) {
-            interrupted = true; // The file must not be left open behind us: wait on.
-          } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) throw (RuntimeException) cause;
-            if (cause instanceof Error) throw (Error) cause;
-            throw new IllegalStateException(cause);
-          }
-        }
-      } finally {
-        if (interrupted) Thread.currentThread().interrupt();
-      }
+      return Tasks.runOrAwait(task); // Through interrupts: the file must not be left open.
     }
 
     /** Waits for the store and closes it (build() failed meanwhile). */

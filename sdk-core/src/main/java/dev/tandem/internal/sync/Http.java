@@ -1,10 +1,10 @@
 package dev.tandem.internal.sync;
 
+import dev.tandem.internal.Tasks;
 import dev.tandem.protocol.ProtocolJson;
 import dev.tandem.protocol.PullRequest;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Call;
@@ -64,26 +64,9 @@ public final class Http {
   public OkHttpClient client() {
     OkHttpClient current = client;
     if (current != null) return current;
-    defaultClient.run(); // Returns at once if another thread makes or made it.
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          current = defaultClient.get();
-          client = current;
-          return current;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException) throw (RuntimeException) cause;
-          if (cause instanceof Error) throw (Error) cause;
-          throw new IllegalStateException(cause);
-        }
-      }
-    } finally {
-      if (interrupted) Thread.currentThread().interrupt();
-    }
+    current = Tasks.runOrAwait(defaultClient); // Made once, whichever thread asks first.
+    client = current;
+    return current;
   }
 
   /**
