@@ -2,12 +2,14 @@ package dev.tandem;
 
 import com.squareup.moshi.Moshi;
 import dev.tandem.internal.Internal;
+import dev.tandem.internal.Tasks;
 import dev.tandem.internal.app.BoundMutators;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.DatabaseLock;
 import dev.tandem.internal.db.JdbcSqlDriver;
 import dev.tandem.internal.db.SqlDriver;
 import dev.tandem.internal.db.SqlDriverFactory;
+import dev.tandem.internal.db.SqliteNative;
 import dev.tandem.internal.mutation.Mutations;
 import dev.tandem.internal.mutation.RealReadTransaction;
 import dev.tandem.internal.query.LiveQueries;
@@ -15,6 +17,7 @@ import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.internal.rebase.SchemaRecovery;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
+import dev.tandem.internal.sync.Http;
 import dev.tandem.internal.sync.RealSyncEngine;
 import dev.tandem.internal.sync.SyncConfig;
 import dev.tandem.internal.sync.SyncEngine;
@@ -24,7 +27,11 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import io.reactivex.rxjava3.schedulers.Schedulers;
+import io.reactivex.rxjava3.subjects.BehaviorSubject;
+import io.reactivex.rxjava3.subjects.PublishSubject;
+import io.reactivex.rxjava3.subjects.ReplaySubject;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
@@ -32,9 +39,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.OkHttpClient;
@@ -86,15 +95,16 @@ public final class Tandem implements Closeable {
   private final List<Closeable> attached = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  private Tandem(Builder builder, LocalStore local, DatabaseLock fileLock) {
+  private Tandem(
+      Builder builder,
+      LocalStore local,
+      DatabaseLock fileLock,
+      BoundMutators bound,
+      FutureTask<OkHttpClient> defaultHttpClient) {
     this.local = local;
     this.fileLock = fileLock;
     this.resultScheduler = builder.resultScheduler;
-    this.mutations =
-        new Mutations(
-            local,
-            BoundMutators.bind(builder.mutators.build(), builder.moshi),
-            builder.maxMutationBytes);
+    this.mutations = new Mutations(local, bound, builder.maxMutationBytes);
     this.live =
         new LiveQueries(
             RealReadTransaction.liveReader(local),
@@ -107,7 +117,25 @@ public final class Tandem implements Closeable {
         builder.pushUrl == null && builder.pullUrl == null
             ? SyncEngine.localOnly(state)
             : new RealSyncEngine(
-                state, local, new PullApplier(local, mutations), recovery, builder.syncConfig());
+                state,
+                local,
+                new PullApplier(local, mutations),
+                recovery,
+                builder.syncConfig(defaultHttpClient));
+  }
+
+  /**
+   * Loads RxJava's core classes that the rest of {@code build()} needs: the status subjects (and
+   * {@code Observable}), and {@code Completable} when syncing ({@code pull()}, {@code flush()}).
+   * Each is verified as it is first used, loading dozens of operator classes, a fresh process's
+   * slowest step after SQLite's; {@code build()} calls this while the store opens. ({@code
+   * Flowable}, as large, is left until a {@code watch}.)
+   */
+  private static void loadRx(boolean syncing) {
+    BehaviorSubject.create();
+    ReplaySubject.create();
+    PublishSubject.create();
+    if (syncing) Completable.complete();
   }
 
   /** Threads that re-run live queries, when the builder names no query scheduler. */
@@ -429,9 +457,15 @@ public final class Tandem implements Closeable {
     private String schemaVersion = "";
     private AuthProvider auth = AuthProvider.of("");
     private OkHttpClient httpClient;
-    private Moshi moshi = new Moshi.Builder().build();
+
+    /** Null for the default, made by {@link #moshi()} when first needed (not at builder()). */
+    private Moshi moshi;
+
     private final Mutators.Builder mutators = Mutators.builder();
-    private Scheduler scheduler = Schedulers.io();
+
+    /** Null for {@code Schedulers.io()}, looked up at build() (not at builder()). */
+    private Scheduler scheduler;
+
     private Scheduler queryScheduler;
     private Scheduler resultScheduler;
     private SqlDriverFactory driverFactory;
@@ -603,7 +637,7 @@ public final class Tandem implements Closeable {
      * The Moshi that maps values and mutator args; add your adapters to it. Adapters are resolved
      * at {@link #build()}, so this may come before or after {@link #mutator}.
      */
-    public Builder moshi(Moshi moshi) {
+    public synchronized Builder moshi(Moshi moshi) {
       this.moshi = moshi;
       return this;
     }
@@ -717,7 +751,7 @@ public final class Tandem implements Closeable {
       return this;
     }
 
-    SyncConfig syncConfig() {
+    SyncConfig syncConfig(FutureTask<OkHttpClient> defaultHttpClient) {
       return new SyncConfig(
           pushUrl,
           pullUrl,
@@ -725,13 +759,39 @@ public final class Tandem implements Closeable {
           schemaVersion,
           auth,
           httpClient,
-          scheduler,
+          defaultHttpClient,
+          scheduler != null ? scheduler : Schedulers.io(),
           pushDelayMillis,
           pullIntervalMillis,
           minBackoffMillis,
           maxBackoffMillis,
           maxPushBatchCount,
           maxPushBatchBytes);
+    }
+
+    /**
+     * The default HTTP client when this instance will sync over the network soon and the app gave
+     * none, being made on a thread of its own (loading OkHttp takes a while in a fresh process, and
+     * the database opens meanwhile); null otherwise (it is made on first use).
+     */
+    private FutureTask<OkHttpClient> defaultHttpClient() {
+      if (httpClient != null || (pushUrl == null && pullUrl == null)) return null;
+      List<String> urls = new ArrayList<>(pokeUrls);
+      if (pushUrl != null) urls.add(pushUrl);
+      if (pullUrl != null) urls.add(pullUrl);
+      FutureTask<OkHttpClient> client = Http.defaultClient(urls);
+      if (networkAvailable) {
+        Thread thread = new Thread(client, "tandem-http-init");
+        thread.setDaemon(true);
+        thread.start();
+      }
+      return client;
+    }
+
+    /** The app's Moshi, or the default one, made once (by whichever thread of build() asks). */
+    private synchronized Moshi moshi() {
+      if (moshi == null) moshi = new Moshi.Builder().build();
+      return moshi;
     }
 
     /**
@@ -745,19 +805,30 @@ public final class Tandem implements Closeable {
       DatabaseLock lock = DatabaseLock.acquire(databaseFile);
       Tandem tandem;
       try {
-        SqlDriver driver =
-            driverFactory == null
-                ? new JdbcSqlDriver(databaseFile, fullSync)
-                : driverFactory.open(databaseFile, fullSync);
+        StoreOpening opening = new StoreOpening(this);
+        if (driverFactory == null) opening.startInBackground();
+        FutureTask<OkHttpClient> http;
+        BoundMutators bound;
         try {
-          LocalStore local =
-              LocalStore.open(
-                  driver, schema, schemaVersion, new JsonCodec(moshi), schemaViolations);
-          tandem = new Tandem(this, local, lock);
-        } catch (RuntimeException e) {
-          driver.close();
+          // Meanwhile, on this thread, what needs no database.
+          http = defaultHttpClient();
+          bound = BoundMutators.bind(mutators.build(), moshi());
+          // sqlite-jdbc's connection settings (its date formatter), while tandem-open loads the
+          // native library, unless it got there first; then RxJava while it connects.
+          if (driverFactory == null) SqliteNative.prepareSettings();
+          loadRx(pushUrl != null || pullUrl != null);
+        } catch (RuntimeException | Error e) {
+          opening.discard();
           throw e;
         }
+        LocalStore local = opening.await();
+        try {
+          tandem = new Tandem(this, local, lock, bound, http);
+        } catch (RuntimeException e) {
+          opening.driver.close();
+          throw e;
+        }
+        opening.violations.release();
       } catch (RuntimeException e) {
         lock.release();
         throw e;
@@ -776,6 +847,117 @@ public final class Tandem implements Closeable {
       }
       tandem.sync.start();
       return tandem;
+    }
+  }
+
+  /**
+   * Opens the local store, on a thread of its own when {@link #startInBackground} is called (so a
+   * fresh process loads SQLite while the builder's thread binds the mutators and loads the rest),
+   * or on the thread that awaits it. Schema violations found while opening are held and reported on
+   * the thread of {@code build()}, as documented, by {@link DeferredViolations#release}.
+   */
+  private static final class StoreOpening implements Callable<LocalStore> {
+    private final File file;
+    private final boolean fullSync;
+    private final SqlDriverFactory factory;
+    private final Schema schema;
+    private final String schemaVersion;
+    private final Builder builder;
+    final DeferredViolations violations;
+    private final FutureTask<LocalStore> task = new FutureTask<>(this);
+    volatile SqlDriver driver;
+
+    StoreOpening(Builder builder) {
+      file = builder.databaseFile;
+      fullSync = builder.fullSync;
+      factory = builder.driverFactory;
+      schema = builder.schema;
+      schemaVersion = builder.schemaVersion;
+      this.builder = builder;
+      violations = new DeferredViolations(builder.schemaViolations);
+    }
+
+    void startInBackground() {
+      Runnable open =
+          () -> {
+            task.run();
+            // Then, while build() finishes, a reader connection for the first query (pooled).
+            SqlDriver opened = driver;
+            if (opened == null || !task.isDone()) return;
+            try {
+              opened.releaseReader(opened.acquireReader());
+            } catch (RuntimeException e) {
+              // Closed meanwhile, or the first query will open its own and report the failure.
+            }
+          };
+      Thread thread = new Thread(open, "tandem-open");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public LocalStore call() {
+      SqlDriver opened =
+          factory == null ? new JdbcSqlDriver(file, fullSync) : factory.open(file, fullSync);
+      driver = opened;
+      try {
+        return LocalStore.open(
+            opened, schema, schemaVersion, new JsonCodec(builder.moshi()), violations);
+      } catch (RuntimeException e) {
+        opened.close();
+        throw e;
+      }
+    }
+
+    /** The store, opened here if no thread has started it; its failure rethrown as it was. */
+    LocalStore await() {
+      return Tasks.runOrAwait(task); // Through interrupts: the file must not be left open.
+    }
+
+    /** Waits for the store and closes it (build() failed meanwhile). */
+    void discard() {
+      try {
+        await().close();
+      } catch (RuntimeException | Error e) {
+        // The failure that made build() give up is the one reported.
+      }
+    }
+  }
+
+  /** Holds schema violations until {@link #release}, then passes them (and later ones) on. */
+  private static final class DeferredViolations implements SchemaViolationListener {
+    private final SchemaViolationListener target;
+    private List<String[]> held = new ArrayList<>();
+
+    DeferredViolations(SchemaViolationListener target) {
+      this.target = target;
+    }
+
+    @Override
+    public void violated(String table, String key, String json, String problem) {
+      synchronized (this) {
+        if (held != null) {
+          held.add(new String[] {table, key, json, problem});
+          return;
+        }
+      }
+      target.violated(table, key, json, problem);
+    }
+
+    /** Reports what was held, on this thread; from now on violations go straight through. */
+    void release() {
+      List<String[]> taken;
+      synchronized (this) {
+        taken = held;
+        held = null;
+      }
+      for (String[] v : taken) {
+        try {
+          target.violated(v[0], v[1], v[2], v[3]);
+        } catch (RuntimeException e) {
+          RxJavaPlugins.onError(e); // As a listener's failure is reported elsewhere.
+        }
+      }
     }
   }
 }

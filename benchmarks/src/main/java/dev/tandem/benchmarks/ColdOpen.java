@@ -76,7 +76,7 @@ final class ColdOpen {
         new ProcessBuilder(
                 System.getProperty("java.home") + "/bin/java",
                 "-cp",
-                System.getProperty("java.class.path"),
+                VsReplicache.clientClassPath(), // A client's class path, not the harness's.
                 ColdOpen.class.getName(),
                 side,
                 database.getPath())

@@ -8,6 +8,7 @@ import dev.tandem.server.Database;
 import dev.tandem.server.HandlerResponse;
 import dev.tandem.server.TandemServer;
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +94,7 @@ public final class VsReplicache {
     String write = null;
     String only = null;
     Path js = Paths.get("src/main/js");
+    boolean serve = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--pairs":
@@ -116,11 +118,25 @@ public final class VsReplicache {
         case "--budget":
           budget = Integer.parseInt(args[++i]);
           break;
+        case "--serve":
+          serve = true;
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     Path work = Files.createTempDirectory("vs-replicache-");
+    if (serve) {
+      // For profiling one side by hand: the seeded server until stdin closes.
+      try (Server seeded = seed(new Server(work), rows)) {
+        System.out.println(
+            seeded.base() + " lastid=" + String.format(Locale.ROOT, "m%07d", rows - 1));
+        while (System.in.read() >= 0) {}
+      } finally {
+        ClientBenchmarks.deleteRecursively(work);
+      }
+      return;
+    }
     Path script = install(js, Paths.get("target/vs-replicache"));
     String lastID = String.format(Locale.ROOT, "m%07d", rows - 1);
     String rowsArg = "rows=" + rows;
@@ -174,13 +190,22 @@ public final class VsReplicache {
         }
         List<Map<String, Object>> replicache = new ArrayList<>();
         List<Map<String, Object>> tandem = new ArrayList<>();
+        List<Map<String, Object>> floor = new ArrayList<>();
+        // The fresh first pull also runs the bare-JVM floor (FreshFloor); the sides rotate, so
+        // each runs first, second and third once in three pairs.
+        boolean withFloor = row.args.contains("fresh=true");
         for (int pair = 0; pair < pairs; pair++) {
-          for (int side = 0; side < 2; side++) {
-            boolean replicacheNow = (side == 0) == (pair % 2 == 0);
+          List<String> order =
+              new ArrayList<>(
+                  withFloor
+                      ? Arrays.asList("replicache", "tandem", "floor")
+                      : Arrays.asList("replicache", "tandem"));
+          java.util.Collections.rotate(order, withFloor ? -pair : pair);
+          for (String side : order) {
             Server server = row.seeded ? seeded : new Server(work);
             try {
               List<String> command = new ArrayList<>();
-              if (replicacheNow) {
+              if (side.equals("replicache")) {
                 command.addAll(Arrays.asList("node", script.toString()));
               } else {
                 command.addAll(
@@ -188,21 +213,25 @@ public final class VsReplicache {
                         "java",
                         "-Xmx512m",
                         "-cp",
-                        System.getProperty("java.class.path"),
-                        TandemSide.class.getName()));
+                        clientClassPath(),
+                        (side.equals("tandem") ? TandemSide.class : FreshFloor.class).getName()));
               }
               command.add(server.base());
               command.add(row.workload);
               command.addAll(row.args);
               Map<String, Object> result = run(command, childTimeout);
               System.err.println(row.label + ": " + result);
-              (replicacheNow ? replicache : tandem).add(result);
+              (side.equals("replicache") ? replicache : side.equals("tandem") ? tandem : floor)
+                  .add(result);
             } finally {
               if (server != seeded) server.close();
             }
           }
         }
-        for (String metric : row.metrics) out.append(line(row, metric, replicache, tandem));
+        for (String metric : row.metrics) {
+          out.append(line(row, metric, replicache, tandem));
+          if (withFloor && metric.equals("median")) out.append(freshFloorLine(row, tandem, floor));
+        }
         if (row.workload.equals("mutate")) {
           for (String p : new String[] {"p50", "p99"}) {
             out.append(floorLine(row, p, tandem, "bare SQLite transaction"));
@@ -228,6 +257,49 @@ public final class VsReplicache {
             .toString();
     System.out.println(markdown);
     if (write != null) replaceSection(Paths.get(write), markdown);
+  }
+
+  /** What a client app's class path has: the client and its runtime dependencies. */
+  private static final List<String> CLIENT_JARS =
+      Arrays.asList(
+          "tandem-sdk-core",
+          "tandem-protocol",
+          "tandem-app-definition",
+          "tandem-benchmarks",
+          "moshi",
+          "okio",
+          "okhttp",
+          "kotlin-stdlib",
+          "annotations",
+          "rxjava",
+          "reactive-streams",
+          "sqlite-jdbc");
+
+  private static final List<String> CLIENT_MODULES =
+      Arrays.asList("sdk-core", "protocol", "app-definition", "benchmarks");
+
+  /**
+   * The JVM children's class path: the benchmark's own classes, Tandem's client and its runtime
+   * dependencies, as an app has them; not the server's (Jetty, Postgres, slf4j …) that this harness
+   * needs. Class loading searches the path in order, and a library that finds slf4j (as
+   * sqlite-jdbc's logger does) scans it for providers: a fresh process would pay for jars no client
+   * ships.
+   */
+  static String clientClassPath() {
+    List<String> kept = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path path = Paths.get(entry);
+      String name = path.getFileName().toString();
+      boolean keep = false;
+      if (name.endsWith(".jar")) {
+        for (String prefix : CLIENT_JARS) keep |= name.startsWith(prefix);
+      } else if (path.getParent() != null && path.getParent().getParent() != null) {
+        String module = path.getParent().getParent().getFileName().toString();
+        keep = CLIENT_MODULES.contains(module); // …/<module>/target/classes
+      }
+      if (keep) kept.add(entry);
+    }
+    return String.join(File.pathSeparator, kept);
   }
 
   private static String[] m(String... metrics) {
@@ -322,6 +394,33 @@ public final class VsReplicache {
         floorName,
         format(metric, median(f)),
         format(metric, median(t)),
+        median(t) / median(f),
+        low,
+        high);
+  }
+
+  /**
+   * Tandem's fresh first pull beside the bare-JVM floor run in the same pairs ({@link FreshFloor}:
+   * one HTTP request, a streaming parse, raw xerial batched inserts), as Tandem ÷ floor.
+   */
+  private static String freshFloorLine(
+      Row row, List<Map<String, Object>> tandem, List<Map<String, Object>> floor) {
+    double[] t = values(tandem, "median");
+    double[] f = values(floor, "median");
+    double low = Double.MAX_VALUE;
+    double high = 0;
+    for (int i = 0; i < Math.min(t.length, f.length); i++) {
+      low = Math.min(low, t[i] / f[i]);
+      high = Math.max(high, t[i] / f[i]);
+    }
+    return String.format(
+        Locale.ROOT,
+        "| %s | time: Tandem ÷ bare-JVM floor (one HTTP request, streaming parse, raw xerial"
+            + " batched inserts; fresh process, same pairs) | %s (floor) | %s | %.2f (Tandem ÷"
+            + " floor) | %.2f–%.2f |%n",
+        row.label,
+        format("median", median(f)),
+        format("median", median(t)),
         median(t) / median(f),
         low,
         high);

@@ -2,7 +2,6 @@ package dev.tandem.internal.db;
 
 import java.io.File;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,12 +39,21 @@ public final class JdbcSqlDriver implements SqlDriver {
     // Tandem reads no generated keys: without this the driver runs "SELECT last_insert_rowid()"
     // after every INSERT, a round of statement preparation per row written.
     properties.setProperty("jdbc.get_generated_keys", "false");
-    this.writer = open();
+    // The writer's page cache may grow to 16 MiB (default 2 MiB; grown only as used): a large
+    // pull's transaction then stays in memory until its commit instead of spilling pages to the
+    // WAL as it goes (100 000 rows insert about a fifth faster). Readers keep the default.
+    Properties writerProperties = new Properties();
+    writerProperties.putAll(properties);
+    writerProperties.setProperty("cache_size", "-16384");
+    this.writer = open(writerProperties);
   }
 
-  private Jdbc open() {
+  private Jdbc open(Properties properties) {
+    SqliteNative.load();
     try {
-      return new Jdbc(DriverManager.getConnection(url, properties), true);
+      // The driver directly, not DriverManager: its first use scans the class path for every
+      // JDBC driver (and loads and initialises each one found) before it picks this one.
+      return new Jdbc(org.sqlite.JDBC.createConnection(url, properties), true);
     } catch (SQLException e) {
       throw wrap("open " + url, e);
     }
@@ -61,7 +69,7 @@ public final class JdbcSqlDriver implements SqlDriver {
     if (closed) throw new IllegalStateException("database is closed");
     Jdbc reader = idleReaders.poll();
     if (reader == null) {
-      reader = new Jdbc(open().connection, false);
+      reader = new Jdbc(open(properties).connection, false);
     }
     return reader;
   }

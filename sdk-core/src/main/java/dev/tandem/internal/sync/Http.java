@@ -1,7 +1,14 @@
 package dev.tandem.internal.sync;
 
+import dev.tandem.internal.Tasks;
+import dev.tandem.protocol.ProtocolJson;
+import dev.tandem.protocol.PullRequest;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Call;
+import okhttp3.ConnectionSpec;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -14,19 +21,31 @@ import okhttp3.RequestBody;
 public final class Http {
   private static final MediaType JSON = MediaType.get("application/json");
 
-  /** The app's client, or null until {@link #client()} makes a default one. */
+  /** The app's client, or null until {@link #client()} has the default one. */
   private volatile OkHttpClient client;
+
+  /** The default client, made by whichever thread runs it first. */
+  private final FutureTask<OkHttpClient> defaultClient;
 
   private final String requestIDPrefix;
   private final AtomicLong counter = new AtomicLong();
 
   /**
-   * @param client the app's OkHttp client, or null for a default one made on first use (on a sync
-   *     thread: making one loads OkHttp, a few hundred milliseconds that {@code build()} need not
-   *     wait for).
+   * @param client the app's OkHttp client, or null for the default one.
+   * @param defaultClient the default client ({@link #defaultClient}), perhaps already being made on
+   *     a thread of its own (making one loads OkHttp, a few hundred milliseconds that {@code
+   *     build()} need not wait for), or null to make one on first use.
    */
-  public Http(OkHttpClient client, String clientID, String sessionID) {
+  public Http(
+      OkHttpClient client,
+      FutureTask<OkHttpClient> defaultClient,
+      String clientID,
+      String sessionID) {
     this.client = client;
+    this.defaultClient =
+        client != null || defaultClient != null
+            ? defaultClient
+            : defaultClient(Collections.<String>emptyList());
     this.requestIDPrefix = clientID + "-" + sessionID + "-";
   }
 
@@ -45,9 +64,34 @@ public final class Http {
   public OkHttpClient client() {
     OkHttpClient current = client;
     if (current != null) return current;
-    synchronized (this) {
-      if (client == null) client = new OkHttpClient();
-      return client;
+    current = Tasks.runOrAwait(defaultClient); // Made once, whichever thread asks first.
+    client = current;
+    return current;
+  }
+
+  /**
+   * The default client for {@code urls}, to run once (on any thread). When every URL is plain
+   * {@code http:} it speaks cleartext only: OkHttp then skips loading the platform's trust store
+   * and TLS, the slowest part of making a client (an {@code https:} redirect would then fail; an
+   * app whose server does that gives its own client). Otherwise OkHttp's defaults.
+   */
+  public static FutureTask<OkHttpClient> defaultClient(List<String> urls) {
+    boolean cleartext = !urls.isEmpty();
+    for (String url : urls) {
+      if (!url.regionMatches(true, 0, "http:", 0, 5)) cleartext = false;
     }
+    final boolean cleartextOnly = cleartext;
+    return new FutureTask<>(
+        () -> {
+          OkHttpClient client =
+              cleartextOnly
+                  ? new OkHttpClient.Builder()
+                      .connectionSpecs(Collections.singletonList(ConnectionSpec.CLEARTEXT))
+                      .build()
+                  : new OkHttpClient();
+          // And the JSON adapter of the first request, on the same thread (class loading).
+          ProtocolJson.moshi().adapter(PullRequest.class);
+          return client;
+        });
   }
 }

@@ -37,7 +37,9 @@ public final class RealSyncEngine extends SyncEngine {
     this.config = config;
     this.recovery = recovery;
     this.transport =
-        new Transport(new Http(config.httpClient, local.clientID(), Ids.newId(8)), config.auth);
+        new Transport(
+            new Http(config.httpClient, config.defaultHttpClient, local.clientID(), Ids.newId(8)),
+            config.auth);
     this.puller =
         config.pullUrl == null
             ? null

@@ -5,6 +5,7 @@ import io.reactivex.rxjava3.core.Scheduler;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.FutureTask;
 import okhttp3.OkHttpClient;
 
 /** How a {@link SyncEngine} syncs: URLs, caps, delays, auth and threads. Immutable once built. */
@@ -18,6 +19,13 @@ public final class SyncConfig {
   public final String schemaVersion;
   public final AuthProvider auth;
   public final OkHttpClient httpClient;
+
+  /**
+   * With no {@link #httpClient}, the default one, perhaps already being made on another thread
+   * ({@link Http#defaultClient}); null to make it on first use.
+   */
+  public final FutureTask<OkHttpClient> defaultHttpClient;
+
   public final Scheduler scheduler;
   public final long pushDelayMillis;
   public final long pullIntervalMillis;
@@ -33,6 +41,7 @@ public final class SyncConfig {
       String schemaVersion,
       AuthProvider auth,
       OkHttpClient httpClient,
+      FutureTask<OkHttpClient> defaultHttpClient,
       Scheduler scheduler,
       long pushDelayMillis,
       long pullIntervalMillis,
@@ -46,6 +55,7 @@ public final class SyncConfig {
     this.schemaVersion = schemaVersion;
     this.auth = auth;
     this.httpClient = httpClient;
+    this.defaultHttpClient = defaultHttpClient;
     this.scheduler = scheduler;
     this.pushDelayMillis = pushDelayMillis;
     this.pullIntervalMillis = pullIntervalMillis;
