@@ -275,7 +275,11 @@ public final class LiveQueries implements LocalStore.CommitListener {
       int now = runners.get();
       int wanted = queued.get() * runNanos > SPLIT_NANOS ? MAX_RUNNERS : 1;
       if (now >= wanted || queued.get() <= 0) return;
-      if (runners.compareAndSet(now, now + 1)) scheduler.scheduleDirect(this::drain);
+      // Claimed together before any starts: a runner takes its share of the queue by the count.
+      if (runners.compareAndSet(now, wanted)) {
+        for (int i = now; i < wanted; i++) scheduler.scheduleDirect(this::drain);
+        return;
+      }
     }
   }
 
