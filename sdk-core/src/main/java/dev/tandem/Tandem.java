@@ -15,7 +15,6 @@ import dev.tandem.internal.mutation.RealReadTransaction;
 import dev.tandem.internal.query.LiveQueries;
 import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.internal.rebase.SchemaRecovery;
-import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
 import dev.tandem.internal.sync.Http;
@@ -108,12 +107,7 @@ public final class Tandem implements Closeable {
     this.mutations = new Mutations(local, bound, builder.maxMutationBytes);
     this.live =
         new LiveQueries(
-            new LiveQueries.Reader() {
-              @Override
-              public <T> T read(ReadQuery<T> query, KeySet reads) throws Exception {
-                return RealReadTransaction.run(Tandem.this.local, query, reads);
-              }
-            },
+            RealReadTransaction.liveReader(local),
             builder.queryScheduler != null ? builder.queryScheduler : queries());
     SchemaRecovery recovery = new SchemaRecovery(local, mutations);
     recovery.rebuildIfNeeded(); // Before anyone reads: a local copy that cannot be upgraded.

@@ -80,6 +80,7 @@ public final class ClientBenchmarks {
       if (selected(only, "page")) QueryBenchmarks.relatedPage(work, 100_000);
       if (selected(only, "reactive")) QueryBenchmarks.reactiveLoop(work);
       if (selected(only, "tablereactive")) QueryBenchmarks.tableReactiveLoop(work);
+      if (only.contains("reactiveprobe")) ReactiveProbe.run(work); // By name only.
       if (selected(only, "cold")) ColdOpen.run(work);
       if (selected(only, "upgrade")) UpgradeBenchmark.run(work);
       if (selected(only, "pending")) PendingPull.run(work);

@@ -310,12 +310,27 @@ public final class TandemSide {
     result.put("runs", runs);
   }
 
+  /**
+   * The reactive loop, each iteration beside its floor in the same process, alternating: the same
+   * commit ({@code touch}) on an instance with no watches, then the 5 lists' prefix scans as raw
+   * JDBC on one connection of that file, inline: the loop's bare work, without live queries.
+   */
   private static void reactive(Map<String, Object> result) throws Exception {
     int warmup = num("warmup", 200);
     int runs = num("runs", 1000);
     long[] nanos = new long[runs];
-    try (Tandem tandem = client().pushUrl(null).pullUrl(null).pokeUrl(null).build()) {
+    long[] floor = new long[runs];
+    Path floorFile = work.resolve("reactive-floor.db");
+    try (Tandem tandem = client().pushUrl(null).pullUrl(null).pokeUrl(null).build();
+        Tandem bare =
+            client()
+                .databaseFile(floorFile.toFile())
+                .pushUrl(null)
+                .pullUrl(null)
+                .pokeUrl(null)
+                .build()) {
       tandem.mutate("fill", 0);
+      bare.mutate("fill", 0);
       AtomicReference<CountDownLatch> latch = new AtomicReference<>(new CountDownLatch(0));
       CountDownLatch first = new CountDownLatch(100);
       List<Disposable> subscriptions = new ArrayList<>();
@@ -331,18 +346,51 @@ public final class TandemSide {
                     }));
       }
       first.await();
-      for (int i = 0; i < warmup + runs; i++) {
-        CountDownLatch done = new CountDownLatch(5);
-        latch.set(done);
-        long start = System.nanoTime();
-        tandem.mutate("touch", i + 1);
-        done.await();
-        if (i >= warmup) nanos[i - warmup] = System.nanoTime() - start;
+      try (java.sql.Connection raw = ClientBenchmarks.sqlite(floorFile);
+          java.sql.PreparedStatement scan =
+              raw.prepareStatement(
+                  "SELECT key, value FROM tandem_kv WHERE key >= ? AND key < ? ORDER BY key"
+                      + " LIMIT ?")) {
+        for (int i = 0; i < warmup + runs; i++) {
+          CountDownLatch done = new CountDownLatch(5);
+          latch.set(done);
+          long start = System.nanoTime();
+          tandem.mutate("touch", i + 1);
+          done.await();
+          long loopTime = System.nanoTime() - start;
+
+          start = System.nanoTime();
+          bare.mutate("touch", i + 1);
+          raw.setAutoCommit(false);
+          int rows = 0;
+          for (int list = 0; list < 5; list++) {
+            scan.setString(1, "list/" + list + "/");
+            scan.setString(2, "list/" + list + "0");
+            scan.setInt(3, -1);
+            try (java.sql.ResultSet rs = scan.executeQuery()) {
+              while (rs.next()) {
+                rs.getString(1);
+                rs.getString(2);
+                rows++;
+              }
+            }
+          }
+          raw.commit();
+          raw.setAutoCommit(true);
+          long floorTime = System.nanoTime() - start;
+          if (rows != 105) throw new IllegalStateException("floor scanned " + rows + " rows");
+          if (i >= warmup) {
+            nanos[i - warmup] = loopTime;
+            floor[i - warmup] = floorTime;
+          }
+        }
       }
       for (Disposable subscription : subscriptions) subscription.dispose();
     }
     result.put("p50", micros(ClientBenchmarks.percentile(nanos, 50)));
     result.put("p95", micros(ClientBenchmarks.percentile(nanos, 95)));
+    result.put("floorP50", micros(ClientBenchmarks.percentile(floor, 50)));
+    result.put("floorP95", micros(ClientBenchmarks.percentile(floor, 95)));
     result.put("runs", runs);
   }
 

@@ -9,6 +9,7 @@ import dev.tandem.ScanOptions;
 import dev.tandem.internal.app.ApiAccess;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.SqlConnection;
+import dev.tandem.internal.query.LiveQueries;
 import dev.tandem.internal.query.QueryRunner;
 import dev.tandem.internal.store.ClientView;
 import dev.tandem.internal.store.Entry;
@@ -39,6 +40,24 @@ public class RealReadTransaction implements ReadTransaction {
         db ->
             query.query(
                 new RealReadTransaction(db, local.view(), local.codec(), local.clientID(), reads)));
+  }
+
+  /** Live queries' reader: a batch of queries in one read transaction of {@code local}. */
+  public static LiveQueries.Reader liveReader(final LocalStore local) {
+    return batch ->
+        local.read(
+            db -> {
+              batch.run(
+                  new LiveQueries.Transaction() {
+                    @Override
+                    public <T> T read(ReadQuery<T> query, KeySet reads) throws Exception {
+                      return query.query(
+                          new RealReadTransaction(
+                              db, local.view(), local.codec(), local.clientID(), reads));
+                    }
+                  });
+              return null;
+            });
   }
 
   RealReadTransaction(

@@ -3,30 +3,93 @@ package dev.tandem.internal.query;
 import dev.tandem.ReadQuery;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
+import dev.tandem.protocol.KeyOrder;
 import io.reactivex.rxjava3.core.BackpressureStrategy;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.FlowableEmitter;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.exceptions.Exceptions;
+import io.reactivex.rxjava3.plugins.RxJavaPlugins;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Live queries: each watch runs its query at once, then again after every commit that changed a key
  * or range it read, and emits only when the result changed ({@code equals}). Re-runs happen on the
  * query scheduler; a burst of commits coalesces into one re-run.
+ *
+ * <p>A commit finds the watches it touches through an index of what they read (keys, and ranges
+ * sorted by start), not by testing every watch; watches whose re-run is under way are tested
+ * directly. The re-runs a commit asks for are queued; one task on the query scheduler (two, {@link
+ * #MAX_RUNNERS}, while the queue holds more than {@link #SPLIT_NANOS} of work) takes them in
+ * batches, each batch in one read transaction, and emits after it ends.
  */
 public final class LiveQueries implements LocalStore.CommitListener {
-  /** Runs a query in a read transaction, recording what it read. */
+  /** Runs queries in one read transaction, recording what each read. */
   public interface Reader {
+    /** Runs {@code batch} in one read transaction. */
+    void inTransaction(Batch batch) throws Exception;
+  }
+
+  /** Work inside one read transaction. */
+  public interface Batch {
+    void run(Transaction tx);
+  }
+
+  /** The read transaction a batch runs in. */
+  public interface Transaction {
     <T> T read(ReadQuery<T> query, KeySet reads) throws Exception;
   }
+
+  /** Tasks on the query scheduler taking re-runs from the queue at the same time. */
+  static final int MAX_RUNNERS = 2;
 
   private final Reader reader;
   private final Scheduler scheduler;
   private final Set<Watch<?>> watches =
       Collections.newSetFromMap(new ConcurrentHashMap<Watch<?>, Boolean>());
+
+  /** Watches whose (re-)run is scheduled or under way: their reads are about to change. */
+  private final Set<Watch<?>> running =
+      Collections.newSetFromMap(new ConcurrentHashMap<Watch<?>, Boolean>());
+
+  /** Bumped whenever a watch comes, goes, or reads other keys or ranges than before. */
+  private final AtomicInteger version = new AtomicInteger();
+
+  private volatile Index index = new Index(-1, Collections.<Watch<?>>emptyList());
+  private final Object indexLock = new Object();
+
+  private final ConcurrentLinkedQueue<Watch<?>> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicInteger runners = new AtomicInteger();
+
+  /**
+   * Queued work (watches times the recent cost of a re-run) past which a second runner starts: a
+   * thread's wake-up costs about as much as a few short re-runs.
+   */
+  static final long SPLIT_NANOS = 150_000;
+
+  /** Recent cost of one re-run, a moving average over batches. */
+  private volatile long runNanos = 20_000;
+
+  /**
+   * A system property for benchmarks only: when true, a table query re-runs after any change to its
+   * table, as before rows and conditions were tracked (the same-run baseline). Read when the
+   * instance is built.
+   */
+  private static final String PER_TABLE = "dev.tandem.perTableLiveQueries";
+
+  private final boolean perTable = Boolean.getBoolean(PER_TABLE);
 
   public LiveQueries(Reader reader, Scheduler scheduler) {
     this.reader = reader;
@@ -39,7 +102,12 @@ public final class LiveQueries implements LocalStore.CommitListener {
           // Serialized: close() completes it from another thread than the one re-running it.
           Watch<T> watch = new Watch<>(query, emitter.serialize());
           watches.add(watch);
-          emitter.setCancellable(() -> watches.remove(watch));
+          version.incrementAndGet();
+          emitter.setCancellable(
+              () -> {
+                watches.remove(watch);
+                version.incrementAndGet();
+              });
           watch.request();
         },
         BackpressureStrategy.LATEST);
@@ -52,21 +120,238 @@ public final class LiveQueries implements LocalStore.CommitListener {
     closed = true;
     for (Watch<?> watch : watches) watch.emitter.onComplete();
     watches.clear();
+    queue.clear();
+    queued.set(0);
   }
 
   @Override
   public void committed(KeySet changes) {
     if (changes.isEmpty() || closed) return;
-    for (Watch<?> watch : watches) {
-      if (watch.affectedBy(changes)) watch.request();
+    List<Watch<?>> touched = new ArrayList<>();
+    Collection<String> keys = changes.keysOnly();
+    if (keys == null) {
+      // Ranges or everything (a revert, a pull that replaced the view): test each watch.
+      for (Watch<?> watch : watches) {
+        if (watch.affectedBy(changes)) touched.add(watch);
+      }
+    } else {
+      // Running watches first: one that stops running after this has bumped the version, so the
+      // index below sees its new reads.
+      Map<Watch<?>, Boolean> seen = new IdentityHashMap<>();
+      for (Watch<?> watch : running) {
+        seen.put(watch, Boolean.TRUE);
+        if (watch.affectedBy(changes)) touched.add(watch);
+      }
+      Index current = index();
+      for (String key : keys) current.find(key, seen, changes, touched);
+    }
+    // Queued together, then taken together: one batch, one read transaction, one wake-up.
+    for (Watch<?> watch : touched) watch.queue();
+    startRunners();
+  }
+
+  /** The index of what the watches read, rebuilt if a watch came, went or read other ranges. */
+  private Index index() {
+    Index current = index;
+    int now = version.get();
+    if (current.version == now) return current;
+    synchronized (indexLock) {
+      current = index;
+      now = version.get(); // Before reading the watches: a change after it rebuilds again.
+      if (current.version != now) {
+        current = new Index(now, new ArrayList<Watch<?>>(watches));
+        index = current;
+      }
+      return current;
+    }
+  }
+
+  /** Keys and ranges of the watches' reads, and the watches that read everything. */
+  private final class Index {
+    final int version;
+    final List<Watch<?>> everything = new ArrayList<>();
+    final Map<String, List<Watch<?>>> byKey = new HashMap<>();
+
+    /** Ranges sorted by start; {@code maxTo[i]} is the greatest end of ranges 0..i (null: none). */
+    final String[] from;
+
+    final String[] to;
+    final String[] maxTo;
+    final Watch<?>[] owner;
+
+    Index(int version, List<Watch<?>> all) {
+      this.version = version;
+      final List<Object[]> ranges = new ArrayList<>();
+      for (final Watch<?> watch : all) {
+        KeySet reads = watch.reads();
+        if (reads.isEverything()) {
+          everything.add(watch);
+          continue;
+        }
+        reads.anchors(
+            new KeySet.Anchors() {
+              @Override
+              public void key(String key) {
+                List<Watch<?>> list = byKey.get(key);
+                if (list == null) byKey.put(key, list = new ArrayList<>(1));
+                list.add(watch);
+              }
+
+              @Override
+              public void range(String start, String end) {
+                ranges.add(new Object[] {start, end, watch});
+              }
+            });
+      }
+      Collections.sort(
+          ranges,
+          new Comparator<Object[]>() {
+            @Override
+            public int compare(Object[] a, Object[] b) {
+              return KeyOrder.compare((String) a[0], (String) b[0]);
+            }
+          });
+      int n = ranges.size();
+      from = new String[n];
+      to = new String[n];
+      maxTo = new String[n];
+      owner = new Watch<?>[n];
+      for (int i = 0; i < n; i++) {
+        Object[] r = ranges.get(i);
+        from[i] = (String) r[0];
+        to[i] = (String) r[1];
+        owner[i] = (Watch<?>) r[2];
+        String previous = i == 0 ? "" : maxTo[i - 1];
+        maxTo[i] =
+            previous == null || to[i] == null
+                ? null
+                : KeyOrder.compare(previous, to[i]) >= 0 ? previous : to[i];
+      }
+    }
+
+    /**
+     * Adds to {@code touched} the watches not yet {@code seen} whose reads {@code changes} touch.
+     */
+    void find(String key, Map<Watch<?>, Boolean> seen, KeySet changes, List<Watch<?>> touched) {
+      for (Watch<?> watch : everything) test(watch, seen, changes, touched);
+      List<Watch<?>> exact = byKey.get(key);
+      if (exact != null) {
+        for (Watch<?> watch : exact) test(watch, seen, changes, touched);
+      }
+      // The last range starting at or before the key, then back while a range may still reach it.
+      int low = 0;
+      int high = from.length - 1;
+      int last = -1;
+      while (low <= high) {
+        int mid = (low + high) >>> 1;
+        if (KeyOrder.compare(from[mid], key) <= 0) {
+          last = mid;
+          low = mid + 1;
+        } else {
+          high = mid - 1;
+        }
+      }
+      for (int i = last; i >= 0; i--) {
+        if (maxTo[i] != null && KeyOrder.compare(maxTo[i], key) <= 0) break;
+        if (to[i] == null || KeyOrder.compare(key, to[i]) < 0) {
+          test(owner[i], seen, changes, touched);
+        }
+      }
+    }
+
+    private void test(
+        Watch<?> watch, Map<Watch<?>, Boolean> seen, KeySet changes, List<Watch<?>> touched) {
+      if (seen.put(watch, Boolean.TRUE) != null) return;
+      if (watch.affectedBy(changes)) touched.add(watch);
     }
   }
 
   /**
-   * A system property for benchmarks only: when true, a table query re-runs after any change to its
-   * table, as before rows and conditions were tracked (the same-run baseline).
+   * Makes sure enough runners will take the queue: one, and a second while the queued re-runs would
+   * take more than {@link #SPLIT_NANOS} on one.
    */
-  private static final String PER_TABLE = "dev.tandem.perTableLiveQueries";
+  private void startRunners() {
+    while (true) {
+      int now = runners.get();
+      int wanted = queued.get() * runNanos > SPLIT_NANOS ? MAX_RUNNERS : 1;
+      if (now >= wanted || queued.get() <= 0) return;
+      // Claimed together before any starts: a runner takes its share of the queue by the count.
+      if (runners.compareAndSet(now, wanted)) {
+        for (int i = now; i < wanted; i++) scheduler.scheduleDirect(this::drain);
+        return;
+      }
+    }
+  }
+
+  /** A runner: takes batches of queued watches until the queue is empty. */
+  private void drain() {
+    while (true) {
+      List<Watch<?>> batch = new ArrayList<>();
+      // Share the queue with the other runner: take about an equal part.
+      int share = runners.get();
+      int take = Math.max(1, (queued.get() + share - 1) / Math.max(1, share));
+      Watch<?> next;
+      while (batch.size() < take && (next = queue.poll()) != null) {
+        queued.decrementAndGet();
+        batch.add(next);
+      }
+      if (batch.isEmpty()) {
+        runners.decrementAndGet();
+        // A watch queued after the poll but before the decrement found the runners busy.
+        if (queue.isEmpty() || !claimRunner()) return;
+        continue;
+      }
+      runBatch(batch);
+    }
+  }
+
+  private boolean claimRunner() {
+    while (true) {
+      int now = runners.get();
+      if (now >= MAX_RUNNERS) return false;
+      if (runners.compareAndSet(now, now + 1)) return true;
+    }
+  }
+
+  /** Runs {@code batch} in one read transaction begun after each was queued, then emits. */
+  private void runBatch(final List<Watch<?>> batch) {
+    final Object[] results = new Object[batch.size()];
+    final Throwable[] errors = new Throwable[batch.size()];
+    final KeySet[] reads = new KeySet[batch.size()];
+    for (Watch<?> watch : batch) watch.starting();
+    long start = System.nanoTime();
+    try {
+      reader.inTransaction(
+          tx -> {
+            for (int i = 0; i < batch.size(); i++) {
+              Watch<?> watch = batch.get(i);
+              if (watch.emitter.isCancelled() || closed) continue;
+              reads[i] = new KeySet();
+              try {
+                results[i] = tx.read(watch.query, reads[i]);
+              } catch (Throwable e) {
+                Exceptions.throwIfFatal(e);
+                errors[i] = e;
+              }
+            }
+          });
+    } catch (Throwable e) {
+      Exceptions.throwIfFatal(e);
+      for (int i = 0; i < batch.size(); i++) {
+        if (errors[i] == null) errors[i] = e;
+      }
+    }
+    runNanos = (runNanos * 7 + (System.nanoTime() - start) / batch.size()) / 8;
+    for (int i = 0; i < batch.size(); i++) {
+      try {
+        batch.get(i).finished(reads[i], results[i], errors[i]);
+      } catch (Throwable e) {
+        // A subscriber that throws must not stop the rest of the batch, or this runner.
+        Exceptions.throwIfFatal(e);
+        RxJavaPlugins.onError(e);
+      }
+    }
+  }
 
   private final class Watch<T> {
     private final ReadQuery<T> query;
@@ -82,47 +367,69 @@ public final class LiveQueries implements LocalStore.CommitListener {
       this.emitter = emitter;
     }
 
+    synchronized KeySet reads() {
+      return reads;
+    }
+
     synchronized boolean affectedBy(KeySet changes) {
       // While a run is under way its result may hold rows the last reads did not: any change to
       // a table it queried counts.
-      return reads.intersects(changes, scheduled || Boolean.getBoolean(PER_TABLE));
+      return reads.intersects(changes, scheduled || perTable);
     }
 
     void request() {
+      queue();
+      startRunners();
+    }
+
+    /** Queues a run unless one is queued or under way (then marks it to run again). */
+    void queue() {
       synchronized (this) {
         if (scheduled) {
           dirty = true;
           return;
         }
         scheduled = true;
+        running.add(this);
       }
-      scheduler.scheduleDirect(this::run);
+      queued.incrementAndGet();
+      LiveQueries.this.queue.add(this);
     }
 
-    private void run() {
-      synchronized (this) {
-        dirty = false;
-      }
-      if (emitter.isCancelled() || closed) return;
-      KeySet newReads = new KeySet();
-      T result;
-      try {
-        result = reader.read(query, newReads);
-      } catch (Throwable e) {
-        Exceptions.throwIfFatal(e);
-        if (closed) return; // The database closed under the query: the stream has completed.
-        emitter.tryOnError(e);
+    private synchronized void stop() {
+      scheduled = false;
+      running.remove(this);
+    }
+
+    synchronized void starting() {
+      dirty = false;
+    }
+
+    /** After a run: {@code newReads} null if it did not run (cancelled or closed). */
+    @SuppressWarnings("unchecked")
+    void finished(KeySet newReads, Object value, Throwable error) {
+      if (newReads == null || emitter.isCancelled() || closed) {
+        stop();
         return;
       }
+      if (error != null) {
+        stop();
+        if (closed) return; // The database closed under the query: the stream has completed.
+        emitter.tryOnError(error);
+        return;
+      }
+      T result = (T) value;
       boolean emit;
       boolean again;
       synchronized (this) {
+        if (!reads.sameAnchors(newReads)) version.incrementAndGet();
         reads = newReads;
         emit = !hasResult || !equal(last, result);
         hasResult = true;
         last = result;
         again = dirty;
         scheduled = again;
+        if (!again) running.remove(this);
       }
       if (emit) {
         if (result == null) {
@@ -133,7 +440,11 @@ public final class LiveQueries implements LocalStore.CommitListener {
         }
         emitter.onNext(result);
       }
-      if (again) scheduler.scheduleDirect(this::run);
+      if (again) {
+        queued.incrementAndGet();
+        queue.add(this);
+        startRunners();
+      }
     }
   }
 

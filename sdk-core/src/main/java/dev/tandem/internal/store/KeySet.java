@@ -57,6 +57,10 @@ public final class KeySet {
       return KeyOrder.compare(key, from) >= 0 && (to == null || KeyOrder.compare(key, to) < 0);
     }
 
+    boolean same(Range other) {
+      return from.equals(other.from) && (to == null ? other.to == null : to.equals(other.to));
+    }
+
     boolean overlaps(Range other) {
       boolean startsBeforeOtherEnds = other.to == null || KeyOrder.compare(from, other.to) < 0;
       boolean otherStartsBeforeEnd = to == null || KeyOrder.compare(other.from, to) < 0;
@@ -168,6 +172,51 @@ public final class KeySet {
     }
     for (Range range : other.ranges) addRange(range.from, range.to);
     if (!all) rows.addAll(other.rows);
+  }
+
+  /** Where an index of read sets files one: its keys and ranges. */
+  public interface Anchors {
+    void key(String key);
+
+    /** Keys in [from, to), {@code to == null} unbounded. */
+    void range(String from, String to);
+  }
+
+  /**
+   * Calls back this set's keys and ranges, a table query's table range among them: a change can
+   * touch this set only at one of them (nothing for {@link #everything()}, which is touched by
+   * any).
+   */
+  public void anchors(Anchors sink) {
+    if (all) return;
+    for (String key : keys) sink.key(key);
+    for (Range range : ranges) sink.range(range.from, range.to);
+    for (Rows read : rows) sink.range(read.range.from, read.range.to);
+  }
+
+  /** True if {@code other} has the same keys and ranges ({@link #anchors}) as this set. */
+  public boolean sameAnchors(KeySet other) {
+    if (all != other.all) return false;
+    if (all) return true;
+    if (!keys.equals(other.keys)
+        || ranges.size() != other.ranges.size()
+        || rows.size() != other.rows.size()) return false;
+    for (int i = 0; i < ranges.size(); i++) {
+      if (!ranges.get(i).same(other.ranges.get(i))) return false;
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      if (!rows.get(i).range.same(other.rows.get(i).range)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The keys of a change set made only of keys, or null if it holds ranges, table reads or
+   * everything (then each read set is tested whole).
+   */
+  public java.util.Collection<String> keysOnly() {
+    if (all || !ranges.isEmpty() || !rows.isEmpty()) return null;
+    return java.util.Collections.unmodifiableSet(keys);
   }
 
   /** True if this set matches every key. */
