@@ -362,6 +362,9 @@ public final class LiveQueries implements LocalStore.CommitListener {
     private boolean scheduled;
     private boolean dirty;
 
+    /** Its run has begun: what it reads may differ from the last reads, so any change counts. */
+    private boolean started;
+
     Watch(ReadQuery<T> query, FlowableEmitter<T> emitter) {
       this.query = query;
       this.emitter = emitter;
@@ -372,8 +375,11 @@ public final class LiveQueries implements LocalStore.CommitListener {
     }
 
     synchronized boolean affectedBy(KeySet changes) {
-      // While a run is under way its result may hold rows the last reads did not: any change to
-      // a table it queried counts.
+      // A run under way may read other keys than the last run did (a value it read chose them)
+      // and may have read them before this change: it runs again.
+      if (started) return true;
+      // A queued run's result may hold rows the last reads did not: any change to a table it
+      // queried counts.
       return reads.intersects(changes, scheduled || perTable);
     }
 
@@ -398,11 +404,13 @@ public final class LiveQueries implements LocalStore.CommitListener {
 
     private synchronized void stop() {
       scheduled = false;
+      started = false;
       running.remove(this);
     }
 
     synchronized void starting() {
       dirty = false;
+      started = true;
     }
 
     /** After a run: {@code newReads} null if it did not run (cancelled or closed). */
@@ -429,6 +437,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
         last = result;
         again = dirty;
         scheduled = again;
+        started = false;
         if (!again) running.remove(this);
       }
       if (emit) {

@@ -27,6 +27,9 @@ class LiveQueriesIndexTest {
 
   final Map<ReadQuery<?>, Integer> runs = new IdentityHashMap<>();
 
+  /** Run once inside the next query's run (a commit arriving while it reads). */
+  Runnable duringRead;
+
   LiveQueries live(io.reactivex.rxjava3.core.Scheduler scheduler) {
     return new LiveQueries(
         batch ->
@@ -35,6 +38,9 @@ class LiveQueriesIndexTest {
                   @Override
                   @SuppressWarnings("unchecked")
                   public <T> T read(ReadQuery<T> query, KeySet reads) {
+                    Runnable hook = duringRead;
+                    duringRead = null;
+                    if (hook != null) hook.run();
                     reads.addAll(readsOf.get(query));
                     int n = runs.merge(query, 1, Integer::sum);
                     return (T) Integer.valueOf(n);
@@ -70,6 +76,20 @@ class LiveQueriesIndexTest {
 
   int runs(ReadQuery<?> query) {
     return runs.getOrDefault(query, 0);
+  }
+
+  @Test
+  void aCommitDuringARunThatReadsOtherKeysThanTheLastRunsItAgain() {
+    LiveQueries live = live(Schedulers.trampoline());
+    ReadQuery<Integer> query = query(key("a"));
+    Disposable watch = live.watch(query).subscribe();
+    readsOf.put(query, key("b")); // Its next run reads b instead (a value it read chose so).
+    duringRead = () -> live.committed(changed("b")); // b changes while that run reads.
+
+    live.committed(changed("a"));
+
+    assertEquals(3, runs(query), "the run may have read b before the change: it runs again");
+    watch.dispose();
   }
 
   @Test
