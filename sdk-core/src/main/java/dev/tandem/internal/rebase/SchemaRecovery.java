@@ -31,13 +31,10 @@ public final class SchemaRecovery {
    * The server forgot this client group ({@code ClientStateNotFound}): go on in a new group with
    * everything pending renumbered ({@link LocalStore#startNewGroup}), forgetting the footprints,
    * which name the old IDs (the next, full, pull replays everything and records them again).
-   *
-   * @return how far this client's newest mutation ID moved down.
    */
-  public long startNewGroup() {
-    long moved = local.startNewGroup();
+  public void startNewGroup() {
+    local.startNewGroup();
     rebase.forgetFootprints();
-    return moved;
   }
 
   /** Rebuilds the local copy if opening it with this schema asked for it; else does nothing. */

@@ -233,11 +233,9 @@ public final class LocalStore {
    * one write: a new group ID, a new clientID for this client and for each other client with
    * mutations pending (renumbered from 1, in queue order, so the server sees new clients with no
    * gaps), no confirmed IDs, and no cookie (the next pull is a full one, whose rebase replays
-   * everything pending). Synced data and pending mutations stay.
-   *
-   * @return how far this client's newest mutation ID moved down (what flush targets move by).
+   * everything pending). Synced data and pending mutations stay, at their queue positions.
    */
-  public long startNewGroup() {
+  public void startNewGroup() {
     final String oldClient = clientID;
     final String oldGroup = clientGroupID;
     final long oldLast = lastMutationID;
@@ -278,7 +276,6 @@ public final class LocalStore {
       lastMutationID = oldLast;
       throw e;
     }
-    return oldLast - lastMutationID;
   }
 
   private static String identity(SqlConnection db, String key) {
