@@ -171,13 +171,29 @@ public final class LocalStore {
       String schemaVersion,
       JsonCodec codec,
       SchemaViolationListener violations) {
+    return open(driver, schema, schemaVersion, codec, violations, null);
+  }
+
+  /**
+   * {@link #open(SqlDriver, Schema, String, JsonCodec, SchemaViolationListener)}, taking the IDs of
+   * {@code proposed} (if not null) for whichever of clientID, clientGroupID and profileID the
+   * database does not have yet: a new database's, whose first pull was sent with them before it
+   * opened. {@link #has} tells whether the store took all three.
+   */
+  public static LocalStore open(
+      SqlDriver driver,
+      Schema schema,
+      String schemaVersion,
+      JsonCodec codec,
+      SchemaViolationListener violations,
+      Identity proposed) {
     StoreTables.create(driver, schemaVersion);
     ClientView view = new ClientView(schema, codec, violations);
     SqlConnection db = driver.writer();
     db.begin();
     try {
       SchemaUpgrade upgrade = SchemaUpgrade.read(db, schema, schemaVersion);
-      String clientID = identity(db, Meta.CLIENT_ID);
+      String clientID = identity(db, Meta.CLIENT_ID, proposed);
       if (upgrade.versionChanged) clientID = Ids.newId();
       if (upgrade.rebuildReason == null) {
         view.migrate(db, upgrade.stored);
@@ -189,8 +205,8 @@ public final class LocalStore {
               view,
               codec,
               clientID,
-              identity(db, Meta.CLIENT_GROUP_ID),
-              identity(db, Meta.PROFILE_ID),
+              identity(db, Meta.CLIENT_GROUP_ID, proposed),
+              identity(db, Meta.PROFILE_ID, proposed),
               schemaVersion);
       if (upgrade.rebuildReason != null) local.rebuild = upgrade;
       local.lastMutationID = PendingQueue.lastMutationID(db, local.clientID);
@@ -278,13 +294,31 @@ public final class LocalStore {
     }
   }
 
-  private static String identity(SqlConnection db, String key) {
+  private static String identity(SqlConnection db, String key, Identity proposed) {
     String value = Meta.get(db, key);
     if (value == null) {
-      value = Ids.newId();
+      if (proposed == null) {
+        value = Ids.newId();
+      } else if (key.equals(Meta.CLIENT_ID)) {
+        value = proposed.clientID();
+      } else if (key.equals(Meta.CLIENT_GROUP_ID)) {
+        value = proposed.clientGroupID();
+      } else {
+        value = proposed.profileID();
+      }
       Meta.set(db, key, value);
     }
     return value;
+  }
+
+  /**
+   * True if this store's clientID, clientGroupID and profileID are {@code identity}'s (a pull sent
+   * with them is this store's). Lock-free; false after a new group started.
+   */
+  public boolean has(Identity identity) {
+    return identity.clientID().equals(clientID)
+        && identity.clientGroupID().equals(clientGroupID)
+        && identity.profileID().equals(profileID);
   }
 
   public String clientID() {

@@ -77,6 +77,43 @@ class PullApplierTest {
   }
 
   @Test
+  void aResponseToAnotherClientGroupIsDiscarded() throws Exception {
+    PullApplier.Outcome outcome =
+        applier.apply(
+            new Buffer()
+                .writeUtf8(
+                    "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":[{\"op\":\"put\",\"key\":\"k\",\"value\":1}]}"),
+            Cookie.NULL,
+            false,
+            "not-this-group");
+
+    assertEquals(PullApplier.Outcome.Kind.DISCARDED, outcome.kind);
+    assertNull(value("k"));
+    assertEquals(Cookie.NULL, local.cookie());
+  }
+
+  @Test
+  void aNewGroupStartedWhileTheResponseWasPreparedDiscardsIt() throws Exception {
+    // A full pull for the group (cookie null), and meanwhile the server's forgetting of the group
+    // made a new one (also cookie null): the answer is the old group's, not this one's.
+    String group = local.store.clientGroupID();
+    applier.beforeWrite(() -> local.store.startNewGroup());
+
+    PullApplier.Outcome outcome =
+        applier.apply(
+            new Buffer()
+                .writeUtf8(
+                    "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":[{\"op\":\"put\",\"key\":\"k\",\"value\":1}]}"),
+            Cookie.NULL,
+            false,
+            group);
+
+    assertEquals(PullApplier.Outcome.Kind.DISCARDED, outcome.kind);
+    assertNull(value("k"));
+    assertEquals(Cookie.NULL, local.cookie());
+  }
+
+  @Test
   void rebaseRevertsOnlyWhatPendingMutationsTouched() throws Exception {
     apply(
         "{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":[{\"op\":\"put\",\"key\":\"a\",\"value\":1},"

@@ -1,0 +1,302 @@
+package dev.tandem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.internal.Internal;
+import dev.tandem.internal.db.JdbcSqlDriver;
+import dev.tandem.internal.db.SqlDriverFactory;
+import dev.tandem.internal.store.Identity;
+import dev.tandem.protocol.ProtocolJson;
+import dev.tandem.protocol.PullRequest;
+import io.reactivex.rxjava3.schedulers.TestScheduler;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A new database's first pull goes out before its store has opened, with IDs the store then keeps;
+ * its answer is applied only into that store, once. Real threads (the default scheduler), a real
+ * SQLite file, MockWebServer; the store's opening is held by a driver hook, not by sleeps.
+ */
+class FirstPullTest {
+  /** Rows in the server's answer: over 1 MiB, so it is spooled to a file and parsed in parallel. */
+  private static final int ROWS = 3000;
+
+  @TempDir Path directory;
+  private final MockWebServer server = new MockWebServer();
+
+  /** Every pull the server answered, with whether the store had opened when it arrived. */
+  private final List<Seen> pulls = new CopyOnWriteArrayList<>();
+
+  private final CompletableFuture<RecordedRequest> firstRequest = new CompletableFuture<>();
+  private final AtomicBoolean storeOpened = new AtomicBoolean();
+
+  /** Counted down to let the server answer; the test may hold it to keep a pull in flight. */
+  private volatile CountDownLatch answer = new CountDownLatch(0);
+
+  private static final class Seen {
+    final PullRequest request;
+    final String requestID;
+    final boolean afterOpen;
+
+    Seen(PullRequest request, String requestID, boolean afterOpen) {
+      this.request = request;
+      this.requestID = requestID;
+      this.afterOpen = afterOpen;
+    }
+  }
+
+  @BeforeEach
+  void startServer() throws IOException {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+            if (!request.getUrl().encodedPath().endsWith("/pull")) {
+              return new MockResponse.Builder().code(404).build();
+            }
+            boolean opened = storeOpened.get();
+            PullRequest pull;
+            try {
+              pull =
+                  ProtocolJson.moshi()
+                      .adapter(PullRequest.class)
+                      .fromJson(request.getBody().utf8());
+            } catch (IOException e) {
+              throw new AssertionError(e);
+            }
+            pulls.add(new Seen(pull, request.getHeaders().get("X-Replicache-RequestID"), opened));
+            firstRequest.complete(request);
+            if (!answer.await(10, TimeUnit.SECONDS)) throw new AssertionError("never let answer");
+            return new MockResponse.Builder().body(fullPull()).build();
+          }
+        });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  /** The whole view at cookie 1: {@link #ROWS} rows of about 400 bytes. */
+  private static String fullPull() {
+    StringBuilder json =
+        new StringBuilder("{\"cookie\":1,\"lastMutationIDChanges\":{},\"patch\":[");
+    StringBuilder filler = new StringBuilder();
+    for (int i = 0; i < 400; i++) filler.append('x');
+    for (int i = 0; i < ROWS; i++) {
+      if (i > 0) json.append(',');
+      json.append(String.format("{\"op\":\"put\",\"key\":\"row/%05d\",\"value\":\"", i))
+          .append(filler)
+          .append("\"}");
+    }
+    return json.append("]}").toString();
+  }
+
+  private File file() {
+    return directory.resolve("client.db").toFile();
+  }
+
+  private Tandem.Builder builder() {
+    return Tandem.builder()
+        .databaseFile(file())
+        .serverUrl(server.url("/api").toString())
+        .pokeUrl(null)
+        .schemaVersion("3")
+        .pullInterval(0);
+  }
+
+  /** Opens the store through {@code hook}, noting when it has opened. */
+  private Tandem.Builder opening(Tandem.Builder builder, SqlDriverFactory hook) {
+    Internal.get()
+        .driverFactory(
+            builder,
+            (file, fullSync) -> {
+              try {
+                return hook.open(file, fullSync);
+              } finally {
+                storeOpened.set(true);
+              }
+            });
+    return builder;
+  }
+
+  /** A hook that holds the store's opening until the server has the first pull. */
+  private SqlDriverFactory afterTheFirstPullArrived() {
+    return (file, fullSync) -> {
+      try {
+        firstRequest.get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new AssertionError("no pull arrived while the store was held from opening", e);
+      }
+      return new JdbcSqlDriver(file, fullSync);
+    };
+  }
+
+  private static int rows(Tandem tandem) throws Exception {
+    return tandem.query(tx -> tx.scan(ScanOptions.prefix("row/")).size());
+  }
+
+  private int fullPulls() {
+    int count = 0;
+    for (Seen seen : pulls) {
+      if (seen.request.cookie().isNull()) count++;
+    }
+    return count;
+  }
+
+  /** tandem_meta's profileID, read from the file by a connection of its own. */
+  private String storedProfileID() throws Exception {
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file());
+        Statement statement = db.createStatement();
+        ResultSet rs =
+            statement.executeQuery("SELECT value FROM tandem_meta WHERE key = 'profileID'")) {
+      assertTrue(rs.next());
+      return rs.getString(1);
+    }
+  }
+
+  @Test
+  void aNewDatabasesFirstPullGoesOutBeforeItsStoreOpens() throws Exception {
+    try (Tandem tandem = opening(builder(), afterTheFirstPullArrived()).build()) {
+      assertTrue(tandem.pull(10, TimeUnit.SECONDS));
+
+      assertEquals(ROWS, rows(tandem));
+      Seen first = pulls.get(0);
+      assertFalse(first.afterOpen, "sent while the store was still opening");
+      assertTrue(first.request.cookie().isNull());
+      assertEquals(tandem.clientGroupID(), first.request.clientGroupID());
+      assertTrue(first.requestID.startsWith(tandem.clientID() + "-"), first.requestID);
+      assertTrue(first.requestID.endsWith("-0"), first.requestID);
+      assertEquals(1, fullPulls(), "its answer was applied; nothing was asked twice");
+      assertEquals(null, tandem.status().blockingFirst().lastError());
+    }
+  }
+
+  @Test
+  void theStoreKeepsTheIdsItsFirstPullWasSentWith() throws Exception {
+    String clientID;
+    String groupID;
+    try (Tandem tandem = opening(builder(), afterTheFirstPullArrived()).build()) {
+      assertTrue(tandem.pull(10, TimeUnit.SECONDS));
+      clientID = tandem.clientID();
+      groupID = tandem.clientGroupID();
+    }
+    Seen first = pulls.get(0);
+    assertEquals(groupID, first.request.clientGroupID());
+    assertEquals(storedProfileID(), first.request.profileID());
+    try (Tandem again = builder().networkAvailable(false).build()) {
+      assertEquals(clientID, again.clientID());
+      assertEquals(groupID, again.clientGroupID());
+      assertEquals(ROWS, rows(again));
+    }
+  }
+
+  @Test
+  void anExistingDatabaseSendsItsFirstPullAfterItsStoreOpened() throws Exception {
+    String groupID;
+    try (Tandem offline = builder().networkAvailable(false).build()) {
+      groupID = offline.clientGroupID();
+    }
+    assertFalse(Identity.isNew(file()));
+
+    try (Tandem tandem =
+        opening(builder(), (file, fullSync) -> new JdbcSqlDriver(file, fullSync)).build()) {
+      assertTrue(tandem.pull(10, TimeUnit.SECONDS));
+
+      assertTrue(pulls.get(0).afterOpen);
+      assertEquals(groupID, pulls.get(0).request.clientGroupID());
+      assertEquals(ROWS, rows(tandem));
+      assertEquals(1, fullPulls());
+    }
+  }
+
+  @Test
+  void aFailedOpenAppliesNothingAndTheNextStartPullsInFullOnce() throws Exception {
+    // The store fails to open after the first pull went out (a crash would leave the same: the
+    // database file created, no identity in it).
+    Tandem.Builder failing =
+        opening(
+            builder(),
+            (file, fullSync) -> {
+              afterTheFirstPullArrived().open(file, fullSync).close();
+              throw new IllegalStateException("disk on fire");
+            });
+    IllegalStateException e = assertThrows(IllegalStateException.class, failing::build);
+    assertEquals("disk on fire", e.getMessage());
+    String abandoned = pulls.get(0).request.clientGroupID();
+
+    try (Tandem tandem = builder().build()) {
+      assertTrue(tandem.pull(10, TimeUnit.SECONDS));
+
+      assertNotEquals(abandoned, tandem.clientGroupID());
+      assertEquals(ROWS, rows(tandem));
+      int mine = 0;
+      for (Seen seen : pulls) {
+        if (seen.request.clientGroupID().equals(tandem.clientGroupID())
+            && seen.request.cookie().isNull()) {
+          mine++;
+        }
+      }
+      assertEquals(1, mine, "one full pull of its own");
+    }
+  }
+
+  @Test
+  void closedBeforeTheAnswerCameTheNextStartPullsAgainWithTheSameIds() throws Exception {
+    answer = new CountDownLatch(1); // The server holds its answer.
+    String groupID;
+    Tandem tandem = opening(builder(), afterTheFirstPullArrived()).build();
+    groupID = tandem.clientGroupID();
+    tandem.close(); // The request in flight is cancelled; the IDs are in the file.
+    answer.countDown();
+    assertEquals(groupID, pulls.get(0).request.clientGroupID());
+
+    try (Tandem again = builder().build()) {
+      assertTrue(again.pull(10, TimeUnit.SECONDS));
+
+      assertEquals(groupID, again.clientGroupID());
+      assertEquals(ROWS, rows(again));
+      assertTrue(pulls.get(pulls.size() - 1).afterOpen);
+    }
+  }
+
+  @Test
+  void withTheNetworkGoneBeforeItRanTheFirstPullIsNotSent() throws Exception {
+    TestScheduler scheduler = new TestScheduler();
+    try (Tandem tandem = builder().scheduler(scheduler).build()) {
+      tandem.setNetworkAvailable(false);
+      scheduler.triggerActions();
+      assertEquals(0, server.getRequestCount());
+
+      tandem.setNetworkAvailable(true);
+      scheduler.triggerActions();
+      assertEquals(1, server.getRequestCount());
+      assertEquals(ROWS, rows(tandem));
+      assertEquals(tandem.clientGroupID(), pulls.get(0).request.clientGroupID());
+    }
+  }
+}
