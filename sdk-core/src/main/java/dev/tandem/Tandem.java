@@ -804,15 +804,17 @@ public final class Tandem implements Closeable {
      */
     private void startHttp(final FutureTask<OkHttpClient> client, FirstPull pull) {
       if (!networkAvailable) return;
+      // A first pull through the JDK needs no OkHttp: it loads later, when a request needs it.
+      final boolean makeClient = client != null && (pull == null || !pull.viaJdk());
       if (pull != null && scheduler != null) {
         scheduler.scheduleDirect(pull);
         pull = null;
       }
       final FirstPull first = pull;
-      if (client == null && first == null) return;
+      if (!makeClient && first == null) return;
       Runnable work =
           () -> {
-            if (client != null) client.run();
+            if (makeClient) client.run();
             if (first != null) first.run();
           };
       Thread thread = new Thread(work, first != null ? "tandem-first-pull" : "tandem-http-init");
@@ -865,7 +867,7 @@ public final class Tandem implements Closeable {
         }
         opening.violations.release();
       } catch (RuntimeException e) {
-        if (first != null) first.drop(true); // Its answer is applied nowhere.
+        if (first != null) first.cancel(); // Its answer is applied nowhere.
         lock.release();
         throw e;
       }

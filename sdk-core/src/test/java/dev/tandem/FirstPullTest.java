@@ -53,17 +53,23 @@ class FirstPullTest {
   private final CompletableFuture<RecordedRequest> firstRequest = new CompletableFuture<>();
   private final AtomicBoolean storeOpened = new AtomicBoolean();
 
+  /** Answers to give before the full pull, in order. */
+  private final java.util.Queue<MockResponse> answers =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   /** Counted down to let the server answer; the test may hold it to keep a pull in flight. */
   private volatile CountDownLatch answer = new CountDownLatch(0);
 
   private static final class Seen {
     final PullRequest request;
+    final RecordedRequest recorded;
     final String requestID;
     final boolean afterOpen;
 
-    Seen(PullRequest request, String requestID, boolean afterOpen) {
+    Seen(PullRequest request, RecordedRequest recorded, boolean afterOpen) {
       this.request = request;
-      this.requestID = requestID;
+      this.recorded = recorded;
+      this.requestID = recorded.getHeaders().get("X-Replicache-RequestID");
       this.afterOpen = afterOpen;
     }
   }
@@ -87,10 +93,13 @@ class FirstPullTest {
             } catch (IOException e) {
               throw new AssertionError(e);
             }
-            pulls.add(new Seen(pull, request.getHeaders().get("X-Replicache-RequestID"), opened));
+            pulls.add(new Seen(pull, request, opened));
             firstRequest.complete(request);
             if (!answer.await(10, TimeUnit.SECONDS)) throw new AssertionError("never let answer");
-            return new MockResponse.Builder().body(fullPull()).build();
+            MockResponse scripted = answers.poll();
+            return scripted != null
+                ? scripted
+                : new MockResponse.Builder().body(fullPull()).build();
           }
         });
     server.start();
@@ -297,6 +306,97 @@ class FirstPullTest {
       assertEquals(1, server.getRequestCount());
       assertEquals(ROWS, rows(tandem));
       assertEquals(tandem.clientGroupID(), pulls.get(0).request.clientGroupID());
+    }
+  }
+
+  @Test
+  void theFirstPullCarriesTheHeadersOfEveryRequest() throws Exception {
+    try (Tandem tandem =
+        opening(builder(), afterTheFirstPullArrived())
+            .auth(refresh -> refresh ? "Bearer fresh" : "Bearer first")
+            .build()) {
+      assertTrue(tandem.pull(10, TimeUnit.SECONDS));
+      assertTrue(tandem.pull(10, TimeUnit.SECONDS)); // A later pull, through OkHttp.
+
+      RecordedRequest first = pulls.get(0).recorded;
+      assertEquals("POST", first.getMethod());
+      assertEquals("Bearer first", first.getHeaders().get("Authorization"));
+      assertTrue(
+          first.getHeaders().get("Content-Type").startsWith("application/json"),
+          first.getHeaders().get("Content-Type"));
+      assertEquals(
+          ProtocolJson.moshi().adapter(PullRequest.class).toJson(pulls.get(0).request),
+          first.getBody().utf8(),
+          "the body any pull of this client would send");
+      String prefix = pulls.get(0).requestID.substring(0, pulls.get(0).requestID.length() - 1);
+      Seen later = pulls.get(pulls.size() - 1);
+      assertEquals(prefix + (pulls.size() - 1), later.requestID, "one session, counted on");
+      assertEquals("Bearer first", later.recorded.getHeaders().get("Authorization"));
+    }
+  }
+
+  @Test
+  void aFirstPullAnswered401IsPulledAgainWithANewToken() throws Exception {
+    answers.add(new MockResponse.Builder().code(401).body("{}").build());
+    List<Boolean> refreshes = new CopyOnWriteArrayList<>();
+    try (Tandem tandem =
+        opening(builder(), afterTheFirstPullArrived())
+            .auth(
+                refresh -> {
+                  refreshes.add(refresh);
+                  return refresh ? "Bearer fresh" : "Bearer first";
+                })
+            .build()) {
+      assertTrue(tandem.pull(10, TimeUnit.SECONDS));
+
+      assertEquals(ROWS, rows(tandem));
+      assertEquals("Bearer first", pulls.get(0).recorded.getHeaders().get("Authorization"));
+      assertTrue(refreshes.contains(true), "asked for a new token: " + refreshes);
+      assertEquals(
+          "Bearer fresh", pulls.get(pulls.size() - 1).recorded.getHeaders().get("Authorization"));
+      assertEquals(null, tandem.status().blockingFirst().lastError());
+    }
+  }
+
+  @Test
+  void aFirstPullAnsweredWithAnErrorIsReportedAndRetriedWithBackoff() throws Exception {
+    answers.add(new MockResponse.Builder().code(500).body("{\"error\":\"database down\"}").build());
+    TestScheduler scheduler = new TestScheduler();
+    try (Tandem tandem = builder().scheduler(scheduler).build()) {
+      scheduler.triggerActions();
+
+      SyncError error = tandem.status().blockingFirst().lastError();
+      assertEquals(SyncError.Kind.HTTP, error.kind());
+      assertEquals(500, error.httpStatus());
+      assertEquals("{\"error\":\"database down\"}", error.serverMessage());
+      assertEquals(1, server.getRequestCount(), "not asked again before the backoff");
+      assertEquals(0, rows(tandem));
+
+      scheduler.advanceTimeBy(30, TimeUnit.MILLISECONDS);
+      assertEquals(2, server.getRequestCount());
+      assertEquals(ROWS, rows(tandem));
+    }
+  }
+
+  @Test
+  void withTheAppsOwnClientTheFirstPullGoesThroughItBeforeTheStoreOpens() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    okhttp3.OkHttpClient client =
+        new okhttp3.OkHttpClient.Builder()
+            .addInterceptor(
+                chain -> {
+                  seen.add(chain.request().url().encodedPath());
+                  return chain.proceed(chain.request());
+                })
+            .build();
+    try (Tandem tandem =
+        opening(builder().httpClient(client), afterTheFirstPullArrived()).build()) {
+      assertTrue(tandem.pull(10, TimeUnit.SECONDS));
+
+      assertFalse(pulls.get(0).afterOpen);
+      assertEquals("/api/pull", seen.get(0));
+      assertEquals(ROWS, rows(tandem));
+      assertEquals(1, fullPulls());
     }
   }
 }

@@ -4,12 +4,17 @@ import dev.tandem.AuthProvider;
 import dev.tandem.internal.store.Identity;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.protocol.Cookie;
-import dev.tandem.protocol.ProtocolJson;
 import dev.tandem.protocol.PullRequest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import okhttp3.OkHttpClient;
+import okio.Buffer;
+import okio.Okio;
 
 /**
  * A new database's first pull, sent before its store has opened: the IDs are made first ({@link
@@ -22,26 +27,40 @@ import okhttp3.OkHttpClient;
  * nothing to undo: the server only answered a read, and the next start (a new database again, or
  * one with these IDs and no cookie) pulls in full.
  *
+ * <p>With the app's own OkHttp client the request goes through it, like any other. Without one it
+ * goes through the JDK's {@link HttpURLConnection}, whose classes a fresh process has at hand,
+ * instead of waiting for OkHttp to load (the default OkHttp client is then made by the first
+ * request that needs it): a plain POST with the same headers and body, no redirects followed, 10 s
+ * timeouts. Any answer but a 200, or a failure, is not reported: the pull loop's first attempt then
+ * pulls through OkHttp as it always does, with its retries, auth refresh and error reports.
+ *
  * <p>Its {@link Transport} (the session's request IDs) becomes the engine's when the store has
  * these IDs. Thread-safe.
  */
 public final class FirstPull implements Runnable {
+  private static final int TIMEOUT_MILLIS = 10_000;
+
   private final Identity identity;
   private final String url;
   private final String schemaVersion;
   private final Transport transport;
+  private final boolean viaJdk;
   private final CountDownLatch done = new CountDownLatch(1);
 
   // Guarded by this.
   private PullAnswer answer;
   private IOException failure;
   private RuntimeException crash;
+  private HttpURLConnection connection;
   private boolean dropped;
+  private boolean cancelled;
   private boolean taken;
+  private boolean unauthorized;
 
   /**
-   * @param client the app's OkHttp client, or null for {@code defaultClient}.
-   * @param defaultClient the default client, being made (or to be made) by this pull's thread.
+   * @param client the app's OkHttp client, or null: then the request goes through the JDK, and
+   *     later ones through {@code defaultClient}.
+   * @param defaultClient the default OkHttp client for later requests, made on first use.
    */
   public FirstPull(
       Identity identity,
@@ -53,8 +72,17 @@ public final class FirstPull implements Runnable {
     this.identity = identity;
     this.url = url;
     this.schemaVersion = schemaVersion;
+    this.viaJdk = client == null;
     // The IDs (SecureRandom, slow to load) are made by the request, on the pull's thread.
     this.transport = new Transport(new Http(client, defaultClient, identity), auth);
+  }
+
+  /**
+   * True if the request goes through the JDK (no app client): nothing needs the default OkHttp
+   * client before the first attempt has applied this pull's answer.
+   */
+  public boolean viaJdk() {
+    return viaJdk;
   }
 
   /** Sends the request and reads its answer; run once, on a thread of its own. Never throws. */
@@ -65,24 +93,23 @@ public final class FirstPull implements Runnable {
     RuntimeException other = null;
     try {
       if (!isDropped()) {
-        String json =
-            ProtocolJson.moshi()
-                .adapter(PullRequest.class)
-                .toJson(
-                    new PullRequest(
-                        PullRequest.VERSION,
-                        identity.clientGroupID(),
-                        identity.profileID(),
-                        schemaVersion,
-                        Cookie.NULL));
-        got = PullAnswer.fetch(transport, url, json, () -> {});
+        Buffer json = new Buffer();
+        new PullRequest(
+                PullRequest.VERSION,
+                identity.clientGroupID(),
+                identity.profileID(),
+                schemaVersion,
+                Cookie.NULL)
+            .write(com.squareup.moshi.JsonWriter.of(json));
+        got =
+            viaJdk ? sendViaJdk(json) : PullAnswer.fetch(transport, url, json.readUtf8(), () -> {});
       }
     } catch (IOException e) {
-      io = e;
+      if (!viaJdk) io = e; // Through the JDK: the first attempt pulls again, through OkHttp.
     } catch (RuntimeException e) {
-      other = e;
+      if (!viaJdk) other = e;
     } catch (Error e) {
-      other = new IllegalStateException(e); // Reported by the loop that applies it, as a failure.
+      if (!viaJdk) other = new IllegalStateException(e); // Reported by the attempt, as a failure.
     }
     synchronized (this) {
       if (dropped && got != null) {
@@ -92,8 +119,66 @@ public final class FirstPull implements Runnable {
       answer = got;
       failure = io;
       crash = other;
+      connection = null;
     }
     done.countDown();
+  }
+
+  /**
+   * The answer through the JDK's HTTP client: a 200's body, or another status's failure; null for a
+   * 401 or a redirect, which the pull loop's OkHttp client handles (a new token, following).
+   */
+  private PullAnswer sendViaJdk(Buffer json) throws IOException {
+    String authorization = transport.authorization(false);
+    HttpURLConnection http = (HttpURLConnection) new URL(url).openConnection();
+    synchronized (this) {
+      if (cancelled) return null;
+      connection = http;
+    }
+    try {
+      http.setRequestMethod("POST");
+      http.setDoOutput(true);
+      http.setInstanceFollowRedirects(false);
+      http.setUseCaches(false);
+      http.setConnectTimeout(TIMEOUT_MILLIS);
+      http.setReadTimeout(TIMEOUT_MILLIS);
+      http.setRequestProperty("Content-Type", "application/json; charset=utf-8");
+      http.setRequestProperty("Authorization", authorization == null ? "" : authorization);
+      http.setRequestProperty("X-Replicache-RequestID", transport.http().nextRequestID());
+      http.setFixedLengthStreamingMode((int) json.size());
+      try (OutputStream out = http.getOutputStream()) {
+        json.writeTo(out);
+      }
+      int code = http.getResponseCode();
+      if (code == 401) {
+        synchronized (this) {
+          unauthorized = true;
+        }
+      }
+      if (code == 401 || (code >= 300 && code < 400)) {
+        return null; // Left to the pull loop, through OkHttp: a new token, or a redirect.
+      }
+      if (code != 200) {
+        InputStream error = http.getErrorStream();
+        String excerpt = null;
+        if (error != null) {
+          try (okio.BufferedSource body = Okio.buffer(Okio.source(error))) {
+            excerpt = Failures.excerpt(body);
+          }
+        }
+        return PullAnswer.failed(Failures.http("pull", code, excerpt));
+      }
+      try (InputStream in = http.getInputStream()) {
+        return PullAnswer.spool(Okio.buffer(Okio.source(in)));
+      }
+    } finally {
+      http.disconnect();
+    }
+  }
+
+  /** True if the server answered 401: the next request asks the auth provider for a new token. */
+  synchronized boolean unauthorized() {
+    return unauthorized;
   }
 
   /** The IDs the request carries. */
@@ -112,8 +197,9 @@ public final class FirstPull implements Runnable {
   }
 
   /**
-   * The answer, waiting for it; once only (then null). Throws the request's failure as a pull
-   * attempt's would be.
+   * The answer, waiting for it; once only. Null if there is none to apply (dropped, or the JDK's
+   * request failed or was not answered 200): the caller pulls as usual. Throws the failure of a
+   * request through the app's client as a pull attempt's would be.
    */
   PullAnswer take() throws IOException {
     synchronized (this) {
@@ -133,15 +219,17 @@ public final class FirstPull implements Runnable {
     synchronized (this) {
       if (failure != null) throw failure;
       if (crash != null) throw crash;
-      return answer;
+      PullAnswer got = answer;
+      answer = null;
+      return got;
     }
   }
 
   /**
-   * Drops the answer unless it was taken: deleted now if it is in, or as soon as it is. With {@code
-   * cancel}, the request in flight is cancelled too (nobody will use this transport).
+   * Drops the answer unless it was taken: deleted now if it is in, or as soon as it is; a request
+   * not yet sent is not sent.
    */
-  public void drop(boolean cancel) {
+  public void drop() {
     PullAnswer got;
     synchronized (this) {
       if (taken) return;
@@ -150,7 +238,21 @@ public final class FirstPull implements Runnable {
       answer = null;
     }
     if (got != null) got.close();
-    if (cancel) transport.close();
+  }
+
+  /**
+   * Drops the answer (if not taken) and cancels the request in flight, whoever waits for it: the
+   * instance is closing, or nobody will use this pull.
+   */
+  public void cancel() {
+    drop();
+    HttpURLConnection http;
+    synchronized (this) {
+      cancelled = true;
+      http = connection;
+    }
+    if (http != null) http.disconnect(); // The reading thread fails at once.
+    transport.close();
   }
 
   private synchronized boolean isDropped() {

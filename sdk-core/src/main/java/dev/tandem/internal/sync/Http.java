@@ -88,10 +88,15 @@ public final class Http {
         new Request.Builder()
             .url(url)
             .header("Authorization", authorization == null ? "" : authorization)
-            .header("X-Replicache-RequestID", requestIDPrefix() + counter.getAndIncrement())
+            .header("X-Replicache-RequestID", nextRequestID())
             .post(RequestBody.create(json, JSON))
             .build();
     return client().newCall(request);
+  }
+
+  /** The next {@code X-Replicache-RequestID}: {@code <clientID>-<sessionID>-<counter>}. */
+  String nextRequestID() {
+    return requestIDPrefix() + counter.getAndIncrement();
   }
 
   public OkHttpClient client() {

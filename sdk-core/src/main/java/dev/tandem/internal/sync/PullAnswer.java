@@ -43,28 +43,44 @@ final class PullAnswer implements Closeable {
    */
   static PullAnswer fetch(Transport transport, String url, String json, Runnable answered)
       throws IOException {
-    try (Response response = transport.post(url, json)) {
+    return fetch(transport, url, json, false, answered);
+  }
+
+  /** {@link #fetch}, asking for a new token first if {@code refresh} (a 401 came before). */
+  static PullAnswer fetch(
+      Transport transport, String url, String json, boolean refresh, Runnable answered)
+      throws IOException {
+    try (Response response = transport.post(url, json, refresh)) {
       answered.run();
       if (response.code() != 200) {
         return new PullAnswer(Failures.http("pull", response), null, false, null);
       }
-      Buffer memory = new Buffer();
-      BufferedSource source = response.body().source();
-      while (memory.size() <= MEMORY_SPOOL_BYTES && source.read(memory, 8192) != -1) {
-        // Small responses stay in memory.
+      return spool(response.body().source());
+    }
+  }
+
+  /** A status other than 200, as {@code failure} reports it. */
+  static PullAnswer failed(SyncError failure) {
+    return new PullAnswer(failure, null, false, null);
+  }
+
+  /** The answer of a 200 whose body is {@code source}, read in full. */
+  static PullAnswer spool(BufferedSource source) throws IOException {
+    Buffer memory = new Buffer();
+    while (memory.size() <= MEMORY_SPOOL_BYTES && source.read(memory, 8192) != -1) {
+      // Small responses stay in memory.
+    }
+    if (source.exhausted()) return new PullAnswer(null, memory, false, null);
+    File spill = File.createTempFile("tandem-pull", ".json");
+    try {
+      try (BufferedSink sink = Okio.buffer(Okio.sink(spill))) {
+        sink.writeAll(memory);
+        sink.writeAll(source);
       }
-      if (source.exhausted()) return new PullAnswer(null, memory, false, null);
-      File spill = File.createTempFile("tandem-pull", ".json");
-      try {
-        try (BufferedSink sink = Okio.buffer(Okio.sink(spill))) {
-          sink.writeAll(memory);
-          sink.writeAll(source);
-        }
-        return new PullAnswer(null, Okio.buffer(Okio.source(spill)), true, spill);
-      } catch (IOException | RuntimeException | Error e) {
-        delete(spill);
-        throw e;
-      }
+      return new PullAnswer(null, Okio.buffer(Okio.source(spill)), true, spill);
+    } catch (IOException | RuntimeException | Error e) {
+      delete(spill);
+      throw e;
     }
   }
 

@@ -27,6 +27,9 @@ final class Puller extends SyncLoop {
   /** A new database's first pull, already sent, for the first attempt; null otherwise. */
   private FirstPull first;
 
+  /** The same, until close() (which cancels it if its answer is still coming). */
+  private FirstPull firstSent;
+
   /** Told after each applied (or no-op) pull what is still pending. */
   interface AfterPull {
     /**
@@ -65,6 +68,7 @@ final class Puller extends SyncLoop {
   void firstPull(FirstPull first) {
     synchronized (this) {
       this.first = first;
+      this.firstSent = first;
     }
   }
 
@@ -83,40 +87,41 @@ final class Puller extends SyncLoop {
   long attempt() {
     FirstPull first = takeFirst();
     if (state.stopped() || !state.networkAvailable()) {
-      if (first != null) first.drop(false); // Stale by the time the network is back.
+      if (first != null) first.drop(); // Stale by the time the network is back.
       return DONE;
-    }
-    long receivedBeforePull;
-    Cookie base;
-    String groupID;
-    String json = null;
-    if (first != null) {
-      // A new database's first pull, sent before the store opened (and before any push).
-      receivedBeforePull = 0;
-      base = Cookie.NULL;
-      groupID = first.identity().clientGroupID();
-    } else {
-      receivedBeforePull = received.at(); // Before the request: pushes after it may race it.
-      base = local.cookie();
-      groupID = local.clientGroupID();
-      json =
-          ProtocolJson.moshi()
-              .adapter(PullRequest.class)
-              .toJson(
-                  new PullRequest(
-                      PullRequest.VERSION, groupID, local.profileID(), config.schemaVersion, base));
     }
     state.update(s -> s.withPulling(true));
     PullAnswer answer = null;
     try {
       Runnable answered = () -> state.update(s -> s.withOnline(state.networkAvailable()));
+      // A new database's first pull, sent before the store opened and before any push.
+      long receivedBeforePull = 0;
+      Cookie base = Cookie.NULL;
+      String groupID = null;
       if (first != null) {
         answer = first.take();
-        if (answer != null) answered.run();
+        if (answer != null) {
+          answered.run();
+          groupID = first.identity().clientGroupID();
+        }
       }
       if (answer == null) {
-        if (first != null) return 0; // Dropped meanwhile (closing): nothing was applied.
-        answer = PullAnswer.fetch(transport, config.pullUrl, json, answered);
+        if (first != null && state.stopped()) return DONE; // Cancelled by close().
+        receivedBeforePull = received.at(); // Before the request: pushes after it may race it.
+        base = local.cookie();
+        groupID = local.clientGroupID();
+        String json =
+            ProtocolJson.moshi()
+                .adapter(PullRequest.class)
+                .toJson(
+                    new PullRequest(
+                        PullRequest.VERSION,
+                        groupID,
+                        local.profileID(),
+                        config.schemaVersion,
+                        base));
+        boolean refresh = first != null && first.unauthorized();
+        answer = PullAnswer.fetch(transport, config.pullUrl, json, refresh, answered);
       }
       if (answer.failure != null) {
         state.failed(answer.failure);
@@ -152,13 +157,17 @@ final class Puller extends SyncLoop {
   /** The network went away: a first pull not yet sent is not sent; its answer is not applied. */
   void dropFirstPull() {
     FirstPull dropped = takeFirst();
-    if (dropped != null) dropped.drop(false);
+    if (dropped != null) dropped.drop();
   }
 
   @Override
   void close() {
-    FirstPull dropped = takeFirst();
-    if (dropped != null) dropped.drop(false); // Its request is the transport's: closed with it.
+    FirstPull sent;
+    synchronized (this) {
+      sent = firstSent;
+      firstSent = null;
+    }
+    if (sent != null) sent.cancel(); // Its answer dropped, its request cancelled if in flight.
     super.close();
   }
 

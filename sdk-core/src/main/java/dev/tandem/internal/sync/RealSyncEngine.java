@@ -42,7 +42,7 @@ public final class RealSyncEngine extends SyncEngine {
     this.config = config;
     this.recovery = recovery;
     if (first != null && (config.pullUrl == null || !first.sentFor(local))) {
-      first.drop(true);
+      first.cancel();
       first = null;
     }
     this.transport =
