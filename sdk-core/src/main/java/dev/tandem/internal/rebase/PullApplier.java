@@ -290,7 +290,9 @@ public final class PullApplier {
     }
     // The patch goes on top of the optimistic state; the rebase below reverts what it did not
     // overwrite (the same result as reverting first).
-    PatchWriter patch = new PatchWriter(write.db, write.view(), write.changes, tracked);
+    // With nothing pending nor optimistic (a first pull, say), no rebase asks what it wrote.
+    boolean forRebase = prepared != null || !snapshot.pending.isEmpty() || !tracked.isEmpty();
+    PatchWriter patch = new PatchWriter(write.db, write.view(), write.changes, tracked, forRebase);
     PullResult result = source.writeTo(patch);
     patch.flush();
     if (prepared == null) {
