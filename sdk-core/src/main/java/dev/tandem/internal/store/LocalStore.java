@@ -49,6 +49,7 @@ public final class LocalStore {
     private long pendingDelta;
     private boolean recount;
     private boolean newMutation;
+    private boolean deferCheckpoint;
 
     private Write(SqlConnection db) {
       this.db = db;
@@ -88,6 +89,15 @@ public final class LocalStore {
       mutationID = id;
       pendingDelta++;
       return pending;
+    }
+
+    /**
+     * A large write (a first pull): its commit leaves SQLite's automatic checkpoint (copying the
+     * write-ahead log into the database, tens of milliseconds for 100 000 rows) to {@link
+     * #checkpointIfDue}, which the caller runs after it has told whoever waits.
+     */
+    public void deferCheckpoint() {
+      deferCheckpoint = true;
     }
 
     /** Pending mutations were dropped in this transaction: count them again before it commits. */
@@ -366,11 +376,21 @@ public final class LocalStore {
       checkOpen();
       SqlConnection db = driver.writer();
       write = new Write(db);
+      if (autoCheckpointOff) autoCheckpointOff = !autoCheckpoint(db, AUTO_CHECKPOINT_PAGES);
       db.begin();
       try {
         result = work.run(write);
         long recounted = write.recount ? PendingQueue.count(db) : -1;
-        db.commit();
+        if (write.deferCheckpoint && autoCheckpoint(db, 0)) {
+          try {
+            db.commit();
+          } finally {
+            autoCheckpointOff = !autoCheckpoint(db, AUTO_CHECKPOINT_PAGES);
+          }
+          checkpointDue = true;
+        } else {
+          db.commit();
+        }
         if (write.mutationID != 0) lastMutationID = write.mutationID;
         if (!write.newMutation) otherWrites++;
         pendingCount = recounted >= 0 ? recounted : pendingCount + write.pendingDelta;
@@ -392,6 +412,45 @@ public final class LocalStore {
     }
     if (!write.changes.isEmpty()) listener.committed(write.changes);
     return result;
+  }
+
+  /** SQLite's default: a commit that leaves the log over this many pages checkpoints it. */
+  private static final int AUTO_CHECKPOINT_PAGES = 1000;
+
+  /** A commit deferred its checkpoint ({@link Write#deferCheckpoint}). */
+  private volatile boolean checkpointDue;
+
+  /** The writer's automatic checkpoint could not be set back on: retried by the next write. */
+  private boolean autoCheckpointOff;
+
+  /** Sets the writer's automatic checkpoint threshold; false if that failed. */
+  private static boolean autoCheckpoint(SqlConnection db, int pages) {
+    try {
+      db.query("PRAGMA wal_autocheckpoint = " + pages).close();
+      return true;
+    } catch (RuntimeException e) {
+      return false; // A commit then checkpoints as SQLite does by default.
+    }
+  }
+
+  /**
+   * Runs the checkpoint a large write deferred, if any: on a reader connection, outside the write
+   * lock (a WAL checkpoint runs beside readers and the writer), so no {@code mutate} waits for it.
+   * Best effort: if it cannot run now, the next commit past the threshold checkpoints as usual.
+   */
+  public void checkpointIfDue() {
+    if (!checkpointDue || closed) return;
+    checkpointDue = false;
+    try {
+      SqlConnection db = driver.acquireReader();
+      try {
+        db.query("PRAGMA wal_checkpoint(PASSIVE)").close();
+      } finally {
+        driver.releaseReader(db);
+      }
+    } catch (RuntimeException e) {
+      // Closed meanwhile, or busy: SQLite's automatic checkpoint remains.
+    }
   }
 
   /** {@link #write} for work that throws no checked exception. */
