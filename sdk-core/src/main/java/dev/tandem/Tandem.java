@@ -629,8 +629,11 @@ public final class Tandem implements Closeable {
     }
 
     /**
-     * The OkHttp client requests go through (share the app's). Default: a new one, made by the
-     * first request on a sync thread, so that {@code build()} does not wait for OkHttp to load.
+     * The OkHttp client requests go through (share the app's). Default: a new one, made off the
+     * caller's thread, so that {@code build()} does not wait for OkHttp to load. Without one, a new
+     * database's first pull, sent while {@code build()} opens the store, goes through the JDK's
+     * {@code HttpURLConnection} instead (same headers and body; a 401 or redirect is pulled again
+     * through OkHttp), and OkHttp is made by the first request that needs it.
      */
     public Builder httpClient(OkHttpClient client) {
       this.httpClient = client;
@@ -796,7 +799,8 @@ public final class Tandem implements Closeable {
     }
 
     /**
-     * With the network available, makes the default HTTP client (if any) and then sends the first
+     * With the network available, makes the default HTTP client (if any, and unless a first pull
+     * goes through the JDK: then the first request that needs OkHttp makes it) and sends the first
      * pull (if any), on a thread of their own: loading OkHttp takes a while in a fresh process, and
      * the database opens meanwhile. Otherwise the client is made on first use. With a scheduler of
      * the app's (tests pass a {@code TestScheduler}), the first pull is sync work like any other:
