@@ -9,9 +9,12 @@ import java.util.Arrays;
 /**
  * How much of the durable commit's tail is SQLite's automatic WAL checkpoint: the bare transaction
  * of the side-by-side floor (upsert a row, insert a queue record, commit; WAL, {@code
- * synchronous=NORMAL}) on two files in one process, alternating per write, one with the automatic
- * checkpoint (every 1 000 WAL pages, run by the committing connection) and one with {@code
- * wal_autocheckpoint=0}. By name only: {@code ClientBenchmarks checkpoint}.
+ * synchronous=NORMAL}) on three files in one process, rotating per write: one with the automatic
+ * checkpoint (every 1 000 WAL pages, run by the committing connection), one with {@code
+ * wal_autocheckpoint=0}, and one checkpointed as Tandem's JVM driver does (a {@code PASSIVE}
+ * checkpoint on a second connection and thread every 32 commits, the automatic one kept at 4 000
+ * pages). By name only: {@code ClientBenchmarks checkpoint}. And {@link #mutate}: Tandem's own
+ * {@code mutate} with and without the driver's background checkpoints.
  */
 final class CheckpointFloor {
   private CheckpointFloor() {}
