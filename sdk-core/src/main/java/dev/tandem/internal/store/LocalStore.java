@@ -376,16 +376,19 @@ public final class LocalStore {
       checkOpen();
       SqlConnection db = driver.writer();
       write = new Write(db);
-      if (autoCheckpointOff) autoCheckpointOff = !autoCheckpoint(db, AUTO_CHECKPOINT_PAGES);
+      if (autoCheckpointLost > 0 && setAutoCheckpoint(db, autoCheckpointLost)) {
+        autoCheckpointLost = 0;
+      }
       db.begin();
       try {
         result = work.run(write);
         long recounted = write.recount ? PendingQueue.count(db) : -1;
-        if (write.deferCheckpoint && autoCheckpoint(db, 0)) {
+        long threshold = write.deferCheckpoint ? autoCheckpoint(db) : -1;
+        if (threshold > 0 && setAutoCheckpoint(db, 0)) {
           try {
             db.commit();
           } finally {
-            autoCheckpointOff = !autoCheckpoint(db, AUTO_CHECKPOINT_PAGES);
+            if (!setAutoCheckpoint(db, threshold)) autoCheckpointLost = threshold;
           }
           checkpointDue = true;
         } else {
@@ -414,22 +417,34 @@ public final class LocalStore {
     return result;
   }
 
-  /** SQLite's default: a commit that leaves the log over this many pages checkpoints it. */
-  private static final int AUTO_CHECKPOINT_PAGES = 1000;
-
   /** A commit deferred its checkpoint ({@link Write#deferCheckpoint}). */
   private volatile boolean checkpointDue;
 
-  /** The writer's automatic checkpoint could not be set back on: retried by the next write. */
-  private boolean autoCheckpointOff;
+  /**
+   * The writer's automatic checkpoint threshold that could not be set back after a deferred
+   * checkpoint (pages; 0 when none): retried by the next write. Guarded by lock.
+   */
+  private long autoCheckpointLost;
+
+  /**
+   * The writer's automatic checkpoint threshold in pages (SQLite's 1 000 by default; the JVM
+   * driver's backstop is 4 000), or -1 if it cannot be read (nothing is then deferred).
+   */
+  private static long autoCheckpoint(SqlConnection db) {
+    try (dev.tandem.internal.db.SqlCursor cursor = db.query("PRAGMA wal_autocheckpoint")) {
+      return cursor.next() ? cursor.getLong(0) : -1;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
 
   /** Sets the writer's automatic checkpoint threshold; false if that failed. */
-  private static boolean autoCheckpoint(SqlConnection db, int pages) {
+  private static boolean setAutoCheckpoint(SqlConnection db, long pages) {
     try {
       db.query("PRAGMA wal_autocheckpoint = " + pages).close();
       return true;
     } catch (RuntimeException e) {
-      return false; // A commit then checkpoints as SQLite does by default.
+      return false; // A commit then checkpoints as before.
     }
   }
 
