@@ -31,8 +31,7 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
   public void put(String key, Object value) {
     if (key == null) throw new NullPointerException("key == null");
     String json = value instanceof RawJsonValue ? ((RawJsonValue) value).json : codec.toJson(value);
-    data.recordUndo(db, key);
-    data.put(db, key, json);
+    data.putOptimistic(db, key, json); // Its undo entry first, if it has none.
     changes.addChange(key, json);
     footprint.addKey(key);
   }

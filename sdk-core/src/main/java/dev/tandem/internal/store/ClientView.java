@@ -212,11 +212,25 @@ public final class ClientView {
 
   /** Records {@code key}'s value before its first optimistic change since the last snapshot. */
   public void recordUndo(SqlConnection db, String key) {
-    if (route(key) == null) {
+    TypedTable table = route(key);
+    if (table == null) {
       UndoLog.addPlain(db, key); // One statement when the key cannot be a table row.
-    } else if (!UndoLog.has(db, key)) {
-      UndoLog.add(db, key, get(db, key));
+    } else {
+      db.execute(table.recordUndo, key, key, key); // Its row's JSON, else its plain value.
     }
+  }
+
+  /**
+   * An optimistic write: {@link #recordUndo} then {@link #put}. A plain key's is one statement on
+   * the writer connection (through the view {@link UndoLog#install} made).
+   */
+  public void putOptimistic(SqlConnection db, String key, String json) {
+    if (route(key) == null) {
+      UndoLog.putPlain(db, key, json);
+      return;
+    }
+    recordUndo(db, key);
+    put(db, key, json);
   }
 
   /**

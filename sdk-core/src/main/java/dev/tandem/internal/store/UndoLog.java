@@ -14,24 +14,58 @@ import java.util.List;
 final class UndoLog {
   private UndoLog() {}
 
-  static boolean has(SqlConnection db, String key) {
-    try (SqlCursor cursor = db.query("SELECT 1 FROM tandem_undo WHERE key = ?", key)) {
-      return cursor.next();
-    }
-  }
-
-  /** Records {@code prior} (null: absent) as {@code key}'s snapshot value, unless recorded. */
-  static void add(SqlConnection db, String key, String prior) {
-    db.execute("INSERT OR IGNORE INTO tandem_undo (key, prior) VALUES (?, ?)", key, prior);
-  }
-
-  /** {@link #add} for a plain key, reading its prior value in the same statement. */
+  /**
+   * Records {@code key}'s value (NULL: absent) as its snapshot value, unless recorded: for a plain
+   * key, reading its prior value in the same statement.
+   */
   static void addPlain(SqlConnection db, String key) {
     db.execute(
         "INSERT OR IGNORE INTO tandem_undo (key, prior)"
             + " VALUES (?, (SELECT value FROM tandem_kv WHERE key = ?))",
         key,
         key);
+  }
+
+  /**
+   * {@link #addPlain} for a key of schema table {@code table} (its quoted SQL name), reading its
+   * prior value in the same statement: the row's {@code _json}, else the plain key's value (a value
+   * that did not fit the table), else NULL, as {@link ClientView#get} reads it.
+   */
+  static String addTypedSql(String table) {
+    return "INSERT OR IGNORE INTO tandem_undo (key, prior) VALUES (?, COALESCE((SELECT \"_json\" FROM "
+        + table
+        + " WHERE \"_key\" = ?), (SELECT value FROM tandem_kv WHERE key = ?)))";
+  }
+
+  /**
+   * The view an optimistic write of a plain key goes through: a temporary view of {@code tandem_kv}
+   * on the writer connection whose {@code INSTEAD OF INSERT} trigger records the key's undo entry
+   * (as {@link #addPlain}) and then stores the value (as {@code KvTable.put}), so both are one
+   * statement from Java. Temporary objects live with the connection and are not part of the
+   * database file: nothing to migrate, and a file written by another version reads the same.
+   */
+  static final String PUT_PLAIN_VIEW = "tandem_kv_put";
+
+  /** Creates {@link #PUT_PLAIN_VIEW} on the writer connection {@code db}, if it has none. */
+  static void install(SqlConnection db) {
+    db.execute(
+        "CREATE TEMP VIEW IF NOT EXISTS "
+            + PUT_PLAIN_VIEW
+            + " AS SELECT key, value FROM tandem_kv");
+    // A TEMP trigger may write tables of the main database; their names stay unqualified.
+    db.execute(
+        "CREATE TEMP TRIGGER IF NOT EXISTS tandem_kv_put_undo INSTEAD OF INSERT ON "
+            + PUT_PLAIN_VIEW
+            + " BEGIN"
+            + " INSERT OR IGNORE INTO tandem_undo (key, prior)"
+            + " VALUES (NEW.key, (SELECT value FROM tandem_kv WHERE key = NEW.key));"
+            + " INSERT OR REPLACE INTO tandem_kv (key, value) VALUES (NEW.key, NEW.value);"
+            + " END");
+  }
+
+  /** {@link #addPlain} then {@code KvTable.put}, in one statement (see {@link #install}). */
+  static void putPlain(SqlConnection db, String key, String json) {
+    db.execute("INSERT INTO " + PUT_PLAIN_VIEW + " (key, value) VALUES (?, ?)", key, json);
   }
 
   /** Every entry: the key and its snapshot value (null json: absent). */
