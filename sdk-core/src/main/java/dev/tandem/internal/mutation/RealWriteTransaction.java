@@ -31,7 +31,8 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
   public void put(String key, Object value) {
     if (key == null) throw new NullPointerException("key == null");
     String json = value instanceof RawJsonValue ? ((RawJsonValue) value).json : codec.toJson(value);
-    data.putOptimistic(db, key, json); // Its undo entry first, if it has none.
+    data.recordUndo(db, key);
+    data.put(db, key, json);
     changes.addChange(key, json);
     footprint.addKey(key);
   }

@@ -221,19 +221,6 @@ public final class ClientView {
   }
 
   /**
-   * An optimistic write: {@link #recordUndo} then {@link #put}. A plain key's is one statement on
-   * the writer connection (through the view {@link UndoLog#install} made).
-   */
-  public void putOptimistic(SqlConnection db, String key, String json) {
-    if (route(key) == null) {
-      UndoLog.putPlain(db, key, json);
-      return;
-    }
-    recordUndo(db, key);
-    put(db, key, json);
-  }
-
-  /**
    * Puts many entries at once, in batches per target table: what a pull's patch does between
    * deletes. Same effect as {@link #put} for each, in order (keys are distinct or the later wins,
    * as with REPLACE).

@@ -176,7 +176,6 @@ public final class LocalStore {
     SqlConnection db = driver.writer();
     db.begin();
     try {
-      UndoLog.install(db);
       SchemaUpgrade upgrade = SchemaUpgrade.read(db, schema, schemaVersion);
       String clientID = identity(db, Meta.CLIENT_ID);
       if (upgrade.versionChanged) clientID = Ids.newId();

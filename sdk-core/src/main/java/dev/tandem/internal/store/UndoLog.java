@@ -37,37 +37,6 @@ final class UndoLog {
         + " WHERE \"_key\" = ?), (SELECT value FROM tandem_kv WHERE key = ?)))";
   }
 
-  /**
-   * The view an optimistic write of a plain key goes through: a temporary view of {@code tandem_kv}
-   * on the writer connection whose {@code INSTEAD OF INSERT} trigger records the key's undo entry
-   * (as {@link #addPlain}) and then stores the value (as {@code KvTable.put}), so both are one
-   * statement from Java. Temporary objects live with the connection and are not part of the
-   * database file: nothing to migrate, and a file written by another version reads the same.
-   */
-  static final String PUT_PLAIN_VIEW = "tandem_kv_put";
-
-  /** Creates {@link #PUT_PLAIN_VIEW} on the writer connection {@code db}, if it has none. */
-  static void install(SqlConnection db) {
-    db.execute(
-        "CREATE TEMP VIEW IF NOT EXISTS "
-            + PUT_PLAIN_VIEW
-            + " AS SELECT key, value FROM tandem_kv");
-    // A TEMP trigger may write tables of the main database; their names stay unqualified.
-    db.execute(
-        "CREATE TEMP TRIGGER IF NOT EXISTS tandem_kv_put_undo INSTEAD OF INSERT ON "
-            + PUT_PLAIN_VIEW
-            + " BEGIN"
-            + " INSERT OR IGNORE INTO tandem_undo (key, prior)"
-            + " VALUES (NEW.key, (SELECT value FROM tandem_kv WHERE key = NEW.key));"
-            + " INSERT OR REPLACE INTO tandem_kv (key, value) VALUES (NEW.key, NEW.value);"
-            + " END");
-  }
-
-  /** {@link #addPlain} then {@code KvTable.put}, in one statement (see {@link #install}). */
-  static void putPlain(SqlConnection db, String key, String json) {
-    db.execute("INSERT INTO " + PUT_PLAIN_VIEW + " (key, value) VALUES (?, ?)", key, json);
-  }
-
   /** Every entry: the key and its snapshot value (null json: absent). */
   static List<Entry> entries(SqlConnection db) {
     List<Entry> undo = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.tandem.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.squareup.moshi.Moshi;
 import dev.tandem.Column;
@@ -13,18 +12,15 @@ import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.db.SqlCursor;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The undo entry an optimistic write records, on a real SQLite file: the key's value before the
- * first optimistic write since the last snapshot, whichever table holds it, in one statement for a
- * plain key (through the writer connection's temporary view).
+ * first optimistic write since the last snapshot, whichever table holds it (a schema table's row, a
+ * value that did not fit its table, a plain key, or none).
  */
 class UndoLogTest {
   @TempDir Path directory;
@@ -62,7 +58,8 @@ class UndoLogTest {
   static void optimistic(LocalStore store, String key, String json) {
     store.writeUnchecked(
         write -> {
-          write.view().putOptimistic(write.db, key, json);
+          write.view().recordUndo(write.db, key);
+          write.view().put(write.db, key, json);
           return null;
         });
   }
@@ -101,50 +98,5 @@ class UndoLogTest {
     } finally {
       store.close();
     }
-  }
-
-  @Test
-  void aReopenedStoreRecordsThroughItsOwnConnectionAndTheFileHoldsNoViewOfIt() throws Exception {
-    File file = new File(directory.toFile(), "reopen.db");
-    JdbcSqlDriver first = new JdbcSqlDriver(file, false);
-    LocalStore store = open(first);
-    synced(store, "plain/a", "1");
-    optimistic(store, "plain/a", "2");
-    store.close();
-
-    JdbcSqlDriver second = new JdbcSqlDriver(file, false);
-    store = open(second);
-    try {
-      optimistic(store, "plain/a", "3");
-      optimistic(store, "plain/b", "4");
-      Map<String, String> expected = new LinkedHashMap<>();
-      expected.put("plain/a", "1");
-      expected.put("plain/b", null);
-      assertEquals(expected, undo(second.writer()));
-      // The view and its trigger are the connection's, not the file's: a reader sees neither.
-      List<String> objects = new ArrayList<>();
-      List<String> all =
-          store.readUnchecked(
-              db -> {
-                try (SqlCursor cursor = db.query("SELECT name FROM sqlite_master")) {
-                  while (cursor.next()) objects.add(cursor.getString(0));
-                }
-                return objects;
-              });
-      assertFalse(all.contains(UndoLog.PUT_PLAIN_VIEW), all.toString());
-      assertFalse(all.contains("tandem_kv_put_undo"), all.toString());
-      assertEquals(
-          Arrays.asList("tandem_kv_put", "tandem_kv_put_undo"), tempObjects(second.writer()));
-    } finally {
-      store.close();
-    }
-  }
-
-  static List<String> tempObjects(SqlConnection db) {
-    List<String> names = new ArrayList<>();
-    try (SqlCursor cursor = db.query("SELECT name FROM sqlite_temp_master ORDER BY name")) {
-      while (cursor.next()) names.add(cursor.getString(0));
-    }
-    return names;
   }
 }
