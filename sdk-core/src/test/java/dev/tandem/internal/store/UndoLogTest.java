@@ -1,6 +1,7 @@
 package dev.tandem.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.squareup.moshi.Moshi;
 import dev.tandem.Column;
@@ -10,8 +11,10 @@ import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.JdbcSqlDriver;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.db.SqlCursor;
+import dev.tandem.protocol.RawJson;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,68 @@ class UndoLogTest {
       assertEquals(
           "{\"id\":\"m2\",\"content\":\"fixed 1\"}",
           store.view().get(driver.writer(), "message/m2"));
+    } finally {
+      store.close();
+    }
+  }
+
+  /** A new mutation's write: {@code key} set to {@code json} as a mutator's put does it. */
+  static void mutation(LocalStore store, String key, String json, boolean fail) {
+    store.writeUnchecked(
+        write -> {
+          write.startMutation();
+          write.recordUndo(key);
+          write.view().put(write.db, key, json);
+          if (fail) throw new IllegalStateException("the mutator failed");
+          write.enqueue("set", RawJson.parse(json), 0);
+          return null;
+        });
+  }
+
+  @Test
+  void aKeyKnownToBeRecordedIsRecordedAgainAfterAnotherWriteRemovedItsEntry() {
+    JdbcSqlDriver driver = new JdbcSqlDriver(new File(directory.toFile(), "known.db"), false);
+    LocalStore store = open(driver);
+    try {
+      synced(store, "plain/a", "1");
+      mutation(store, "plain/a", "2", false);
+      mutation(store, "plain/a", "3", false); // Known: no statement.
+      assertEquals(Collections.singletonMap("plain/a", "1"), undo(driver.writer()));
+
+      // A pull: the patch sets a new snapshot value and the revert drops the entry.
+      store.writeUnchecked(
+          write -> {
+            write.view().put(write.db, "plain/a", "5");
+            write
+                .view()
+                .revertAfterPatch(
+                    write.db,
+                    write.view().optimisticKeys(write.db),
+                    Collections.singleton("plain/a"),
+                    false,
+                    null);
+            return null;
+          });
+      assertEquals(Collections.emptyMap(), undo(driver.writer()));
+
+      mutation(store, "plain/a", "6", false);
+      assertEquals(Collections.singletonMap("plain/a", "5"), undo(driver.writer()));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void aKeyRecordedByAWriteThatRolledBackIsNotKnown() {
+    JdbcSqlDriver driver = new JdbcSqlDriver(new File(directory.toFile(), "rollback.db"), false);
+    LocalStore store = open(driver);
+    try {
+      synced(store, "plain/b", "1");
+      assertThrows(IllegalStateException.class, () -> mutation(store, "plain/b", "2", true));
+      assertEquals(Collections.emptyMap(), undo(driver.writer()));
+
+      mutation(store, "plain/b", "3", false);
+      assertEquals(Collections.singletonMap("plain/b", "1"), undo(driver.writer()));
     } finally {
       store.close();
     }
