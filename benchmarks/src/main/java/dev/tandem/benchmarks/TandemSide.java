@@ -150,12 +150,14 @@ public final class TandemSide {
   /**
    * Each {@code mutate} beside the floor under it, alternating per write: a bare transaction of the
    * same durability on another SQLite file of this process (upsert the row, insert the queue
-   * record, commit; WAL, {@code synchronous=NORMAL}).
+   * record, commit; WAL, {@code synchronous=NORMAL}). With {@code keys=K} the writes go to K keys
+   * in turn (an app editing the same records), on both sides; by default each write is a new key.
    */
   private static void mutate(Map<String, Object> result) throws Exception {
     boolean online = !"false".equals(opts.get("online"));
     int warmup = num("warmup", 2000);
     int count = num("count", 5000);
+    int keys = num("keys", 0);
     long[] nanos = new long[count];
     long[] floor = new long[count];
     try (Tandem tandem = client().networkAvailable(online).build();
@@ -176,7 +178,7 @@ public final class TandemSide {
               "INSERT INTO pending (client_id, id, name, args, timestamp) VALUES (?, ?, ?, ?, ?)");
       java.sql.Statement control = raw.createStatement();
       for (int i = 0; i < warmup + count; i++) {
-        Message m = new Message(id("m", i), i);
+        Message m = new Message(id("m", keys > 0 ? i % keys : i), i);
         long tandemTime = 0;
         long floorTime = 0;
         for (int side = 0; side < 2; side++) {
@@ -212,6 +214,9 @@ public final class TandemSide {
     result.put("p99", micros(ClientBenchmarks.percentile(nanos, 99)));
     result.put("floorP50", micros(ClientBenchmarks.percentile(floor, 50)));
     result.put("floorP99", micros(ClientBenchmarks.percentile(floor, 99)));
+    // Nanoseconds too: the rounded microseconds are too coarse for a ratio to the floor.
+    result.put("p50ns", ClientBenchmarks.percentile(nanos, 50));
+    result.put("floorP50ns", ClientBenchmarks.percentile(floor, 50));
     result.put("count", count);
   }
 
