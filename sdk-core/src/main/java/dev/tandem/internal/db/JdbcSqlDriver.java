@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executor;
 import org.sqlite.SQLiteErrorCode;
 
 /**
@@ -22,6 +23,7 @@ public final class JdbcSqlDriver implements SqlDriver {
   private final Properties properties;
   private final Jdbc writer;
   private final Deque<Jdbc> idleReaders = new ArrayDeque<>();
+  private final WalCheckpointer checkpointer;
   private boolean closed;
 
   /**
@@ -31,6 +33,23 @@ public final class JdbcSqlDriver implements SqlDriver {
    *     (survives a process kill).
    */
   public JdbcSqlDriver(File file, boolean fullSync) {
+    this(file, fullSync, !"sqlite".equals(System.getProperty(CHECKPOINT_SWITCH)), null);
+  }
+
+  /**
+   * The benchmark switch for the old way: {@code -Ddev.tandem.walCheckpoint=sqlite} leaves every
+   * WAL checkpoint to SQLite's automatic one in the writer's commits (every 1 000 pages), with no
+   * {@link WalCheckpointer}.
+   */
+  static final String CHECKPOINT_SWITCH = "dev.tandem.walCheckpoint";
+
+  /**
+   * @param backgroundCheckpoints WAL checkpoints on a connection of their own ({@link
+   *     WalCheckpointer}), SQLite's automatic one in the writer's commits kept as a backstop;
+   *     false: SQLite's alone.
+   * @param checkpoints runs the background checkpoints; null for a thread of the driver's own.
+   */
+  JdbcSqlDriver(File file, boolean fullSync, boolean backgroundCheckpoints, Executor checkpoints) {
     this.url = "jdbc:sqlite:" + file.getAbsolutePath();
     this.properties = new Properties();
     properties.setProperty("journal_mode", "WAL");
@@ -46,6 +65,18 @@ public final class JdbcSqlDriver implements SqlDriver {
     writerProperties.putAll(properties);
     writerProperties.setProperty("cache_size", "-16384");
     this.writer = open(writerProperties);
+    if (backgroundCheckpoints) {
+      String backstop = "PRAGMA wal_autocheckpoint=" + WalCheckpointer.BACKSTOP_PAGES;
+      try (java.sql.Statement statement = writer.connection.createStatement()) {
+        statement.execute(backstop);
+      } catch (SQLException e) {
+        throw wrap(backstop, e);
+      }
+      this.checkpointer = new WalCheckpointer(() -> open(properties).connection, checkpoints);
+    } else {
+      this.checkpointer = null;
+    }
+    writer.checkpointer = checkpointer;
   }
 
   private Jdbc open(Properties properties) {
@@ -93,6 +124,7 @@ public final class JdbcSqlDriver implements SqlDriver {
     closed = true;
     for (Jdbc reader : idleReaders) reader.close();
     idleReaders.clear();
+    if (checkpointer != null) checkpointer.close();
     writer.close();
   }
 
@@ -121,6 +153,9 @@ public final class JdbcSqlDriver implements SqlDriver {
           }
         };
     private boolean inTransaction;
+
+    /** The writer's, told of every commit; null on readers. */
+    WalCheckpointer checkpointer;
 
     Jdbc(Connection connection, boolean writer) {
       this.connection = connection;
@@ -197,6 +232,7 @@ public final class JdbcSqlDriver implements SqlDriver {
     public void commit() {
       inTransaction = false;
       execute("COMMIT");
+      if (checkpointer != null) checkpointer.committed();
     }
 
     @Override
