@@ -187,9 +187,14 @@ public final class Backend implements AutoCloseable {
     return schemaVersions;
   }
 
-  /** True once pokes from other instances reach this one's streams (always, on SQLite). */
-  boolean pokeRelayReady() {
-    return relay == null || relay.listening();
+  /**
+   * Waits at most {@code millis} until pokes from other instances reach this one's streams (at once
+   * on SQLite; on Postgres the relay starts with the first poke stream).
+   *
+   * @return whether they do.
+   */
+  boolean awaitPokeRelay(long millis) throws InterruptedException {
+    return relay == null || relay.awaitListening(millis);
   }
 
   /** Pokes fired after each push that commits. */
@@ -480,11 +485,6 @@ public final class Backend implements AutoCloseable {
    */
   public String metricsText() {
     return metrics.text(pokes, relay, gc, database);
-  }
-
-  /** On Postgres, whether this instance hears other instances' pokes now; false on SQLite. */
-  boolean pokeRelayListening() {
-    return relay != null && relay.listening();
   }
 
   /** True if the database answers. */

@@ -40,7 +40,7 @@ final class PokeRelay implements AutoCloseable {
   private final String instanceID;
   private Thread thread; // guarded by this
   private volatile boolean closed;
-  private volatile boolean listening;
+  private boolean listening; // guarded by this
   private volatile Connection connection;
 
   PokeRelay(Database database, Pokes pokes) {
@@ -70,8 +70,28 @@ final class PokeRelay implements AutoCloseable {
   }
 
   /** True while the relay is connected and listening. */
-  boolean listening() {
+  synchronized boolean listening() {
     return listening;
+  }
+
+  /**
+   * Waits until the relay listens (its catch-up poke sent), at most {@code millis}.
+   *
+   * @return whether it listens.
+   */
+  synchronized boolean awaitListening(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (!listening) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return false;
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return true;
+  }
+
+  private synchronized void listening(boolean now) {
+    listening = now;
+    notifyAll();
   }
 
   /** Starts listening, unless it has already started. */
@@ -118,7 +138,7 @@ final class PokeRelay implements AutoCloseable {
         if (stopped()) break;
         log.warn("poke relay: lost its connection, reconnecting in {} ms: {}", delay, e.toString());
       } finally {
-        listening = false;
+        listening(false);
         connection = null;
         if (listener != null) database.closeListener(listener);
       }
@@ -141,7 +161,7 @@ final class PokeRelay implements AutoCloseable {
     // Commits since a stream opened, or while the relay was away, were not heard.
     learnOwners(connection);
     pokes.pokeEveryStream();
-    listening = true; // After that catch-up poke: from here on, streams hear other instances only.
+    listening(true); // After that catch-up poke: from here on, streams hear other instances only.
     long lastCheck = System.nanoTime();
     while (!stopped()) {
       PGNotification[] notifications = pg.getNotifications((int) WAIT_MILLIS);

@@ -2,6 +2,7 @@ package dev.tandem.server;
 
 import dev.tandem.server.internal.HttpRoutes;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,14 +46,21 @@ public final class TandemServer implements AutoCloseable {
   private final ScheduledExecutorService heartbeats;
   private final String host;
   private final int port;
+  private final CompletableFuture<Void> refusing;
 
   private TandemServer(
-      Server jetty, HttpRoutes routes, ScheduledExecutorService heartbeats, String host, int port) {
+      Server jetty,
+      HttpRoutes routes,
+      ScheduledExecutorService heartbeats,
+      String host,
+      int port,
+      CompletableFuture<Void> refusing) {
     this.jetty = jetty;
     this.routes = routes;
     this.heartbeats = heartbeats;
     this.host = host;
     this.port = port;
+    this.refusing = refusing;
   }
 
   /**
@@ -97,6 +105,14 @@ public final class TandemServer implements AutoCloseable {
   /** The port the server listens on. */
   public int port() {
     return port;
+  }
+
+  /**
+   * Completes once a {@link #close} takes no new requests: from then on a request is refused or
+   * answered 503, while those in progress run on.
+   */
+  CompletableFuture<Void> refusingRequests() {
+    return refusing;
   }
 
   /** Blocks until the server stops. */
@@ -225,7 +241,16 @@ public final class TandemServer implements AutoCloseable {
               maxBodyReaders,
               TimeUnit.SECONDS.toMillis(STREAM_IDLE_HEARTBEATS * HEARTBEAT_SECONDS));
       // Tracks requests in progress, so that stopping waits for them (and refuses new ones).
-      jetty.setHandler(new GracefulHandler(routes));
+      CompletableFuture<Void> refusing = new CompletableFuture<>();
+      jetty.setHandler(
+          new GracefulHandler(routes) {
+            @Override
+            public CompletableFuture<Void> shutdown() {
+              CompletableFuture<Void> drained = super.shutdown();
+              refusing.complete(null);
+              return drained;
+            }
+          });
       jetty.setStopTimeout(shutdownTimeout.toMillis());
       jetty.start();
       routes.ready(true);
@@ -238,7 +263,7 @@ public final class TandemServer implements AutoCloseable {
               });
       heartbeats.scheduleAtFixedRate(
           routes::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
-      return new TandemServer(jetty, routes, heartbeats, host, connector.getLocalPort());
+      return new TandemServer(jetty, routes, heartbeats, host, connector.getLocalPort(), refusing);
     }
   }
 }

@@ -516,7 +516,7 @@ abstract class PermissionsContractTest {
     }
     // On Postgres the relay of other instances' pokes starts with the first stream and pokes every
     // stream once as it starts listening: count from after that.
-    SharedPokesTest.await(backend::pokeRelayReady, "did the poke relay listen");
+    assertTrue(backend.awaitPokeRelay(20_000), "the poke relay never listened");
     for (java.util.concurrent.atomic.AtomicInteger count : pokes.values()) count.set(0);
     try {
       bob.mutate("issues.insert", "{'id':'ib8','title':'only bob','project_id':'pb'}");

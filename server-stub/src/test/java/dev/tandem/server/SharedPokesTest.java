@@ -7,6 +7,7 @@ import static dev.tandem.server.Requests.pushJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.protocol.Cookie;
 import dev.tandem.protocol.Mutation;
@@ -20,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,19 +77,11 @@ class SharedPokesTest {
     }
   }
 
-  static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("never " + what);
-      Thread.sleep(10); // Polls a condition; the wait ends as soon as it holds.
-    }
-  }
-
   /** Opens a stream on {@code backend} and waits until its relay listens (and its first poke). */
   static Heard stream(Backend backend, String user, String group) throws Exception {
     Heard heard = new Heard();
     assertNull(backend.subscribePokes(user, group, heard).refusal());
-    await(backend::pokeRelayListening, "listening");
+    assertTrue(backend.awaitPokeRelay(WAIT_SECONDS * 1000), "the relay never listened");
     assertEquals("poke", heard.next(), "a stream is poked once its relay starts listening");
     return heard;
   }
