@@ -236,6 +236,15 @@ public final class VsReplicache {
           for (String p : new String[] {"p50", "p99"}) {
             out.append(floorLine(row, p, tandem, "bare SQLite transaction"));
           }
+          for (String p : new String[] {"p50", "p99"}) {
+            out.append(
+                floorLine(
+                    row,
+                    p,
+                    tandem,
+                    "bare SQLite transaction, its checkpoints on a second connection as Tandem's",
+                    "floorBg"));
+          }
         }
         if (row.workload.equals("reactive")) {
           for (String p : new String[] {"p50", "p95"}) {
@@ -376,7 +385,12 @@ public final class VsReplicache {
    */
   private static String floorLine(
       Row row, String metric, List<Map<String, Object>> tandem, String floorName) {
-    String floorMetric = "floor" + Character.toUpperCase(metric.charAt(0)) + metric.substring(1);
+    return floorLine(row, metric, tandem, floorName, "floor");
+  }
+
+  private static String floorLine(
+      Row row, String metric, List<Map<String, Object>> tandem, String floorName, String prefix) {
+    String floorMetric = prefix + Character.toUpperCase(metric.charAt(0)) + metric.substring(1);
     double[] t = values(tandem, metric);
     double[] f = values(tandem, floorMetric);
     double low = Double.MAX_VALUE;

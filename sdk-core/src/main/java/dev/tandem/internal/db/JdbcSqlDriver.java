@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executor;
 import org.sqlite.SQLiteErrorCode;
 
 /**
@@ -23,6 +24,7 @@ public final class JdbcSqlDriver implements SqlDriver {
   private final Properties properties;
   private final Jdbc writer;
   private final Deque<Jdbc> idleReaders = new ArrayDeque<>();
+  private final WalCheckpointer checkpointer;
   private boolean closed;
 
   /**
@@ -32,6 +34,23 @@ public final class JdbcSqlDriver implements SqlDriver {
    *     (survives a process kill).
    */
   public JdbcSqlDriver(File file, boolean fullSync) {
+    this(file, fullSync, !"sqlite".equals(System.getProperty(CHECKPOINT_SWITCH)), null);
+  }
+
+  /**
+   * The benchmark switch for the old way: {@code -Ddev.tandem.walCheckpoint=sqlite} leaves every
+   * WAL checkpoint to SQLite's automatic one in the writer's commits (every 1 000 pages), with no
+   * {@link WalCheckpointer}.
+   */
+  static final String CHECKPOINT_SWITCH = "dev.tandem.walCheckpoint";
+
+  /**
+   * @param backgroundCheckpoints WAL checkpoints on a connection of their own ({@link
+   *     WalCheckpointer}), SQLite's automatic one in the writer's commits kept as a backstop;
+   *     false: SQLite's alone.
+   * @param checkpoints runs the background checkpoints; null for a thread of the driver's own.
+   */
+  JdbcSqlDriver(File file, boolean fullSync, boolean backgroundCheckpoints, Executor checkpoints) {
     this.url = "jdbc:sqlite:" + file.getAbsolutePath();
     this.properties = new Properties();
     properties.setProperty("journal_mode", "WAL");
@@ -47,6 +66,18 @@ public final class JdbcSqlDriver implements SqlDriver {
     writerProperties.putAll(properties);
     writerProperties.setProperty("cache_size", "-16384");
     this.writer = open(writerProperties);
+    if (backgroundCheckpoints) {
+      String backstop = "PRAGMA wal_autocheckpoint=" + WalCheckpointer.BACKSTOP_PAGES;
+      try (java.sql.Statement statement = writer.connection.createStatement()) {
+        statement.execute(backstop);
+      } catch (SQLException e) {
+        throw wrap(backstop, e);
+      }
+      this.checkpointer = new WalCheckpointer(() -> open(properties).connection, checkpoints);
+    } else {
+      this.checkpointer = null;
+    }
+    writer.checkpointer = checkpointer;
   }
 
   private Jdbc open(Properties properties) {
@@ -94,6 +125,7 @@ public final class JdbcSqlDriver implements SqlDriver {
     closed = true;
     for (Jdbc reader : idleReaders) reader.close();
     idleReaders.clear();
+    if (checkpointer != null) checkpointer.close();
     writer.close();
   }
 
@@ -122,6 +154,9 @@ public final class JdbcSqlDriver implements SqlDriver {
           }
         };
     private boolean inTransaction;
+
+    /** The writer's, told of every commit; null on readers. */
+    WalCheckpointer checkpointer;
 
     Jdbc(Connection connection, boolean writer) {
       this.connection = connection;
@@ -198,6 +233,7 @@ public final class JdbcSqlDriver implements SqlDriver {
     public void commit() {
       inTransaction = false;
       execute("COMMIT");
+      if (checkpointer != null) checkpointer.committed();
     }
 
     @Override
@@ -264,7 +300,7 @@ public final class JdbcSqlDriver implements SqlDriver {
     /**
      * The column's UTF-8 bytes decoded here: xerial's {@code getString} wraps SQLite's text in a
      * direct buffer and runs a charset decoder over it, about twice the cost per value (text,
-     * numbers as text and NULL read the same either way; {@code JdbcSqlDriverTest}).
+     * numbers as text and NULL read the same either way; {@code SqlDriverContract}).
      */
     @Override
     public String getString(int column) {
