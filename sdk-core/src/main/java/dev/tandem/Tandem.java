@@ -471,6 +471,7 @@ public final class Tandem implements Closeable {
     private SqlDriverFactory driverFactory;
     private final List<Internal.Attachment> attachments = new java.util.ArrayList<>();
     private long pushDelayMillis = 10;
+    private long pullDelayMillis = 10;
     private long pullIntervalMillis = 60_000;
     private long minBackoffMillis = 30;
     private long maxBackoffMillis = 60_000;
@@ -714,6 +715,16 @@ public final class Tandem implements Closeable {
       return this;
     }
 
+    /**
+     * The least time between the starts of two pulls asked for by pokes. A poke after a quiet spell
+     * is pulled at once; pokes that arrive within this time of the last pull's start wait for it
+     * and are answered by one pull, which applies all they announced. Default 10 ms.
+     */
+    public Builder pullDelay(long millis) {
+      this.pullDelayMillis = millis;
+      return this;
+    }
+
     /** Time between pulls; 0 pulls only on start, pokes and demand. Default 60 s. */
     public Builder pullInterval(long millis) {
       this.pullIntervalMillis = millis;
@@ -762,6 +773,7 @@ public final class Tandem implements Closeable {
           defaultHttpClient,
           scheduler != null ? scheduler : Schedulers.io(),
           pushDelayMillis,
+          pullDelayMillis,
           pullIntervalMillis,
           minBackoffMillis,
           maxBackoffMillis,

@@ -67,6 +67,19 @@ final class Puller extends SyncLoop {
     this.afterPull = afterPull;
   }
 
+  /**
+   * A poke: pull at once after a quiet spell, otherwise {@code pullDelay} after the last pull
+   * started, so pokes during a burst of the server's changes are answered by fewer pulls.
+   */
+  void poked() {
+    scheduleSpaced(config.pullDelayMillis);
+  }
+
+  @Override
+  boolean spacesRunsAgain() {
+    return true;
+  }
+
   /** In the background nothing polls: only a pull someone waits for is retried. */
   @Override
   boolean retryWanted() {

@@ -23,6 +23,9 @@ abstract class SyncLoop {
   private long lastRunAt = Long.MIN_VALUE / 2;
   private boolean running;
   private boolean again;
+
+  /** With {@link #again}: the least time from the start of the run in progress to the next. */
+  private long againSpacing;
   private boolean closed;
 
   SyncLoop(Scheduler scheduler, Backoff backoff, SyncState state) {
@@ -44,6 +47,11 @@ abstract class SyncLoop {
    */
   final void scheduleSpaced(long spacingMillis) {
     synchronized (this) {
+      if (running && spacesRunsAgain() && !closed && !state.stopped()) {
+        againSpacing = again ? Math.min(againSpacing, spacingMillis) : spacingMillis;
+        again = true;
+        return;
+      }
       long now = scheduler.now(TimeUnit.MILLISECONDS);
       schedule(Math.max(0, lastRunAt + spacingMillis - now));
     }
@@ -55,6 +63,7 @@ abstract class SyncLoop {
       if (closed || state.stopped()) return;
       if (running) {
         again = true;
+        againSpacing = 0;
         return;
       }
       long at = scheduler.now(TimeUnit.MILLISECONDS) + delayMillis;
@@ -82,9 +91,11 @@ abstract class SyncLoop {
       if (!isClosed()) state.failed(Failures.local(e));
     }
     boolean runAgain;
+    long spacing;
     synchronized (this) {
       running = false;
       runAgain = again;
+      spacing = againSpacing;
       again = false;
       if (closed) {
         worker.dispose(); // Deferred by close(), which came while this run was in progress.
@@ -94,7 +105,7 @@ abstract class SyncLoop {
     if (retry != DONE) {
       if (retryWanted()) schedule(retry);
     } else if (runAgain) {
-      schedule(0);
+      scheduleSpaced(spacing); // A request that came during the run keeps its spacing.
     } else {
       afterSuccess();
     }
@@ -108,6 +119,14 @@ abstract class SyncLoop {
       scheduled = null;
     }
     schedule(0);
+  }
+
+  /**
+   * Whether a {@link #scheduleSpaced} request during a run keeps its spacing (the next run starts no
+   * sooner than the spacing after this one started) rather than running right after it.
+   */
+  boolean spacesRunsAgain() {
+    return false;
   }
 
   /** Whether a failed attempt should be retried after its backoff. */
