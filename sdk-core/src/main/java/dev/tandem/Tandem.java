@@ -471,7 +471,7 @@ public final class Tandem implements Closeable {
     private SqlDriverFactory driverFactory;
     private final List<Internal.Attachment> attachments = new java.util.ArrayList<>();
     private long pushDelayMillis = 10;
-    private long pullDelayMillis = 10;
+    private long pullDelayMillis = 30;
     private long pullIntervalMillis = 60_000;
     private long minBackoffMillis = 30;
     private long maxBackoffMillis = 60_000;
@@ -716,9 +716,11 @@ public final class Tandem implements Closeable {
     }
 
     /**
-     * The least time between the starts of two pulls asked for by pokes. A poke after a quiet spell
-     * is pulled at once; pokes that arrive within this time of the last pull's start wait for it
-     * and are answered by one pull, which applies all they announced. Default 10 ms.
+     * The least time from the start of a pull to the next one when pokes keep coming while pulls
+     * are out. A poke while no pull is out is pulled at once; pokes that arrive during a pull wait
+     * for it and are answered together by one pull this long after it started, so a burst of
+     * changes takes fewer pulls (each one write transaction). Default 30 ms; 0 pulls again right
+     * after.
      */
     public Builder pullDelay(long millis) {
       this.pullDelayMillis = millis;

@@ -68,16 +68,12 @@ final class Puller extends SyncLoop {
   }
 
   /**
-   * A poke: pull at once after a quiet spell, otherwise {@code pullDelay} after the last pull
-   * started, so pokes during a burst of the server's changes are answered by fewer pulls.
+   * A poke: pulls at once when no pull is out (the end-to-end latency of a lone change); pokes that
+   * come while a pull is out are answered by one pull {@code pullDelay} after it started, so a
+   * burst of the server's changes takes fewer pulls, each holding the write lock once.
    */
   void poked() {
-    scheduleSpaced(config.pullDelayMillis);
-  }
-
-  @Override
-  boolean spacesRunsAgain() {
-    return true;
+    scheduleBehindRun(config.pullDelayMillis);
   }
 
   /** In the background nothing polls: only a pull someone waits for is retried. */

@@ -24,8 +24,12 @@ abstract class SyncLoop {
   private boolean running;
   private boolean again;
 
-  /** With {@link #again}: the least time from the start of the run in progress to the next. */
+  /**
+   * With {@link #again}: the least time from the start of the run in progress to the next; 0 unless
+   * every request during the run came through {@link #scheduleBehindRun}.
+   */
   private long againSpacing;
+
   private boolean closed;
 
   SyncLoop(Scheduler scheduler, Backoff backoff, SyncState state) {
@@ -47,13 +51,27 @@ abstract class SyncLoop {
    */
   final void scheduleSpaced(long spacingMillis) {
     synchronized (this) {
-      if (running && spacesRunsAgain() && !closed && !state.stopped()) {
+      long now = scheduler.now(TimeUnit.MILLISECONDS);
+      schedule(Math.max(0, lastRunAt + spacingMillis - now));
+    }
+  }
+
+  /**
+   * Asks for a run at once when none is in progress or due; during a run, for the next no sooner
+   * than {@code spacingMillis} after that run started, so requests that keep coming while runs are
+   * out are answered by one run per spacing. A run already due within the spacing stands.
+   */
+  final void scheduleBehindRun(long spacingMillis) {
+    synchronized (this) {
+      if (closed || state.stopped()) return;
+      if (running) {
         againSpacing = again ? Math.min(againSpacing, spacingMillis) : spacingMillis;
         again = true;
         return;
       }
-      long now = scheduler.now(TimeUnit.MILLISECONDS);
-      schedule(Math.max(0, lastRunAt + spacingMillis - now));
+      boolean due = scheduled != null && !scheduled.isDisposed();
+      if (due && scheduledAt <= lastRunAt + spacingMillis) return;
+      schedule(0);
     }
   }
 
@@ -119,14 +137,6 @@ abstract class SyncLoop {
       scheduled = null;
     }
     schedule(0);
-  }
-
-  /**
-   * Whether a {@link #scheduleSpaced} request during a run keeps its spacing (the next run starts no
-   * sooner than the spacing after this one started) rather than running right after it.
-   */
-  boolean spacesRunsAgain() {
-    return false;
   }
 
   /** Whether a failed attempt should be retried after its backoff. */
