@@ -25,10 +25,21 @@ public final class BoundMutators {
     private final Mutator<A> mutator;
     private final JsonAdapter<A> adapter;
 
+    /**
+     * The args are an immutable JSON-native value ({@link String}, {@link Boolean}, {@link Long},
+     * {@link Integer}, {@link Double}) read and written by Moshi's own adapter: decoding their JSON
+     * gives back an equal value (see {@link #roundTrips}), so a new mutation's mutator may be
+     * handed the caller's value itself.
+     */
+    private final boolean nativeArgs;
+
     Bound(String name, Class<A> argsType, Mutator<A> mutator, Moshi moshi) {
       this.name = name;
       this.argsType = argsType;
       this.mutator = mutator;
+      this.nativeArgs =
+          NATIVE.contains(argsType)
+              && moshi.adapter(argsType).toString().equals(STANDARD.adapter(argsType).toString());
       JsonAdapter<A> read =
           argsType == Void.class ? voidAdapter() : moshi.adapter(argsType).nullSafe();
       // A Map's null entry is a value the app put there (JSON.stringify writes {"a": null} too);
@@ -74,6 +85,44 @@ public final class BoundMutators {
       return RawJson.build(writer -> adapter.toJson(writer, typed));
     }
 
+    /**
+     * True if {@code args}, of a {@link #nativeArgs} type, decodes from its JSON to an equal value.
+     * Moshi's writer writes each of these types exactly (integers as integers, a double as {@link
+     * Double#toString}, which parses back to the same double, {@code -0.0} included; NaN and the
+     * infinities are refused by {@link #encode}) and its reader reads them back; the one exception
+     * is a string with an unpaired surrogate, which becomes {@code ?} in UTF-8.
+     */
+    static boolean roundTrips(Object args) {
+      if (!(args instanceof String)) return true;
+      String s = (String) args;
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (!Character.isSurrogate(c)) continue;
+        if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        return false;
+      }
+      return true;
+    }
+
+    /**
+     * Runs a new mutation: {@code args} is what the caller passed, {@code json} what {@link
+     * #encode} made of it. The mutator sees what a replay of {@code json} will see: the value
+     * decoded from {@code json}, or {@code args} itself when it is immutable and equal to that
+     * ({@link #nativeArgs}, {@link #roundTrips}), which saves the decoding.
+     */
+    void runNew(WriteTransaction tx, RawJson json, Object args) throws Exception {
+      if (nativeArgs && args != null && roundTrips(args)) {
+        mutator.mutate(tx, argsType.cast(args));
+        return;
+      }
+      run(tx, json);
+    }
+
     void run(WriteTransaction tx, RawJson args) throws Exception {
       A decoded;
       try {
@@ -89,6 +138,15 @@ public final class BoundMutators {
       mutator.mutate(tx, decoded);
     }
   }
+
+  /** Args types a mutator may be handed as the caller passed them: see {@code Bound.nativeArgs}. */
+  private static final java.util.Set<Class<?>> NATIVE =
+      new java.util.HashSet<Class<?>>(
+          java.util.Arrays.<Class<?>>asList(
+              String.class, Boolean.class, Long.class, Integer.class, Double.class));
+
+  /** Moshi with its built-in adapters only: what an app's adapter for a type is compared to. */
+  private static final Moshi STANDARD = new Moshi.Builder().build();
 
   private final Map<String, Bound<?>> byName;
 
@@ -129,6 +187,16 @@ public final class BoundMutators {
    */
   public void run(String name, WriteTransaction tx, RawJson args) throws Exception {
     bound(name).run(tx, args);
+  }
+
+  /**
+   * Runs a new mutation of mutator {@code name}: {@code args} as the caller passed them, {@code
+   * json} their {@link #encode}d JSON. Its mutator sees exactly what {@link #run} of {@code json}
+   * (a replay) shows it, without decoding when the args are an immutable JSON-native value that
+   * decodes to itself.
+   */
+  public void runNew(String name, WriteTransaction tx, RawJson json, Object args) throws Exception {
+    bound(name).runNew(tx, json, args);
   }
 
   private Bound<?> bound(String name) {

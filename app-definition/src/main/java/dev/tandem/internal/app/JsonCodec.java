@@ -9,6 +9,14 @@ import java.io.IOException;
 public final class JsonCodec {
   private final Moshi moshi;
 
+  /**
+   * {@link #toJson}'s adapter per value class, looked up once: Moshi's own cache is keyed by type
+   * and annotations, built and locked on every lookup. (No {@code ClassValue}: Android has it from
+   * API 34 only.)
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Class<?>, JsonAdapter<Object>> writers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public JsonCodec(Moshi moshi) {
     this.moshi = moshi;
   }
@@ -28,10 +36,16 @@ public final class JsonCodec {
     }
   }
 
-  @SuppressWarnings("unchecked")
   public String toJson(Object value) {
     if (value == null) return "null";
-    JsonAdapter<Object> adapter = (JsonAdapter<Object>) moshi.adapter(valueType(value.getClass()));
+    Class<?> type = value.getClass();
+    JsonAdapter<Object> adapter = writers.get(type);
+    if (adapter == null) {
+      @SuppressWarnings("unchecked")
+      JsonAdapter<Object> found = (JsonAdapter<Object>) moshi.adapter(valueType(type));
+      adapter = found;
+      writers.put(type, adapter);
+    }
     return adapter.toJson(value);
   }
 

@@ -47,13 +47,15 @@ public final class Mutations {
     }
     return local.writeUnchecked(
         write -> {
+          write.startMutation();
           long id = write.nextMutationID();
           KeySet footprint = new KeySet();
           try {
-            mutators.run(
+            mutators.runNew(
                 name,
                 new RealWriteTransaction(write, write.clientID(), id, Reason.INITIAL, footprint),
-                json);
+                json,
+                args);
           } catch (Exception e) {
             throw new MutationException("mutator '" + name + "' failed: " + e, e);
           }

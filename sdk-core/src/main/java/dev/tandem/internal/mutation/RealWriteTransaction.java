@@ -12,6 +12,7 @@ import java.util.Map;
  * pending change to it goes to the undo log, so a rebase can revert it.
  */
 final class RealWriteTransaction extends RealReadTransaction implements WriteTransaction {
+  private final LocalStore.Write write;
   private final long mutationID;
   private final Reason reason;
   private final KeySet changes;
@@ -21,6 +22,7 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
   RealWriteTransaction(
       LocalStore.Write write, String clientID, long mutationID, Reason reason, KeySet footprint) {
     super(write.db, write.view(), write.codec(), clientID, footprint);
+    this.write = write;
     this.mutationID = mutationID;
     this.reason = reason;
     this.changes = write.changes;
@@ -31,7 +33,7 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
   public void put(String key, Object value) {
     if (key == null) throw new NullPointerException("key == null");
     String json = value instanceof RawJsonValue ? ((RawJsonValue) value).json : codec.toJson(value);
-    data.recordUndo(db, key);
+    write.recordUndo(key);
     data.put(db, key, json);
     changes.addChange(key, json);
     footprint.addKey(key);
@@ -58,7 +60,7 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
   @Override
   public boolean del(String key) {
     footprint.addKey(key);
-    data.recordUndo(db, key);
+    write.recordUndo(key);
     boolean existed = data.del(db, key);
     if (existed) changes.addChange(key, null);
     return existed;

@@ -212,10 +212,11 @@ public final class ClientView {
 
   /** Records {@code key}'s value before its first optimistic change since the last snapshot. */
   public void recordUndo(SqlConnection db, String key) {
-    if (route(key) == null) {
+    TypedTable table = route(key);
+    if (table == null) {
       UndoLog.addPlain(db, key); // One statement when the key cannot be a table row.
-    } else if (!UndoLog.has(db, key)) {
-      UndoLog.add(db, key, get(db, key));
+    } else {
+      db.execute(table.recordUndo, key, key, key); // Its row's JSON, else its plain value.
     }
   }
 

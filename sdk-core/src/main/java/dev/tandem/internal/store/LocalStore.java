@@ -7,10 +7,13 @@ import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.db.SqlDriver;
 import io.reactivex.rxjava3.plugins.RxJavaPlugins;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -49,6 +52,10 @@ public final class LocalStore {
     private long pendingDelta;
     private boolean recount;
     private boolean newMutation;
+    private boolean mutating;
+
+    /** Keys whose undo entry this write recorded (a new mutation's write only); null if none. */
+    private List<String> undoRecorded;
 
     private Write(SqlConnection db) {
       this.db = db;
@@ -88,6 +95,29 @@ public final class LocalStore {
       mutationID = id;
       pendingDelta++;
       return pending;
+    }
+
+    /**
+     * Marks this write as a new mutation's (its mutator runs next, then {@link #enqueue}): its undo
+     * entries may be skipped for keys this store knows are recorded (see {@link #recordUndo}).
+     */
+    public void startMutation() {
+      mutating = true;
+    }
+
+    /**
+     * Records {@code key}'s value before its first optimistic change since the last snapshot
+     * ({@link ClientView#recordUndo}), unless this is a new mutation's write and the key's entry is
+     * known to be in the committed undo log already: recorded by an earlier new mutation's write,
+     * with only new mutations' writes committed since (nothing else removes entries in between).
+     */
+    public void recordUndo(String key) {
+      if (mutating && undoKnown.contains(key)) return;
+      view.recordUndo(db, key);
+      if (mutating) {
+        if (undoRecorded == null) undoRecorded = new ArrayList<>(2);
+        undoRecorded.add(key);
+      }
     }
 
     /** Pending mutations were dropped in this transaction: count them again before it commits. */
@@ -136,6 +166,17 @@ public final class LocalStore {
 
   /** Rows in tandem_pending, kept here so a mutation does not count them. Guarded by lock. */
   private volatile long pendingCount;
+
+  /**
+   * Keys whose entry is in the committed undo log, learnt from new mutations' writes since the last
+   * other write (which may have removed entries: it empties this). Memory only: after a restart the
+   * first write of each key records it again ({@code INSERT OR IGNORE}) and it is known from then.
+   * Guarded by lock.
+   */
+  private final Set<String> undoKnown = new HashSet<>();
+
+  /** At most this many keys in {@link #undoKnown}; past it, keys are recorded as before. */
+  private static final int UNDO_KNOWN_MAX = 10_000;
 
   /** Committed writes that were not a new mutation: see {@link #otherWrites}. Guarded by lock. */
   private volatile long otherWrites;
@@ -343,7 +384,14 @@ public final class LocalStore {
       } catch (Exception | Error e) {
         rollbackQuietly(db, e);
         view.takeViolations();
+        // A failed commit may still have ended in the file: forget what another write may change.
+        if (!write.mutating) undoKnown.clear();
         throw e;
+      }
+      if (!write.newMutation) {
+        undoKnown.clear();
+      } else if (write.undoRecorded != null && undoKnown.size() < UNDO_KNOWN_MAX) {
+        undoKnown.addAll(write.undoRecorded);
       }
       violations = view.takeViolations();
     } finally {

@@ -31,6 +31,9 @@ public final class TypedTable {
   private final String selectJson;
   private final String delete;
 
+  /** Records a key's undo entry, reading its prior value: see {@code UndoLog.addTypedSql}. */
+  final String recordUndo;
+
   public TypedTable(Table table, JsonCodec codec) {
     this.table = table;
     this.prefix = table.serverName() + "/";
@@ -45,6 +48,7 @@ public final class TypedTable {
     this.insert = "INSERT OR REPLACE INTO " + sqlName + " (" + columns + ") VALUES (" + marks + ")";
     this.selectJson = "SELECT \"_json\" FROM " + sqlName + " WHERE \"_key\" = ?";
     this.delete = "DELETE FROM " + sqlName + " WHERE \"_key\" = ?";
+    this.recordUndo = UndoLog.addTypedSql(sqlName);
   }
 
   public static String quote(String identifier) {

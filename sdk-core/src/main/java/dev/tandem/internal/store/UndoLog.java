@@ -14,24 +14,27 @@ import java.util.List;
 final class UndoLog {
   private UndoLog() {}
 
-  static boolean has(SqlConnection db, String key) {
-    try (SqlCursor cursor = db.query("SELECT 1 FROM tandem_undo WHERE key = ?", key)) {
-      return cursor.next();
-    }
-  }
-
-  /** Records {@code prior} (null: absent) as {@code key}'s snapshot value, unless recorded. */
-  static void add(SqlConnection db, String key, String prior) {
-    db.execute("INSERT OR IGNORE INTO tandem_undo (key, prior) VALUES (?, ?)", key, prior);
-  }
-
-  /** {@link #add} for a plain key, reading its prior value in the same statement. */
+  /**
+   * Records {@code key}'s value (NULL: absent) as its snapshot value, unless recorded: for a plain
+   * key, reading its prior value in the same statement.
+   */
   static void addPlain(SqlConnection db, String key) {
     db.execute(
         "INSERT OR IGNORE INTO tandem_undo (key, prior)"
             + " VALUES (?, (SELECT value FROM tandem_kv WHERE key = ?))",
         key,
         key);
+  }
+
+  /**
+   * {@link #addPlain} for a key of schema table {@code table} (its quoted SQL name), reading its
+   * prior value in the same statement: the row's {@code _json}, else the plain key's value (a value
+   * that did not fit the table), else NULL, as {@link ClientView#get} reads it.
+   */
+  static String addTypedSql(String table) {
+    return "INSERT OR IGNORE INTO tandem_undo (key, prior) VALUES (?, COALESCE((SELECT \"_json\" FROM "
+        + table
+        + " WHERE \"_key\" = ?), (SELECT value FROM tandem_kv WHERE key = ?)))";
   }
 
   /** Every entry: the key and its snapshot value (null json: absent). */

@@ -1,0 +1,121 @@
+package dev.tandem.benchmarks;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * Where {@code mutate}'s distance to the durable-commit floor is in SQL alone: the floor's bare
+ * transaction (upsert the row, insert the queue record, commit; WAL, {@code synchronous=NORMAL})
+ * beside the same transaction with Tandem's undo record added, with Tandem's queue table ({@code
+ * UNIQUE (client_id, id)}, an index of its own), and with both (Tandem's SQL, no Java work around
+ * it). Four SQLite files in one process, rotating per write; each write a new key.
+ *
+ * <p>Run: {@code java -cp … dev.tandem.benchmarks.ClientBenchmarks mutatesql} (by name only).
+ */
+final class MutateSql {
+  private MutateSql() {}
+
+  private static final class Variant {
+    final String name;
+    final boolean undo;
+    final Connection db;
+    final Statement control;
+    final PreparedStatement recordUndo;
+    final PreparedStatement upsert;
+    final PreparedStatement queue;
+
+    Variant(Path work, String name, boolean undo, boolean tandemQueue) throws Exception {
+      this.name = name;
+      this.undo = undo;
+      Properties properties = new Properties();
+      properties.setProperty("journal_mode", "WAL");
+      properties.setProperty("synchronous", "NORMAL");
+      properties.setProperty("jdbc.get_generated_keys", "false"); // As Tandem's driver.
+      db =
+          org.sqlite.JDBC.createConnection(
+              "jdbc:sqlite:" + work.resolve("mutatesql-" + name.replace(' ', '-') + ".db"),
+              properties);
+      control = db.createStatement();
+      control.execute(
+          "CREATE TABLE tandem_kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
+              + " WITHOUT ROWID");
+      control.execute(
+          "CREATE TABLE tandem_undo (key TEXT PRIMARY KEY NOT NULL, prior TEXT) WITHOUT ROWID");
+      control.execute(
+          "CREATE TABLE tandem_pending (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+              + " client_id TEXT NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL,"
+              + " args TEXT NOT NULL, timestamp REAL NOT NULL,"
+              + " schema_version TEXT NOT NULL DEFAULT ''"
+              + (tandemQueue ? ", UNIQUE (client_id, id))" : ")"));
+      recordUndo =
+          db.prepareStatement(
+              "INSERT OR IGNORE INTO tandem_undo (key, prior)"
+                  + " VALUES (?, (SELECT value FROM tandem_kv WHERE key = ?))");
+      upsert = db.prepareStatement("INSERT OR REPLACE INTO tandem_kv (key, value) VALUES (?, ?)");
+      queue =
+          db.prepareStatement(
+              "INSERT INTO tandem_pending (client_id, id, name, args, timestamp, schema_version)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)");
+    }
+
+    long write(int i, String json) throws Exception {
+      String key = "message/m-" + i;
+      long start = System.nanoTime();
+      control.execute("BEGIN IMMEDIATE");
+      if (undo) {
+        recordUndo.setString(1, key);
+        recordUndo.setString(2, key);
+        recordUndo.executeUpdate();
+      }
+      upsert.setString(1, key);
+      upsert.setString(2, json);
+      upsert.executeUpdate();
+      queue.setString(1, "d3mbj5n8fklb76n4ng00");
+      queue.setLong(2, i + 1);
+      queue.setString(3, "createMessage");
+      queue.setString(4, json);
+      queue.setDouble(5, i);
+      queue.setString(6, "1");
+      queue.executeUpdate();
+      control.execute("COMMIT");
+      return System.nanoTime() - start;
+    }
+  }
+
+  static void run(Path work) throws Exception {
+    int warmup = 3_000;
+    int count = 12_000;
+    Variant[] variants = {
+      new Variant(work, "floor", false, false),
+      new Variant(work, "floor + undo record", true, false),
+      new Variant(work, "floor + unique queue index", false, true),
+      new Variant(work, "Tandem's SQL (both)", true, true)
+    };
+    long[][] nanos = new long[variants.length][count];
+    for (int i = 0; i < warmup + count; i++) {
+      String json =
+          "{\"from\":\"bench\",\"content\":\"message "
+              + i
+              + " of the side-by-side benchmark\",\"order\":"
+              + i
+              + "}";
+      for (int k = 0; k < variants.length; k++) {
+        int v = (k + i) % variants.length; // Each variant first, second, third and fourth in turn.
+        long elapsed = variants[v].write(i, json);
+        if (i >= warmup) nanos[v][i - warmup] = elapsed;
+      }
+    }
+    double floor = ClientBenchmarks.percentile(nanos[0], 50) / 1e3;
+    System.out.printf("mutate's SQL against the floor (%d writes each, rotating):%n", count);
+    for (int v = 0; v < variants.length; v++) {
+      double p50 = ClientBenchmarks.percentile(nanos[v], 50) / 1e3;
+      System.out.printf(
+          "  %-28s p50 %6.1f us  p99 %7.1f us  ÷ floor %.2f%n",
+          variants[v].name, p50, ClientBenchmarks.percentile(nanos[v], 99) / 1e3, p50 / floor);
+      variants[v].db.close();
+    }
+  }
+}
