@@ -106,9 +106,9 @@ public final class Tandem implements Closeable {
     this.resultScheduler = builder.resultScheduler;
     this.mutations = new Mutations(local, bound, builder.maxMutationBytes);
     this.live =
-        new LiveQueries(
-            RealReadTransaction.liveReader(local),
-            builder.queryScheduler != null ? builder.queryScheduler : queries());
+        builder.queryScheduler != null
+            ? new LiveQueries(RealReadTransaction.liveReader(local), builder.queryScheduler)
+            : new LiveQueries(RealReadTransaction.liveReader(local), queries(), true);
     SchemaRecovery recovery = new SchemaRecovery(local, mutations);
     recovery.rebuildIfNeeded(); // Before anyone reads: a local copy that cannot be upgraded.
     local.setListener(live);

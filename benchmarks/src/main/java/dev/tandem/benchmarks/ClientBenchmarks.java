@@ -92,6 +92,15 @@ public final class ClientBenchmarks {
     }
   }
 
+  /**
+   * A text column as the floors read it: its UTF-8 bytes decoded in Java, the cheapest read through
+   * xerial (its {@code getString} costs about twice as much per value); Tandem reads text this way.
+   */
+  static String text(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+    byte[] utf8 = rs.getBytes(column);
+    return utf8 == null ? null : new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** With no arguments every benchmark runs; otherwise the named ones. */
   static boolean selected(List<String> only, String name) {
     return only.isEmpty() || only.contains(name);

@@ -123,8 +123,8 @@ final class QueryBenchmarks {
           int count = 0;
           try (ResultSet result = statement.executeQuery()) {
             while (result.next()) {
-              result.getString(1);
-              result.getString(2);
+              ClientBenchmarks.text(result, 1);
+              ClientBenchmarks.text(result, 2);
               count++;
             }
           }
@@ -175,8 +175,8 @@ final class QueryBenchmarks {
           int count = 0;
           try (ResultSet result = page.executeQuery()) {
             while (result.next()) {
-              result.getString(2);
-              senders.add(result.getString(3));
+              ClientBenchmarks.text(result, 2);
+              senders.add(ClientBenchmarks.text(result, 3));
               count++;
             }
           }
@@ -187,7 +187,7 @@ final class QueryBenchmarks {
             int k = 1;
             for (String sender : senders) users2.setString(k++, sender);
             try (ResultSet result = users2.executeQuery()) {
-              while (result.next()) result.getString(2);
+              while (result.next()) ClientBenchmarks.text(result, 2);
             }
           }
           long rawTime = System.nanoTime() - start;

@@ -111,8 +111,8 @@ final class ReactiveProbe {
                 scan.setInt(3, -1);
                 try (ResultSet rs = scan.executeQuery()) {
                   while (rs.next()) {
-                    rs.getString(1);
-                    rs.getString(2);
+                    ClientBenchmarks.text(rs, 1);
+                    ClientBenchmarks.text(rs, 2);
                     rows++;
                   }
                 }

@@ -420,8 +420,8 @@ public final class TandemSide {
             scan.setInt(3, -1);
             try (java.sql.ResultSet rs = scan.executeQuery()) {
               while (rs.next()) {
-                rs.getString(1);
-                rs.getString(2);
+                ClientBenchmarks.text(rs, 1);
+                ClientBenchmarks.text(rs, 2);
                 rows++;
               }
             }

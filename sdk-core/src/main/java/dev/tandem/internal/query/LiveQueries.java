@@ -33,6 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * directly. The re-runs a commit asks for are queued; one task on the query scheduler (two, {@link
  * #MAX_RUNNERS}, while the queue holds more than {@link #SPLIT_NANOS} of work) takes them in
  * batches, each batch in one read transaction, and emits after it ends.
+ *
+ * <p>On Tandem's own query threads ({@code stayAwake}), a runner whose queue ran dry stays awake,
+ * yielding, until about when the next commit is due, but only while commits are arriving (the last
+ * two less than {@link #ARRIVING_NANOS} apart): the next commit's re-runs then start without a
+ * thread wake-up.
  */
 public final class LiveQueries implements LocalStore.CommitListener {
   /** Runs queries in one read transaction, recording what each read. */
@@ -74,10 +79,40 @@ public final class LiveQueries implements LocalStore.CommitListener {
   private final AtomicInteger runners = new AtomicInteger();
 
   /**
-   * Queued work (watches times the recent cost of a re-run) past which a second runner starts: a
-   * thread's wake-up costs about as much as a few short re-runs.
+   * Queued work (watches times the recent cost of a re-run) past which a second runner starts. On
+   * this 2-core machine a second runner never paid for its wake-up, its second read transaction and
+   * its contention with the committing thread: 5 prefix scans ran faster on one (BENCHMARKS.md,
+   * "The reactive loop's hand-offs"), and 100 table queries no slower; so only a long queue splits.
    */
-  static final long SPLIT_NANOS = 150_000;
+  static final long SPLIT_NANOS = 1_000_000;
+
+  /**
+   * Commits closer together than this count as arriving: a runner then stays awake after a batch.
+   */
+  static final long ARRIVING_NANOS = 1_000_000;
+
+  /** The clock of the stay-awake window and of a re-run's cost; tests pass a fake one. */
+  interface Clock {
+    long nanoTime();
+  }
+
+  private static final Clock SYSTEM_CLOCK =
+      new Clock() {
+        @Override
+        public long nanoTime() {
+          return System.nanoTime();
+        }
+      };
+
+  /** Whether a runner whose queue ran dry waits for the next commit (Tandem's own threads only). */
+  private final boolean stayAwake;
+
+  private final Clock clock;
+
+  /** When the last commit came, and how long after the one before it ({@code MAX_VALUE}: none). */
+  private volatile long lastCommit;
+
+  private volatile long commitGap = Long.MAX_VALUE;
 
   /** Recent cost of one re-run, a moving average over batches. */
   private volatile long runNanos = 20_000;
@@ -91,9 +126,25 @@ public final class LiveQueries implements LocalStore.CommitListener {
 
   private final boolean perTable = Boolean.getBoolean(PER_TABLE);
 
+  /** Runners on an app's scheduler: each parks (returns) as soon as its queue is empty. */
   public LiveQueries(Reader reader, Scheduler scheduler) {
+    this(reader, scheduler, false, SYSTEM_CLOCK);
+  }
+
+  /**
+   * @param stayAwake whether a runner stays awake for the next commit while commits are arriving:
+   *     only for threads of Tandem's own (a runner on an app's or a test's scheduler, maybe the
+   *     committing thread itself, must return at once).
+   */
+  public LiveQueries(Reader reader, Scheduler scheduler, boolean stayAwake) {
+    this(reader, scheduler, stayAwake, SYSTEM_CLOCK);
+  }
+
+  LiveQueries(Reader reader, Scheduler scheduler, boolean stayAwake, Clock clock) {
     this.reader = reader;
     this.scheduler = scheduler;
+    this.stayAwake = stayAwake;
+    this.clock = clock;
   }
 
   public <T> Flowable<T> watch(final ReadQuery<T> query) {
@@ -127,6 +178,11 @@ public final class LiveQueries implements LocalStore.CommitListener {
   @Override
   public void committed(KeySet changes) {
     if (changes.isEmpty() || closed) return;
+    if (stayAwake) {
+      long now = clock.nanoTime();
+      commitGap = now - lastCommit;
+      lastCommit = now;
+    }
     List<Watch<?>> touched = new ArrayList<>();
     Collection<String> keys = changes.keysOnly();
     if (keys == null) {
@@ -296,6 +352,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
         batch.add(next);
       }
       if (batch.isEmpty()) {
+        if (stayAwake && awaitNextCommit()) continue;
         runners.decrementAndGet();
         // A watch queued after the poll but before the decrement found the runners busy.
         if (queue.isEmpty() || !claimRunner()) return;
@@ -303,6 +360,21 @@ public final class LiveQueries implements LocalStore.CommitListener {
       }
       runBatch(batch);
     }
+  }
+
+  /**
+   * While commits are arriving, waits (yielding: 2 cores, and the committing thread needs one)
+   * until about one and a half gaps after the last commit for work to be queued. True if some was.
+   */
+  private boolean awaitNextCommit() {
+    long gap = commitGap;
+    if (gap <= 0 || gap >= ARRIVING_NANOS) return false;
+    long until = lastCommit + gap + gap / 2;
+    while (queue.isEmpty()) {
+      if (closed || clock.nanoTime() - until >= 0) return false;
+      Thread.yield();
+    }
+    return true;
   }
 
   private boolean claimRunner() {
@@ -319,7 +391,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
     final Throwable[] errors = new Throwable[batch.size()];
     final KeySet[] reads = new KeySet[batch.size()];
     for (Watch<?> watch : batch) watch.starting();
-    long start = System.nanoTime();
+    long start = clock.nanoTime();
     try {
       reader.inTransaction(
           tx -> {
@@ -341,7 +413,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
         if (errors[i] == null) errors[i] = e;
       }
     }
-    runNanos = (runNanos * 7 + (System.nanoTime() - start) / batch.size()) / 8;
+    runNanos = (runNanos * 7 + (clock.nanoTime() - start) / batch.size()) / 8;
     for (int i = 0; i < batch.size(); i++) {
       try {
         batch.get(i).finished(reads[i], results[i], errors[i]);

@@ -100,6 +100,29 @@ public abstract class SqlDriverContract {
     }
   }
 
+  /** Text reads the same whatever is stored: empty, NULL, numbers as SQLite's text, any script. */
+  @Test
+  public void getStringReadsEveryStorageClassAsSqliteText() {
+    SqlConnection db = driver.writer();
+    try (SqlCursor c =
+        db.query("SELECT '', NULL, 12, 1.5, ?, ?, -7", "é€😀\u0001x", repeat("ab😀", 20_000))) {
+      assertTrue(c.next());
+      assertEquals("", c.getString(0));
+      assertNull(c.getString(1));
+      assertEquals("12", c.getString(2));
+      assertEquals("1.5", c.getString(3));
+      assertEquals("é€😀\u0001x", c.getString(4));
+      assertEquals(repeat("ab😀", 20_000), c.getString(5));
+      assertEquals("-7", c.getString(6));
+    }
+  }
+
+  private static String repeat(String s, int times) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < times; i++) out.append(s);
+    return out.toString();
+  }
+
   /** Numbers must bind as numbers: a driver that binds them as text fails these. */
   @Test
   public void numberArgumentsCompareAndComputeAsNumbers() {
