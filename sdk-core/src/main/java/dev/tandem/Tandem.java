@@ -475,6 +475,7 @@ public final class Tandem implements Closeable {
     private SqlDriverFactory driverFactory;
     private final List<Internal.Attachment> attachments = new java.util.ArrayList<>();
     private long pushDelayMillis = 10;
+    private long pullDelayMillis = 30;
     private long pullIntervalMillis = 60_000;
     private long minBackoffMillis = 30;
     private long maxBackoffMillis = 60_000;
@@ -721,6 +722,18 @@ public final class Tandem implements Closeable {
       return this;
     }
 
+    /**
+     * The least time from the start of a pull to the next one when pokes keep coming while pulls
+     * are out. A poke while no pull is out is pulled at once; pokes that arrive during a pull wait
+     * for it and are answered together by one pull this long after it started, so a burst of
+     * changes takes fewer pulls (each one write transaction). Default 30 ms; 0 pulls again right
+     * after.
+     */
+    public Builder pullDelay(long millis) {
+      this.pullDelayMillis = millis;
+      return this;
+    }
+
     /** Time between pulls; 0 pulls only on start, pokes and demand. Default 60 s. */
     public Builder pullInterval(long millis) {
       this.pullIntervalMillis = millis;
@@ -769,6 +782,7 @@ public final class Tandem implements Closeable {
           defaultHttpClient,
           scheduler != null ? scheduler : Schedulers.io(),
           pushDelayMillis,
+          pullDelayMillis,
           pullIntervalMillis,
           minBackoffMillis,
           maxBackoffMillis,

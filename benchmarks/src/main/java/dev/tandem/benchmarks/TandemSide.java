@@ -117,7 +117,10 @@ public final class TandemSide {
 
   private static Tandem.Builder client() {
     File file = work.resolve("client-" + clients++ + ".db").toFile();
-    return Tandem.builder()
+    Tandem.Builder builder = Tandem.builder();
+    String pullDelay = System.getProperty("tandem.bench.pullDelay"); // 0: the way before pullDelay.
+    if (pullDelay != null) builder.pullDelay(Long.parseLong(pullDelay));
+    return builder
         .databaseFile(file)
         .serverUrl(api)
         .auth(AuthProvider.of("bench"))

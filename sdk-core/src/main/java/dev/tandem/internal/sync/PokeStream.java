@@ -111,7 +111,7 @@ final class PokeStream extends EventSourceListener {
 
   @Override
   public void onEvent(EventSource eventSource, String id, String type, String data) {
-    if (current(eventSource)) puller.schedule(0);
+    if (current(eventSource)) puller.poked();
   }
 
   @Override

@@ -72,6 +72,15 @@ final class Puller extends SyncLoop {
     }
   }
 
+  /**
+   * A poke: pulls at once when no pull is out (the end-to-end latency of a lone change); pokes that
+   * come while a pull is out are answered by one pull {@code pullDelay} after it started, so a
+   * burst of the server's changes takes fewer pulls, each holding the write lock once.
+   */
+  void poked() {
+    scheduleBehindRun(config.pullDelayMillis);
+  }
+
   /** In the background nothing polls: only a pull someone waits for is retried. */
   @Override
   boolean retryWanted() {

@@ -28,6 +28,10 @@ public final class SyncConfig {
 
   public final Scheduler scheduler;
   public final long pushDelayMillis;
+
+  /** The least time between the starts of two pulls asked for by pokes. */
+  public final long pullDelayMillis;
+
   public final long pullIntervalMillis;
   public final long minBackoffMillis;
   public final long maxBackoffMillis;
@@ -44,6 +48,7 @@ public final class SyncConfig {
       FutureTask<OkHttpClient> defaultHttpClient,
       Scheduler scheduler,
       long pushDelayMillis,
+      long pullDelayMillis,
       long pullIntervalMillis,
       long minBackoffMillis,
       long maxBackoffMillis,
@@ -58,6 +63,7 @@ public final class SyncConfig {
     this.defaultHttpClient = defaultHttpClient;
     this.scheduler = scheduler;
     this.pushDelayMillis = pushDelayMillis;
+    this.pullDelayMillis = pullDelayMillis;
     this.pullIntervalMillis = pullIntervalMillis;
     this.minBackoffMillis = minBackoffMillis;
     this.maxBackoffMillis = maxBackoffMillis;

@@ -23,6 +23,13 @@ abstract class SyncLoop {
   private long lastRunAt = Long.MIN_VALUE / 2;
   private boolean running;
   private boolean again;
+
+  /**
+   * With {@link #again}: the least time from the start of the run in progress to the next; 0 unless
+   * every request during the run came through {@link #scheduleBehindRun}.
+   */
+  private long againSpacing;
+
   private boolean closed;
 
   SyncLoop(Scheduler scheduler, Backoff backoff, SyncState state) {
@@ -49,12 +56,32 @@ abstract class SyncLoop {
     }
   }
 
+  /**
+   * Asks for a run at once when none is in progress or due; during a run, for the next no sooner
+   * than {@code spacingMillis} after that run started, so requests that keep coming while runs are
+   * out are answered by one run per spacing. A run already due within the spacing stands.
+   */
+  final void scheduleBehindRun(long spacingMillis) {
+    synchronized (this) {
+      if (closed || state.stopped()) return;
+      if (running) {
+        againSpacing = again ? Math.min(againSpacing, spacingMillis) : spacingMillis;
+        again = true;
+        return;
+      }
+      boolean due = scheduled != null && !scheduled.isDisposed();
+      if (due && scheduledAt <= lastRunAt + spacingMillis) return;
+      schedule(0);
+    }
+  }
+
   /** Asks for a run after {@code delayMillis}; an earlier pending run stands. */
   final void schedule(long delayMillis) {
     synchronized (this) {
       if (closed || state.stopped()) return;
       if (running) {
         again = true;
+        againSpacing = 0;
         return;
       }
       long at = scheduler.now(TimeUnit.MILLISECONDS) + delayMillis;
@@ -82,9 +109,11 @@ abstract class SyncLoop {
       if (!isClosed()) state.failed(Failures.local(e));
     }
     boolean runAgain;
+    long spacing;
     synchronized (this) {
       running = false;
       runAgain = again;
+      spacing = againSpacing;
       again = false;
       if (closed) {
         worker.dispose(); // Deferred by close(), which came while this run was in progress.
@@ -94,7 +123,7 @@ abstract class SyncLoop {
     if (retry != DONE) {
       if (retryWanted()) schedule(retry);
     } else if (runAgain) {
-      schedule(0);
+      scheduleSpaced(spacing); // A request that came during the run keeps its spacing.
     } else {
       afterSuccess();
     }
