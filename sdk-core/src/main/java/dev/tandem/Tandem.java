@@ -15,8 +15,10 @@ import dev.tandem.internal.mutation.RealReadTransaction;
 import dev.tandem.internal.query.LiveQueries;
 import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.internal.rebase.SchemaRecovery;
+import dev.tandem.internal.store.Identity;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
+import dev.tandem.internal.sync.FirstPull;
 import dev.tandem.internal.sync.Http;
 import dev.tandem.internal.sync.RealSyncEngine;
 import dev.tandem.internal.sync.SyncConfig;
@@ -100,7 +102,8 @@ public final class Tandem implements Closeable {
       LocalStore local,
       DatabaseLock fileLock,
       BoundMutators bound,
-      FutureTask<OkHttpClient> defaultHttpClient) {
+      FutureTask<OkHttpClient> defaultHttpClient,
+      FirstPull firstPull) {
     this.local = local;
     this.fileLock = fileLock;
     this.resultScheduler = builder.resultScheduler;
@@ -121,7 +124,8 @@ public final class Tandem implements Closeable {
                 local,
                 new PullApplier(local, mutations),
                 recovery,
-                builder.syncConfig(defaultHttpClient));
+                builder.syncConfig(defaultHttpClient),
+                firstPull);
   }
 
   /**
@@ -626,8 +630,11 @@ public final class Tandem implements Closeable {
     }
 
     /**
-     * The OkHttp client requests go through (share the app's). Default: a new one, made by the
-     * first request on a sync thread, so that {@code build()} does not wait for OkHttp to load.
+     * The OkHttp client requests go through (share the app's). Default: a new one, made off the
+     * caller's thread, so that {@code build()} does not wait for OkHttp to load. Without one, a new
+     * database's first pull, sent while {@code build()} opens the store, goes through the JDK's
+     * {@code HttpURLConnection} instead (same headers and body; a 401 or redirect is pulled again
+     * through OkHttp), and OkHttp is made by the first request that needs it.
      */
     public Builder httpClient(OkHttpClient client) {
       this.httpClient = client;
@@ -784,22 +791,53 @@ public final class Tandem implements Closeable {
     }
 
     /**
-     * The default HTTP client when this instance will sync over the network soon and the app gave
-     * none, being made on a thread of its own (loading OkHttp takes a while in a fresh process, and
-     * the database opens meanwhile); null otherwise (it is made on first use).
+     * The default HTTP client when this instance syncs and the app gave none; null otherwise (then
+     * the app's is used). Not started: see {@link #startHttp}.
      */
     private FutureTask<OkHttpClient> defaultHttpClient() {
       if (httpClient != null || (pushUrl == null && pullUrl == null)) return null;
       List<String> urls = new ArrayList<>(pokeUrls);
       if (pushUrl != null) urls.add(pushUrl);
       if (pullUrl != null) urls.add(pullUrl);
-      FutureTask<OkHttpClient> client = Http.defaultClient(urls);
-      if (networkAvailable) {
-        Thread thread = new Thread(client, "tandem-http-init");
-        thread.setDaemon(true);
-        thread.start();
+      return Http.defaultClient(urls);
+    }
+
+    /**
+     * A new database's first pull, to send before its store opens (sdk-core/SYNC.md, "Start-up in a
+     * fresh process"), when this instance pulls with the network available and {@code databaseFile}
+     * does not exist yet (checked under its lock); null otherwise.
+     */
+    private FirstPull firstPull(FutureTask<OkHttpClient> defaultClient) {
+      if (pullUrl == null || !networkAvailable || !Identity.isNew(databaseFile)) return null;
+      return new FirstPull(new Identity(), pullUrl, schemaVersion, auth, httpClient, defaultClient);
+    }
+
+    /**
+     * With the network available, makes the default HTTP client (if any, and unless a first pull
+     * goes through the JDK: then the first request that needs OkHttp makes it) and sends the first
+     * pull (if any), on a thread of their own: loading OkHttp takes a while in a fresh process, and
+     * the database opens meanwhile. Otherwise the client is made on first use. With a scheduler of
+     * the app's (tests pass a {@code TestScheduler}), the first pull is sync work like any other:
+     * it runs on that scheduler, ahead of the pull loop's first attempt.
+     */
+    private void startHttp(final FutureTask<OkHttpClient> client, FirstPull pull) {
+      if (!networkAvailable) return;
+      // A first pull through the JDK needs no OkHttp: it loads later, when a request needs it.
+      final boolean makeClient = client != null && (pull == null || !pull.viaJdk());
+      if (pull != null && scheduler != null) {
+        scheduler.scheduleDirect(pull);
+        pull = null;
       }
-      return client;
+      final FirstPull first = pull;
+      if (!makeClient && first == null) return;
+      Runnable work =
+          () -> {
+            if (makeClient) client.run();
+            if (first != null) first.run();
+          };
+      Thread thread = new Thread(work, first != null ? "tandem-first-pull" : "tandem-http-init");
+      thread.setDaemon(true);
+      thread.start();
     }
 
     /** The app's Moshi, or the default one, made once (by whichever thread of build() asks). */
@@ -818,14 +856,17 @@ public final class Tandem implements Closeable {
       if (databaseFile == null) throw new IllegalStateException("databaseFile is required");
       DatabaseLock lock = DatabaseLock.acquire(databaseFile);
       Tandem tandem;
+      FirstPull first = null;
       try {
-        StoreOpening opening = new StoreOpening(this);
+        FutureTask<OkHttpClient> http = defaultHttpClient();
+        first = firstPull(http);
+        // A new database's first pull goes out first: the server's answer is the longest wait.
+        startHttp(http, first);
+        StoreOpening opening = new StoreOpening(this, first == null ? null : first.identity());
         if (driverFactory == null) opening.startInBackground();
-        FutureTask<OkHttpClient> http;
         BoundMutators bound;
         try {
           // Meanwhile, on this thread, what needs no database.
-          http = defaultHttpClient();
           bound = BoundMutators.bind(mutators.build(), moshi());
           // sqlite-jdbc's connection settings (its date formatter), while tandem-open loads the
           // native library, unless it got there first; then RxJava while it connects.
@@ -837,13 +878,14 @@ public final class Tandem implements Closeable {
         }
         LocalStore local = opening.await();
         try {
-          tandem = new Tandem(this, local, lock, bound, http);
+          tandem = new Tandem(this, local, lock, bound, http, first);
         } catch (RuntimeException e) {
           opening.driver.close();
           throw e;
         }
         opening.violations.release();
       } catch (RuntimeException e) {
+        if (first != null) first.cancel(); // Its answer is applied nowhere.
         lock.release();
         throw e;
       }
@@ -877,11 +919,13 @@ public final class Tandem implements Closeable {
     private final Schema schema;
     private final String schemaVersion;
     private final Builder builder;
+    private final Identity identity;
     final DeferredViolations violations;
     private final FutureTask<LocalStore> task = new FutureTask<>(this);
     volatile SqlDriver driver;
 
-    StoreOpening(Builder builder) {
+    StoreOpening(Builder builder, Identity identity) {
+      this.identity = identity;
       file = builder.databaseFile;
       fullSync = builder.fullSync;
       factory = builder.driverFactory;
@@ -916,7 +960,7 @@ public final class Tandem implements Closeable {
       driver = opened;
       try {
         return LocalStore.open(
-            opened, schema, schemaVersion, new JsonCodec(builder.moshi()), violations);
+            opened, schema, schemaVersion, new JsonCodec(builder.moshi()), violations, identity);
       } catch (RuntimeException e) {
         opened.close();
         throw e;

@@ -34,15 +34,34 @@ final class PatchWriter {
 
   boolean cleared;
 
+  /** False when nothing is pending: no rebase will ask what the patch wrote. */
+  private final boolean forRebase;
+
   PatchWriter(SqlConnection db, ClientView view, KeySet changes, Set<String> optimistic) {
+    this(db, view, changes, optimistic, true);
+  }
+
+  /**
+   * @param forRebase false if no mutation is pending and nothing is optimistic (under the write
+   *     lock, so none can be made meanwhile): {@link #patched} and {@link #patchedOptimistic} are
+   *     then left empty, saving a set of up to {@link #MAX_TRACKED} keys on a first pull.
+   */
+  PatchWriter(
+      SqlConnection db,
+      ClientView view,
+      KeySet changes,
+      Set<String> optimistic,
+      boolean forRebase) {
     this.db = db;
     this.view = view;
     this.changes = changes;
     this.optimistic = optimistic;
+    this.forRebase = forRebase;
   }
 
   private void track(String key, String json) {
     changes.addChange(key, json);
+    if (!forRebase) return;
     patched.addKey(key);
     if (optimistic.contains(key)) patchedOptimistic.add(key);
   }

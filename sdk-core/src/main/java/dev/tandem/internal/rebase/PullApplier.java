@@ -160,6 +160,22 @@ public final class PullApplier {
    */
   public Outcome apply(final BufferedSource body, final Cookie baseCookie, final boolean parallel)
       throws IOException {
+    return apply(body, baseCookie, parallel, null);
+  }
+
+  /**
+   * {@link #apply(BufferedSource, Cookie, boolean)} for a response to a request that carried client
+   * group {@code groupID}: discarded (nothing changed) unless the store is still that group,
+   * checked again under the write lock (a new group may have started while the request was out).
+   * Null skips the check.
+   */
+  public Outcome apply(
+      final BufferedSource body,
+      final Cookie baseCookie,
+      final boolean parallel,
+      final String groupID)
+      throws IOException {
+    if (groupID != null && !groupID.equals(local.clientGroupID())) return discarded();
     final PatchSource source;
     final Prepared prepared;
     if (parallel) {
@@ -168,7 +184,10 @@ public final class PullApplier {
     } else {
       final List<PatchOperation> patch = new ArrayList<>();
       PullResult result = PullResult.readBody(body, patch::add);
-      if (!local.cookie().equals(baseCookie)) return discarded();
+      if (!local.cookie().equals(baseCookie)
+          || (groupID != null && !groupID.equals(local.clientGroupID()))) {
+        return discarded();
+      }
       Outcome early = check(result, baseCookie);
       if (early != null) return early;
       PendingSnapshot snapshot = PendingSnapshot.readBefore(local);
@@ -185,7 +204,13 @@ public final class PullApplier {
       beforeWrite.run();
     }
     try {
-      return local.write(write -> applyIn(write, source, baseCookie, prepared));
+      return local.write(
+          write -> {
+            if (groupID != null && !groupID.equals(local.clientGroupID())) {
+              throw new Abort(discarded()); // startNewGroup changes it under this lock.
+            }
+            return applyIn(write, source, baseCookie, prepared);
+          });
     } catch (Abort abort) {
       return abort.outcome;
     } catch (IOException | RuntimeException e) {
@@ -208,7 +233,7 @@ public final class PullApplier {
   }
 
   private static Outcome discarded() {
-    return Outcome.of(Outcome.Kind.DISCARDED, "the cookie changed during the pull");
+    return Outcome.of(Outcome.Kind.DISCARDED, "the cookie or group changed during the pull");
   }
 
   /**
@@ -261,11 +286,14 @@ public final class PullApplier {
       }
     } else {
       snapshot = PendingSnapshot.read(write); // Under the lock: the body streams into the write.
+      write.deferCheckpoint(); // A large body: its log is checkpointed after the waiters hear.
       tracked = snapshot.optimistic;
     }
     // The patch goes on top of the optimistic state; the rebase below reverts what it did not
     // overwrite (the same result as reverting first).
-    PatchWriter patch = new PatchWriter(write.db, write.view(), write.changes, tracked);
+    // With nothing pending nor optimistic (a first pull, say), no rebase asks what it wrote.
+    boolean forRebase = prepared != null || !snapshot.pending.isEmpty() || !tracked.isEmpty();
+    PatchWriter patch = new PatchWriter(write.db, write.view(), write.changes, tracked, forRebase);
     PullResult result = source.writeTo(patch);
     patch.flush();
     if (prepared == null) {

@@ -14,9 +14,24 @@ final class Failures {
 
   /** A non-200 answer to {@code what} ("push", "pull"), with an excerpt of its body. */
   static SyncError http(String what, Response response) {
-    int code = response.code();
+    return http(what, response.code(), excerpt(response.body()));
+  }
+
+  /** A non-200 answer to {@code what}, with {@code excerpt} of its body (or null). */
+  static SyncError http(String what, int code, String excerpt) {
     SyncError.Kind kind = code == 401 ? SyncError.Kind.AUTH : SyncError.Kind.HTTP;
-    return new SyncError(kind, code, what + " answered HTTP " + code, excerpt(response.body()));
+    return new SyncError(kind, code, what + " answered HTTP " + code, excerpt);
+  }
+
+  /** The start of a body, trimmed, for {@link SyncError#serverMessage()}; null if empty. */
+  static String excerpt(okio.BufferedSource body) {
+    try {
+      body.request(EXCERPT);
+      String text = body.readUtf8(Math.min(EXCERPT, body.getBuffer().size())).trim();
+      return text.isEmpty() ? null : text;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   static SyncError network(String what, IOException e) {

@@ -1,6 +1,8 @@
 package dev.tandem.internal.sync;
 
+import dev.tandem.internal.Ids;
 import dev.tandem.internal.Tasks;
+import dev.tandem.internal.store.Identity;
 import dev.tandem.protocol.ProtocolJson;
 import dev.tandem.protocol.PullRequest;
 import java.util.Collections;
@@ -27,7 +29,10 @@ public final class Http {
   /** The default client, made by whichever thread runs it first. */
   private final FutureTask<OkHttpClient> defaultClient;
 
-  private final String requestIDPrefix;
+  /** Where a new database's clientID comes from, when it is made on first use; else null. */
+  private final Identity identity;
+
+  private volatile String requestIDPrefix;
   private final AtomicLong counter = new AtomicLong();
 
   /**
@@ -46,7 +51,35 @@ public final class Http {
         client != null || defaultClient != null
             ? defaultClient
             : defaultClient(Collections.<String>emptyList());
+    this.identity = null;
     this.requestIDPrefix = clientID + "-" + sessionID + "-";
+  }
+
+  /**
+   * For a new database's first pull ({@link FirstPull}): the clientID is {@code identity}'s, and it
+   * and the session ID are made by the first request, on its thread, not by the caller.
+   */
+  Http(OkHttpClient client, FutureTask<OkHttpClient> defaultClient, Identity identity) {
+    this.client = client;
+    this.defaultClient =
+        client != null || defaultClient != null
+            ? defaultClient
+            : defaultClient(Collections.<String>emptyList());
+    this.identity = identity;
+  }
+
+  private String requestIDPrefix() {
+    String prefix = requestIDPrefix;
+    if (prefix == null) {
+      synchronized (this) {
+        prefix = requestIDPrefix;
+        if (prefix == null) {
+          prefix = identity.clientID() + "-" + Ids.newId(8) + "-";
+          requestIDPrefix = prefix;
+        }
+      }
+    }
+    return prefix;
   }
 
   /** Starts a POST; the caller executes the call and closes the response. */
@@ -55,10 +88,15 @@ public final class Http {
         new Request.Builder()
             .url(url)
             .header("Authorization", authorization == null ? "" : authorization)
-            .header("X-Replicache-RequestID", requestIDPrefix + counter.getAndIncrement())
+            .header("X-Replicache-RequestID", nextRequestID())
             .post(RequestBody.create(json, JSON))
             .build();
     return client().newCall(request);
+  }
+
+  /** The next {@code X-Replicache-RequestID}: {@code <clientID>-<sessionID>-<counter>}. */
+  String nextRequestID() {
+    return requestIDPrefix() + counter.getAndIncrement();
   }
 
   public OkHttpClient client() {

@@ -7,14 +7,7 @@ import dev.tandem.protocol.Cookie;
 import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.ProtocolJson;
 import dev.tandem.protocol.PullRequest;
-import java.io.File;
 import java.io.IOException;
-import okhttp3.Response;
-import okio.Buffer;
-import okio.BufferedSink;
-import okio.BufferedSource;
-import okio.Okio;
-import okio.Source;
 
 /**
  * The pull loop (client rules 4 and 5): on start, every {@code pullInterval}, on a poke and on
@@ -23,8 +16,6 @@ import okio.Source;
  * one is parsed on a second thread while the first writes it.
  */
 final class Puller extends SyncLoop {
-  private static final long MEMORY_SPOOL_BYTES = 1L << 20;
-
   private final LocalStore local;
   private final Transport transport;
   private final PullApplier applier;
@@ -32,6 +23,12 @@ final class Puller extends SyncLoop {
   private final Runnable groupLost;
   private final AfterPull afterPull;
   private final Position received;
+
+  /** A new database's first pull, already sent, for the first attempt; null otherwise. */
+  private FirstPull first;
+
+  /** The same, until close() (which cancels it if its answer is still coming). */
+  private FirstPull firstSent;
 
   /** Told after each applied (or no-op) pull what is still pending. */
   interface AfterPull {
@@ -67,6 +64,14 @@ final class Puller extends SyncLoop {
     this.afterPull = afterPull;
   }
 
+  /** Has the first attempt apply {@code first}'s answer instead of sending a request. */
+  void firstPull(FirstPull first) {
+    synchronized (this) {
+      this.first = first;
+      this.firstSent = first;
+    }
+  }
+
   /**
    * A poke: pulls at once when no pull is out (the end-to-end latency of a lone change); pokes that
    * come while a pull is out are answered by one pull {@code pullDelay} after it started, so a
@@ -89,57 +94,58 @@ final class Puller extends SyncLoop {
 
   @Override
   long attempt() {
-    if (state.stopped() || !state.networkAvailable()) return DONE;
-    long receivedBeforePull = received.at(); // Before the request: pushes after it may race it.
-    Cookie base = local.cookie();
-    String json =
-        ProtocolJson.moshi()
-            .adapter(PullRequest.class)
-            .toJson(
-                new PullRequest(
-                    PullRequest.VERSION,
-                    local.clientGroupID(),
-                    local.profileID(),
-                    config.schemaVersion,
-                    base));
+    FirstPull first = takeFirst();
+    if (state.stopped() || !state.networkAvailable()) {
+      if (first != null) first.drop(); // Stale by the time the network is back.
+      return DONE;
+    }
     state.update(s -> s.withPulling(true));
-    File spill = null;
+    PullAnswer answer = null;
     try {
-      PullApplier.Outcome outcome;
-      try (Response response = transport.post(config.pullUrl, json)) {
-        state.update(s -> s.withOnline(state.networkAvailable()));
-        if (response.code() != 200) {
-          state.failed(Failures.http("pull", response));
-          return backoff.failure();
-        }
-        Buffer memory = new Buffer();
-        BufferedSource source = response.body().source();
-        while (memory.size() <= MEMORY_SPOOL_BYTES && source.read(memory, 8192) != -1) {
-          // Small responses stay in memory.
-        }
-        BufferedSource body;
-        boolean large = !source.exhausted();
-        if (!large) {
-          body = memory;
-        } else {
-          spill = File.createTempFile("tandem-pull", ".json");
-          try (BufferedSink sink = Okio.buffer(Okio.sink(spill))) {
-            sink.writeAll(memory);
-            sink.writeAll(source);
-          }
-          Source file = Okio.source(spill);
-          body = Okio.buffer(file);
-        }
-        try {
-          outcome = applier.apply(body, base, large);
-        } catch (IOException e) {
-          // The body is already here in full: failing to read it means it is not JSON.
-          throw new JsonDataException(e.getMessage(), e);
-        } finally {
-          body.close();
+      Runnable answered = () -> state.update(s -> s.withOnline(state.networkAvailable()));
+      // A new database's first pull, sent before the store opened and before any push.
+      long receivedBeforePull = 0;
+      Cookie base = Cookie.NULL;
+      String groupID = null;
+      if (first != null) {
+        answer = first.take();
+        if (answer != null) {
+          answered.run();
+          groupID = first.identity().clientGroupID();
         }
       }
-      return handle(outcome, receivedBeforePull);
+      if (answer == null) {
+        if (first != null && state.stopped()) return DONE; // Cancelled by close().
+        receivedBeforePull = received.at(); // Before the request: pushes after it may race it.
+        base = local.cookie();
+        groupID = local.clientGroupID();
+        String json =
+            ProtocolJson.moshi()
+                .adapter(PullRequest.class)
+                .toJson(
+                    new PullRequest(
+                        PullRequest.VERSION,
+                        groupID,
+                        local.profileID(),
+                        config.schemaVersion,
+                        base));
+        boolean refresh = first != null && first.unauthorized();
+        answer = PullAnswer.fetch(transport, config.pullUrl, json, refresh, answered);
+      }
+      if (answer.failure != null) {
+        state.failed(answer.failure);
+        return backoff.failure();
+      }
+      PullApplier.Outcome outcome;
+      try {
+        outcome = applier.apply(answer.body, base, answer.large, groupID);
+      } catch (IOException e) {
+        // The body is already here in full: failing to read it means it is not JSON.
+        throw new JsonDataException(e.getMessage(), e);
+      }
+      long next = handle(outcome, receivedBeforePull);
+      local.checkpointIfDue(); // After the waiters were told (a large pull's commit deferred it).
+      return next;
     } catch (JsonDataException | com.squareup.moshi.JsonEncodingException e) {
       state.failed(Failures.protocol("malformed pull response: " + e.getMessage()));
       return backoff.failure();
@@ -147,9 +153,33 @@ final class Puller extends SyncLoop {
       state.failed(Failures.network("pull", e));
       return backoff.failure();
     } finally {
-      if (spill != null && !spill.delete()) spill.deleteOnExit();
+      if (answer != null) answer.close();
       state.update(s -> s.withPulling(false));
     }
+  }
+
+  /** The first pull, for the first attempt only; null after (or if there was none). */
+  private synchronized FirstPull takeFirst() {
+    FirstPull taken = first;
+    first = null;
+    return taken;
+  }
+
+  /** The network went away: a first pull not yet sent is not sent; its answer is not applied. */
+  void dropFirstPull() {
+    FirstPull dropped = takeFirst();
+    if (dropped != null) dropped.drop();
+  }
+
+  @Override
+  void close() {
+    FirstPull sent;
+    synchronized (this) {
+      sent = firstSent;
+      firstSent = null;
+    }
+    if (sent != null) sent.cancel(); // Its answer dropped, its request cancelled if in flight.
+    super.close();
   }
 
   private long handle(PullApplier.Outcome outcome, long receivedBeforePull) {

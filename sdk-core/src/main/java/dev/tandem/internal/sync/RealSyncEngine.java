@@ -26,20 +26,32 @@ public final class RealSyncEngine extends SyncEngine {
   private final Puller puller;
   private final List<PokeStream> pokes = new ArrayList<>();
 
+  /**
+   * @param first a new database's first pull, sent before {@code local} opened, or null: its answer
+   *     is applied by the first pull attempt if {@code local} has its IDs, and dropped otherwise.
+   */
   public RealSyncEngine(
       SyncState state,
       LocalStore local,
       PullApplier applier,
       SchemaRecovery recovery,
-      SyncConfig config) {
+      SyncConfig config,
+      FirstPull first) {
     super(state);
     this.local = local;
     this.config = config;
     this.recovery = recovery;
+    if (first != null && (config.pullUrl == null || !first.sentFor(local))) {
+      first.cancel();
+      first = null;
+    }
     this.transport =
-        new Transport(
-            new Http(config.httpClient, config.defaultHttpClient, local.clientID(), Ids.newId(8)),
-            config.auth);
+        first != null
+            ? first.transport() // The same session: its request IDs go on counting.
+            : new Transport(
+                new Http(
+                    config.httpClient, config.defaultHttpClient, local.clientID(), Ids.newId(8)),
+                config.auth);
     this.puller =
         config.pullUrl == null
             ? null
@@ -52,6 +64,7 @@ public final class RealSyncEngine extends SyncEngine {
                 this::receivedUpTo,
                 this::afterPull,
                 this::groupLost);
+    if (puller != null && first != null) puller.firstPull(first);
     this.pusher =
         config.pushUrl == null
             ? null
@@ -162,6 +175,7 @@ public final class RealSyncEngine extends SyncEngine {
   public void setNetworkAvailable(boolean available) {
     state.setNetworkAvailable(available);
     if (!available) {
+      if (puller != null) puller.dropFirstPull();
       disconnectPokes();
       return;
     }

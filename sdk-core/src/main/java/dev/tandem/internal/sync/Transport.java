@@ -28,7 +28,11 @@ final class Transport {
    * new token fixed.
    */
   Response post(String url, String json) throws IOException {
-    boolean refresh = false;
+    return post(url, json, false);
+  }
+
+  /** {@link #post(String, String)}, asking for a new token first if {@code refresh}. */
+  Response post(String url, String json, boolean refresh) throws IOException {
     for (int attempt = 1; ; attempt++) {
       if (closed) throw new IOException("closed");
       Call call = http.post(url, auth.authorization(refresh), json);
