@@ -53,6 +53,13 @@ public final class ClientBenchmarks {
   static final String TEXT = "the quick brown fox jumps over the lazy dog";
 
   public static void main(String[] args) throws Exception {
+    // The JDK's HttpServer (the loopback servers here) leaves Nagle's algorithm on: a small answer
+    // written as headers then body waited for the client's delayed ACK, 40 ms, once earlier
+    // benchmarks in this JVM had turned the kernel's quick ACKs off. Servers in production (Jetty,
+    // the server stub) set TCP_NODELAY; so do these. Read when the first HttpServer starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     Path work = Files.createTempDirectory("tandem-client-bench");
     try {
       System.out.println(
