@@ -286,7 +286,6 @@ public final class PullApplier {
       }
     } else {
       snapshot = PendingSnapshot.read(write); // Under the lock: the body streams into the write.
-      write.deferCheckpoint(); // A large body: its log is checkpointed after the waiters hear.
       tracked = snapshot.optimistic;
     }
     // The patch goes on top of the optimistic state; the rebase below reverts what it did not

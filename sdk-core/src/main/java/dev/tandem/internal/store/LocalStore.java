@@ -52,7 +52,6 @@ public final class LocalStore {
     private long pendingDelta;
     private boolean recount;
     private boolean newMutation;
-    private boolean deferCheckpoint;
     private boolean mutating;
 
     /** Keys whose undo entry this write recorded (a new mutation's write only); null if none. */
@@ -96,15 +95,6 @@ public final class LocalStore {
       mutationID = id;
       pendingDelta++;
       return pending;
-    }
-
-    /**
-     * A large write (a first pull): its commit leaves SQLite's automatic checkpoint (copying the
-     * write-ahead log into the database, tens of milliseconds for 100 000 rows) to {@link
-     * #checkpointIfDue}, which the caller runs after it has told whoever waits.
-     */
-    public void deferCheckpoint() {
-      deferCheckpoint = true;
     }
 
     /**
@@ -417,24 +407,11 @@ public final class LocalStore {
       checkOpen();
       SqlConnection db = driver.writer();
       write = new Write(db);
-      if (autoCheckpointLost > 0 && setAutoCheckpoint(db, autoCheckpointLost)) {
-        autoCheckpointLost = 0;
-      }
       db.begin();
       try {
         result = work.run(write);
         long recounted = write.recount ? PendingQueue.count(db) : -1;
-        long threshold = write.deferCheckpoint ? autoCheckpoint(db) : -1;
-        if (threshold > 0 && setAutoCheckpoint(db, 0)) {
-          try {
-            db.commit();
-          } finally {
-            if (!setAutoCheckpoint(db, threshold)) autoCheckpointLost = threshold;
-          }
-          checkpointDue = true;
-        } else {
-          db.commit();
-        }
+        db.commit();
         if (write.mutationID != 0) lastMutationID = write.mutationID;
         if (!write.newMutation) otherWrites++;
         pendingCount = recounted >= 0 ? recounted : pendingCount + write.pendingDelta;
@@ -463,57 +440,6 @@ public final class LocalStore {
     }
     if (!write.changes.isEmpty()) listener.committed(write.changes);
     return result;
-  }
-
-  /** A commit deferred its checkpoint ({@link Write#deferCheckpoint}). */
-  private volatile boolean checkpointDue;
-
-  /**
-   * The writer's automatic checkpoint threshold that could not be set back after a deferred
-   * checkpoint (pages; 0 when none): retried by the next write. Guarded by lock.
-   */
-  private long autoCheckpointLost;
-
-  /**
-   * The writer's automatic checkpoint threshold in pages (SQLite's 1 000 by default; the JVM
-   * driver's backstop is 4 000), or -1 if it cannot be read (nothing is then deferred).
-   */
-  private static long autoCheckpoint(SqlConnection db) {
-    try (dev.tandem.internal.db.SqlCursor cursor = db.query("PRAGMA wal_autocheckpoint")) {
-      return cursor.next() ? cursor.getLong(0) : -1;
-    } catch (RuntimeException e) {
-      return -1;
-    }
-  }
-
-  /** Sets the writer's automatic checkpoint threshold; false if that failed. */
-  private static boolean setAutoCheckpoint(SqlConnection db, long pages) {
-    try {
-      db.query("PRAGMA wal_autocheckpoint = " + pages).close();
-      return true;
-    } catch (RuntimeException e) {
-      return false; // A commit then checkpoints as before.
-    }
-  }
-
-  /**
-   * Runs the checkpoint a large write deferred, if any: on a reader connection, outside the write
-   * lock (a WAL checkpoint runs beside readers and the writer), so no {@code mutate} waits for it.
-   * Best effort: if it cannot run now, the next commit past the threshold checkpoints as usual.
-   */
-  public void checkpointIfDue() {
-    if (!checkpointDue || closed) return;
-    checkpointDue = false;
-    try {
-      SqlConnection db = driver.acquireReader();
-      try {
-        db.query("PRAGMA wal_checkpoint(PASSIVE)").close();
-      } finally {
-        driver.releaseReader(db);
-      }
-    } catch (RuntimeException e) {
-      // Closed meanwhile, or busy: SQLite's automatic checkpoint remains.
-    }
   }
 
   /** {@link #write} for work that throws no checked exception. */

@@ -143,9 +143,7 @@ final class Puller extends SyncLoop {
         // The body is already here in full: failing to read it means it is not JSON.
         throw new JsonDataException(e.getMessage(), e);
       }
-      long next = handle(outcome, receivedBeforePull);
-      local.checkpointIfDue(); // After the waiters were told (a large pull's commit deferred it).
-      return next;
+      return handle(outcome, receivedBeforePull);
     } catch (JsonDataException | com.squareup.moshi.JsonEncodingException e) {
       state.failed(Failures.protocol("malformed pull response: " + e.getMessage()));
       return backoff.failure();

@@ -159,41 +159,6 @@ class PullApplierTest {
     return json.append(tail).toString();
   }
 
-  /** {@code PRAGMA wal_checkpoint(PASSIVE)} on a connection of its own: {busy, log, copied}. */
-  private long[] checkpointState() throws Exception {
-    dev.tandem.internal.db.SqlConnection db = driver.acquireReader();
-    try (dev.tandem.internal.db.SqlCursor cursor = db.query("PRAGMA wal_checkpoint(PASSIVE)")) {
-      cursor.next();
-      return new long[] {cursor.getLong(0), cursor.getLong(1), cursor.getLong(2)};
-    } finally {
-      driver.releaseReader(db);
-    }
-  }
-
-  private long autoCheckpointPages() {
-    try (dev.tandem.internal.db.SqlCursor cursor =
-        driver.writer().query("PRAGMA wal_autocheckpoint")) {
-      cursor.next();
-      return cursor.getLong(0);
-    }
-  }
-
-  @Test
-  void aLargePullsCommitLeavesItsCheckpointForLaterAndRestoresTheThreshold() throws Exception {
-    long threshold = autoCheckpointPages();
-    PullApplier.Outcome outcome =
-        applier.apply(new Buffer().writeUtf8(bigPatch(20_000, "]}")), Cookie.NULL, true);
-    assertEquals(PullApplier.Outcome.Kind.APPLIED, outcome.kind);
-    assertEquals(threshold, autoCheckpointPages(), "the writer's threshold is back");
-
-    local.store.checkpointIfDue();
-
-    long[] state = checkpointState();
-    assertEquals(0, state[0]);
-    assertEquals(state[1], state[2], "every frame of the log was copied into the database");
-    assertEquals(20_000L, (long) local.read(tx -> tx.scan(ScanOptions.prefix("k")).size(), null));
-  }
-
   @Test
   void parsedOnASecondThreadEveryOperationLandsInOrder() throws Exception {
     // Many batches, then a delete and a second put of the same key: order matters across batches.
