@@ -45,7 +45,6 @@ final class WalCheckpointer {
   private boolean closed;
   private boolean running;
   private Connection connection;
-  private long passes;
 
   /**
    * @param executor runs the passes; null for a thread of its own, started at the first pass and
@@ -95,7 +94,6 @@ final class WalCheckpointer {
           ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
         result.next(); // busy, WAL frames, frames backfilled: nothing to act on.
       }
-      passes++;
     } catch (SQLException e) {
       // A pass that fails (a busy database, a full disk) leaves the frames to the next pass and to
       // the writer's own automatic checkpoint; the commits it follows are already durable.
@@ -106,11 +104,6 @@ final class WalCheckpointer {
         notifyAll();
       }
     }
-  }
-
-  /** How many passes ran to the end. */
-  synchronized long passes() {
-    return passes;
   }
 
   /** Stops further passes, waits for one under way, and closes the connection. */
