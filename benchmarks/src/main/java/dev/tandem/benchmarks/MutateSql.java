@@ -26,6 +26,8 @@ final class MutateSql {
     final boolean undoInQueue;
     final Connection db;
     final Statement control;
+    final PreparedStatement begin;
+    final PreparedStatement commit;
     final PreparedStatement recordUndo;
     final PreparedStatement readPrior;
     final PreparedStatement upsert;
@@ -45,6 +47,8 @@ final class MutateSql {
               "jdbc:sqlite:" + work.resolve("mutatesql-" + name.replace(' ', '-') + ".db"),
               properties);
       control = db.createStatement();
+      begin = db.prepareStatement("BEGIN IMMEDIATE"); // Prepared once, as Tandem's driver keeps it.
+      commit = db.prepareStatement("COMMIT");
       control.execute(
           "CREATE TABLE tandem_kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
               + " WITHOUT ROWID");
@@ -75,7 +79,7 @@ final class MutateSql {
     long write(int i, String json) throws Exception {
       String key = "message/m-" + i;
       long start = System.nanoTime();
-      control.execute("BEGIN IMMEDIATE");
+      begin.execute();
       if (undo) {
         recordUndo.setString(1, key);
         recordUndo.setString(2, key);
@@ -103,7 +107,7 @@ final class MutateSql {
       queue.setString(6, "1");
       queue.setString(7, undoEntry);
       queue.executeUpdate();
-      control.execute("COMMIT");
+      commit.execute();
       return System.nanoTime() - start;
     }
   }
