@@ -87,26 +87,54 @@ final class UndoLog {
 
   /** The entries {@link #encode} wrote, in order, added to {@code into}. */
   static void decode(String text, List<Entry> into) {
+    decode(text, into, null);
+  }
+
+  /**
+   * {@link #decode} into {@code entries}, or only the keys into {@code keys} (the values skipped,
+   * not copied) when {@code entries} is null.
+   */
+  private static void decode(String text, List<Entry> entries, Set<String> keys) {
     int i = 0;
     int end = text.length();
     try {
       while (i < end) {
         int colon = text.indexOf(':', i);
-        int keyEnd = colon + 1 + Integer.parseInt(text.substring(i, colon));
+        int keyEnd = colon + 1 + length(text, i, colon);
         String key = text.substring(colon + 1, keyEnd);
+        String value = null;
         if (text.charAt(keyEnd) == '-') {
-          into.add(new Entry(key, null));
           i = keyEnd + 1;
-          continue;
+        } else {
+          colon = text.indexOf(':', keyEnd);
+          int valueEnd = colon + 1 + length(text, keyEnd, colon);
+          if (valueEnd > end) throw new IndexOutOfBoundsException("past the end");
+          if (entries != null) value = text.substring(colon + 1, valueEnd);
+          i = valueEnd;
         }
-        colon = text.indexOf(':', keyEnd);
-        int valueEnd = colon + 1 + Integer.parseInt(text.substring(keyEnd, colon));
-        into.add(new Entry(key, text.substring(colon + 1, valueEnd)));
-        i = valueEnd;
+        if (entries != null) {
+          entries.add(new Entry(key, value));
+        } else {
+          keys.add(key);
+        }
       }
     } catch (RuntimeException e) {
       throw new IllegalStateException("a pending mutation's undo entries are damaged: " + text, e);
     }
+  }
+
+  /** The decimal length in {@code text} from {@code from} to {@code to}. */
+  private static int length(String text, int from, int to) {
+    if (to <= from) throw new NumberFormatException("no length at " + from);
+    int length = 0;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9' || length > 100_000_000) {
+        throw new NumberFormatException("not a length at " + i);
+      }
+      length = length * 10 + (c - '0');
+    }
+    return length;
   }
 
   /**
@@ -130,7 +158,10 @@ final class UndoLog {
     try (SqlCursor cursor = db.query("SELECT key FROM tandem_undo")) {
       while (cursor.next()) keys.add(cursor.getString(0));
     }
-    for (Entry entry : queued(db, Long.MAX_VALUE)) keys.add(entry.key);
+    try (SqlCursor cursor =
+        db.query("SELECT undo FROM tandem_pending WHERE undo IS NOT NULL ORDER BY seq")) {
+      while (cursor.next()) decode(cursor.getString(0), null, keys);
+    }
     return keys;
   }
 
