@@ -142,9 +142,7 @@ public final class FirstPull implements Runnable {
       http.setUseCaches(false);
       http.setConnectTimeout(TIMEOUT_MILLIS);
       http.setReadTimeout(TIMEOUT_MILLIS);
-      http.setRequestProperty("Content-Type", "application/json; charset=utf-8");
-      http.setRequestProperty("Authorization", authorization == null ? "" : authorization);
-      http.setRequestProperty("X-Replicache-RequestID", transport.http().nextRequestID());
+      transport.http().headers(authorization, http::setRequestProperty);
       http.setFixedLengthStreamingMode((int) json.size());
       try (OutputStream out = http.getOutputStream()) {
         json.writeTo(out);
