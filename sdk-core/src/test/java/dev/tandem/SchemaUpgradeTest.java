@@ -200,4 +200,84 @@ class SchemaUpgradeTest {
     assertEquals("4", pending.get(0).schemaVersion);
     assertEquals("c1", pending.get(0).clientID);
   }
+
+  /**
+   * Rewrites the closed database {@code file} into store version 2's shape, as that version left
+   * it: undo entries in {@code tandem_undo}, the queue with its unique index and no {@code undo}.
+   */
+  static void downgradeToVersionTwo(File file) {
+    JdbcSqlDriver driver = new JdbcSqlDriver(file, false);
+    SqlConnection db = driver.writer();
+    List<String[]> entries = new ArrayList<>();
+    try (dev.tandem.internal.db.SqlCursor cursor =
+        db.query("SELECT undo FROM tandem_pending WHERE undo IS NOT NULL ORDER BY seq")) {
+      while (cursor.next()) {
+        // The test's keys are short and ASCII: "<len>:<key>" then "-" or "<len>:<json>".
+        String text = cursor.getString(0);
+        int i = 0;
+        while (i < text.length()) {
+          int colon = text.indexOf(':', i);
+          int keyEnd = colon + 1 + Integer.parseInt(text.substring(i, colon));
+          String key = text.substring(colon + 1, keyEnd);
+          if (text.charAt(keyEnd) == '-') {
+            entries.add(new String[] {key, null});
+            i = keyEnd + 1;
+          } else {
+            int valueColon = text.indexOf(':', keyEnd);
+            int end = valueColon + 1 + Integer.parseInt(text.substring(keyEnd, valueColon));
+            entries.add(new String[] {key, text.substring(valueColon + 1, end)});
+            i = end;
+          }
+        }
+      }
+    }
+    db.begin();
+    for (String[] entry : entries) {
+      db.execute(
+          "INSERT OR IGNORE INTO tandem_undo (key, prior) VALUES (?, ?)", entry[0], entry[1]);
+    }
+    db.execute(
+        "CREATE TABLE tandem_pending_v2 (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+            + " client_id TEXT NOT NULL, id INTEGER NOT NULL,"
+            + " name TEXT NOT NULL, args TEXT NOT NULL, timestamp REAL NOT NULL,"
+            + " schema_version TEXT NOT NULL DEFAULT '', UNIQUE (client_id, id))");
+    db.execute(
+        "INSERT INTO tandem_pending_v2 SELECT seq, client_id, id, name, args, timestamp,"
+            + " schema_version FROM tandem_pending");
+    db.execute("DROP TABLE tandem_pending");
+    db.execute("ALTER TABLE tandem_pending_v2 RENAME TO tandem_pending");
+    db.execute("PRAGMA user_version = 2");
+    db.commit();
+    driver.close();
+  }
+
+  @Test
+  void aStoreOfVersionTwoWithPendingMutationsRebasesAsBeforeAfterItsUpgrade() throws Exception {
+    File file = new File(directory.toFile(), "app.db");
+    Engine before = open(task(1).build());
+    pull(before, Cookie.NULL, TWO_TASKS);
+    before.mutate("addTask", "t1", 0); // Changes a synced row: its undo entry is the synced one.
+    before.mutate("addTask", "t3", 0); // Creates a row: its undo entry records it absent.
+    String client = before.clientID;
+    close();
+    downgradeToVersionTwo(file);
+
+    Engine after = open(task(1).build());
+    assertEquals(2, after.pendingCount());
+    // The server applied the first, refused the second: t3 goes, t1 is the server's.
+    pull(
+        after,
+        Cookie.of(1),
+        "{\"cookie\":2,\"lastMutationIDChanges\":{\""
+            + client
+            + "\":2},\"patch\":[{\"op\":\"put\",\"key\":\"task/t1\","
+            + "\"value\":{\"id\":\"t1\",\"title\":\"server\"}}]}");
+    assertEquals(0, after.pendingCount());
+    List<Row> rows = tasks(after, Query.from("task"));
+    assertEquals(2, rows.size(), "t3 was reverted");
+    assertEquals("server", rows.get(0).getString("title"));
+    assertEquals("b", rows.get(1).getString("title"));
+    after.mutate("addTask", "t2", 0);
+    assertEquals(3, pending(after).get(0).seq, "queue positions are not reused");
+  }
 }

@@ -27,6 +27,8 @@ final class CheckpointFloor {
     PreparedStatement[] upsert = new PreparedStatement[sides];
     PreparedStatement[] queue = new PreparedStatement[sides];
     Statement[] control = new Statement[sides];
+    PreparedStatement[] begin = new PreparedStatement[sides];
+    PreparedStatement[] commit = new PreparedStatement[sides];
     long[][] nanos = new long[sides][count];
     // Side 2 checkpoints as Tandem's JVM driver does (WalCheckpointer): a PASSIVE checkpoint on a
     // second connection and thread every 32 commits, SQLite's own kept at 4 000 pages.
@@ -38,8 +40,10 @@ final class CheckpointFloor {
     int commits = 0;
     try {
       for (int k = 0; k < sides; k++) {
-        db[k] = ClientBenchmarks.sqlite(work.resolve("checkpoint-" + k + ".db"));
+        db[k] = ClientBenchmarks.sqliteBare(work.resolve("checkpoint-" + k + ".db"));
         control[k] = db[k].createStatement();
+        begin[k] = db[k].prepareStatement("BEGIN IMMEDIATE"); // Prepared once, as Tandem's are.
+        commit[k] = db[k].prepareStatement("COMMIT");
         if (k == 1) control[k].execute("PRAGMA wal_autocheckpoint=0");
         if (k == 2) control[k].execute("PRAGMA wal_autocheckpoint=4000");
         control[k].execute(
@@ -60,7 +64,7 @@ final class CheckpointFloor {
         for (int side = 0; side < sides; side++) {
           int k = (side + i) % sides;
           long start = System.nanoTime();
-          control[k].execute("BEGIN IMMEDIATE");
+          begin[k].execute();
           upsert[k].setString(1, "message/m" + i);
           upsert[k].setString(2, json);
           upsert[k].executeUpdate();
@@ -70,12 +74,12 @@ final class CheckpointFloor {
           queue[k].setString(4, json);
           queue[k].setDouble(5, i);
           queue[k].executeUpdate();
-          control[k].execute("COMMIT");
+          commit[k].execute();
           if (i >= warmup) nanos[k][i - warmup] = System.nanoTime() - start;
           if (k == 2 && ++commits >= 32 && queued.compareAndSet(false, true)) {
             commits = 0;
             if (checkpointer == null) {
-              checkpointer = ClientBenchmarks.sqlite(work.resolve("checkpoint-2.db"));
+              checkpointer = ClientBenchmarks.sqliteBare(work.resolve("checkpoint-2.db"));
             }
             Connection c = checkpointer;
             passes.execute(

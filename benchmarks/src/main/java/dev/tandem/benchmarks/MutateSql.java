@@ -11,7 +11,9 @@ import java.util.Properties;
  * transaction (upsert the row, insert the queue record, commit; WAL, {@code synchronous=NORMAL})
  * beside the same transaction with Tandem's undo record added, with Tandem's queue table ({@code
  * UNIQUE (client_id, id)}, an index of its own), and with both (Tandem's SQL, no Java work around
- * it). Four SQLite files in one process, rotating per write; each write a new key.
+ * it), and with store version 3's (the undo entry read by a {@code SELECT} and kept in the queue
+ * record's {@code undo} column, no index on the queue): five SQLite files in one process, rotating
+ * per write; each write a new key.
  *
  * <p>Run: {@code java -cp … dev.tandem.benchmarks.ClientBenchmarks mutatesql} (by name only).
  */
@@ -21,15 +23,21 @@ final class MutateSql {
   private static final class Variant {
     final String name;
     final boolean undo;
+    final boolean undoInQueue;
     final Connection db;
     final Statement control;
+    final PreparedStatement begin;
+    final PreparedStatement commit;
     final PreparedStatement recordUndo;
+    final PreparedStatement readPrior;
     final PreparedStatement upsert;
     final PreparedStatement queue;
 
-    Variant(Path work, String name, boolean undo, boolean tandemQueue) throws Exception {
+    Variant(Path work, String name, boolean undo, boolean tandemQueue, boolean undoInQueue)
+        throws Exception {
       this.name = name;
       this.undo = undo;
+      this.undoInQueue = undoInQueue;
       Properties properties = new Properties();
       properties.setProperty("journal_mode", "WAL");
       properties.setProperty("synchronous", "NORMAL");
@@ -39,6 +47,8 @@ final class MutateSql {
               "jdbc:sqlite:" + work.resolve("mutatesql-" + name.replace(' ', '-') + ".db"),
               properties);
       control = db.createStatement();
+      begin = db.prepareStatement("BEGIN IMMEDIATE"); // Prepared once, as Tandem's driver keeps it.
+      commit = db.prepareStatement("COMMIT");
       control.execute(
           "CREATE TABLE tandem_kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
               + " WITHOUT ROWID");
@@ -48,27 +58,43 @@ final class MutateSql {
           "CREATE TABLE tandem_pending (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
               + " client_id TEXT NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL,"
               + " args TEXT NOT NULL, timestamp REAL NOT NULL,"
-              + " schema_version TEXT NOT NULL DEFAULT ''"
+              + " schema_version TEXT NOT NULL DEFAULT '', undo TEXT"
               + (tandemQueue ? ", UNIQUE (client_id, id))" : ")"));
       recordUndo =
           db.prepareStatement(
               "INSERT OR IGNORE INTO tandem_undo (key, prior)"
                   + " VALUES (?, (SELECT value FROM tandem_kv WHERE key = ?))");
+      readPrior =
+          db.prepareStatement(
+              "SELECT EXISTS (SELECT 1 FROM tandem_undo WHERE key = ?),"
+                  + " (SELECT value FROM tandem_kv WHERE key = ?)");
       upsert = db.prepareStatement("INSERT OR REPLACE INTO tandem_kv (key, value) VALUES (?, ?)");
       queue =
           db.prepareStatement(
-              "INSERT INTO tandem_pending (client_id, id, name, args, timestamp, schema_version)"
-                  + " VALUES (?, ?, ?, ?, ?, ?)");
+              "INSERT INTO tandem_pending"
+                  + " (client_id, id, name, args, timestamp, schema_version, undo)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?)");
     }
 
     long write(int i, String json) throws Exception {
       String key = "message/m-" + i;
       long start = System.nanoTime();
-      control.execute("BEGIN IMMEDIATE");
+      begin.execute();
       if (undo) {
         recordUndo.setString(1, key);
         recordUndo.setString(2, key);
         recordUndo.executeUpdate();
+      }
+      String undoEntry = null;
+      if (undoInQueue) {
+        readPrior.setString(1, key);
+        readPrior.setString(2, key);
+        try (java.sql.ResultSet prior = readPrior.executeQuery()) {
+          prior.next();
+          String value = prior.getInt(1) != 0 ? null : prior.getString(2);
+          undoEntry =
+              key.length() + ":" + key + (value == null ? "-" : value.length() + ":" + value);
+        }
       }
       upsert.setString(1, key);
       upsert.setString(2, json);
@@ -79,8 +105,9 @@ final class MutateSql {
       queue.setString(4, json);
       queue.setDouble(5, i);
       queue.setString(6, "1");
+      queue.setString(7, undoEntry);
       queue.executeUpdate();
-      control.execute("COMMIT");
+      commit.execute();
       return System.nanoTime() - start;
     }
   }
@@ -89,10 +116,11 @@ final class MutateSql {
     int warmup = 3_000;
     int count = 12_000;
     Variant[] variants = {
-      new Variant(work, "floor", false, false),
-      new Variant(work, "floor + undo record", true, false),
-      new Variant(work, "floor + unique queue index", false, true),
-      new Variant(work, "Tandem's SQL (both)", true, true)
+      new Variant(work, "floor", false, false, false),
+      new Variant(work, "floor + undo record", true, false, false),
+      new Variant(work, "floor + unique queue index", false, true, false),
+      new Variant(work, "store v2's SQL (both)", true, true, false),
+      new Variant(work, "store v3's SQL", false, false, true)
     };
     long[][] nanos = new long[variants.length][count];
     for (int i = 0; i < warmup + count; i++) {
@@ -103,7 +131,7 @@ final class MutateSql {
               + i
               + "}";
       for (int k = 0; k < variants.length; k++) {
-        int v = (k + i) % variants.length; // Each variant first, second, third and fourth in turn.
+        int v = (k + i) % variants.length; // Each variant in each place in turn.
         long elapsed = variants[v].write(i, json);
         if (i >= warmup) nanos[v][i - warmup] = elapsed;
       }

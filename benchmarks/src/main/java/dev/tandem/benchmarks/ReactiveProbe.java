@@ -14,13 +14,16 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Where the reactive loop's time goes, in one process: the loop of {@link
  * QueryBenchmarks#reactiveLoop} (100 prefix-scan watches of 20 rows, a write changing 5 lists, on
  * the instance's own query threads) timed at each stage, beside its floor: the same commit on an
  * instance with no watches, then the 5 prefix scans as raw JDBC on one connection of the same file,
- * inline. Blocks of 100 alternate between the two sides.
+ * inline. Blocks of 100 alternate between the two sides. Then the same write 2 ms apart,
+ * alternating between the two instances: with commits that sparse the query threads park, and
+ * {@code mutate} with watches pays for waking one (beside the same commit with no watches).
  */
 final class ReactiveProbe {
   private ReactiveProbe() {}
@@ -55,6 +58,9 @@ final class ReactiveProbe {
     long[] bareCommit = new long[n]; // the same commit, no watches
     long[] floorNanos = new long[n]; // the same commit + 5 raw JDBC scans, inline
     long[] scanNanos = new long[n]; // the 5 raw scans alone
+    int sparse = 1000;
+    long[] sparseMutate = new long[sparse / 2]; // 2 ms apart: mutate returns, 100 watches
+    long[] sparseBare = new long[sparse / 2]; // 2 ms apart: the same commit, no watches
     try (Tandem tandem = client(work.resolve("probe.db")).build();
         Tandem bare = client(work.resolve("probe-floor.db")).build()) {
       tandem.mutate("fill", 0);
@@ -130,8 +136,33 @@ final class ReactiveProbe {
           }
         }
       }
+      // Sparse commits: 2 ms apart, so the query threads have parked and a commit that touches
+      // watches wakes one. Each write alternates between the two instances.
+      for (int i = -100; i < sparse; i++) {
+        LockSupport.parkNanos(2_000_000);
+        boolean live = ((i + 100) & 1) == 0;
+        long start = System.nanoTime();
+        if (live) {
+          CountDownLatch done = new CountDownLatch(5);
+          latch.set(done);
+          tandem.mutate("touch", n + warmup + 200 + i);
+          long returned = System.nanoTime();
+          done.await();
+          if (i >= 0) sparseMutate[i / 2] = returned - start;
+        } else {
+          bare.mutate("touch", n + warmup + 200 + i);
+          if (i >= 0) sparseBare[i / 2] = System.nanoTime() - start;
+        }
+      }
       for (Disposable subscription : subscriptions) subscription.dispose();
     }
+    System.out.printf(
+        "sparse commits (2 ms apart, p50 / p95 µs): mutate returns with 100 watches %s, the same"
+            + " commit with no watches %s; ratio p50 %.2f%n",
+        p(sparseMutate),
+        p(sparseBare),
+        (double) ClientBenchmarks.percentile(sparseMutate, 50)
+            / ClientBenchmarks.percentile(sparseBare, 50));
     System.out.printf(
         "reactive probe (p50 / p95 µs): mutate returns %s, first emission %s, all 5 emitted %s;"
             + " floor: bare commit %s, 5 raw scans %s, commit + scans %s; loop ÷ floor p50 %.2f%n",

@@ -178,13 +178,15 @@ public final class TandemSide {
     java.util.concurrent.atomic.AtomicBoolean queued =
         new java.util.concurrent.atomic.AtomicBoolean();
     try (Tandem tandem = client().networkAvailable(online).build();
-        java.sql.Connection raw0 = ClientBenchmarks.sqlite(work.resolve("floor.db"));
-        java.sql.Connection raw1 = ClientBenchmarks.sqlite(work.resolve("floor-bg.db"));
-        java.sql.Connection checkpointer = ClientBenchmarks.sqlite(work.resolve("floor-bg.db"))) {
+        java.sql.Connection raw0 = ClientBenchmarks.sqliteBare(work.resolve("floor.db"));
+        java.sql.Connection raw1 = ClientBenchmarks.sqliteBare(work.resolve("floor-bg.db"));
+        java.sql.Connection checkpointer =
+            ClientBenchmarks.sqliteBare(work.resolve("floor-bg.db"))) {
       java.sql.Connection[] raw = {raw0, raw1};
       java.sql.PreparedStatement[] upsert = new java.sql.PreparedStatement[2];
       java.sql.PreparedStatement[] queue = new java.sql.PreparedStatement[2];
-      java.sql.Statement[] control = new java.sql.Statement[2];
+      java.sql.PreparedStatement[] begin = new java.sql.PreparedStatement[2];
+      java.sql.PreparedStatement[] commit = new java.sql.PreparedStatement[2];
       for (int f = 0; f < 2; f++) {
         try (java.sql.Statement ddl = raw[f].createStatement()) {
           if (f == 1) ddl.execute("PRAGMA wal_autocheckpoint=4000");
@@ -201,7 +203,9 @@ public final class TandemSide {
         queue[f] =
             raw[f].prepareStatement(
                 "INSERT INTO pending (client_id, id, name, args, timestamp) VALUES (?, ?, ?, ?, ?)");
-        control[f] = raw[f].createStatement();
+        // Prepared once, as Tandem's driver keeps them: not parsed again on every write.
+        begin[f] = raw[f].prepareStatement("BEGIN IMMEDIATE");
+        commit[f] = raw[f].prepareStatement("COMMIT");
       }
       int commits = 0;
       for (int i = 0; i < warmup + count; i++) {
@@ -219,7 +223,7 @@ public final class TandemSide {
           int f = side - 1;
           String json =
               "{\"from\":\"bench\",\"content\":\"" + m.content + "\",\"order\":" + i + "}";
-          control[f].execute("BEGIN IMMEDIATE");
+          begin[f].execute();
           upsert[f].setString(1, "message/" + m.id);
           upsert[f].setString(2, json);
           upsert[f].executeUpdate();
@@ -229,7 +233,7 @@ public final class TandemSide {
           queue[f].setString(4, json);
           queue[f].setDouble(5, i);
           queue[f].executeUpdate();
-          control[f].execute("COMMIT");
+          commit[f].execute();
           floorTime[f] = System.nanoTime() - start;
           if (f == 1 && ++commits >= 32 && queued.compareAndSet(false, true)) {
             commits = 0;

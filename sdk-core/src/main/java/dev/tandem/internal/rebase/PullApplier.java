@@ -308,21 +308,30 @@ public final class PullApplier {
           RebasePlan.of(
               footprints, patch.patched, patch.cleared, snapshot.pending, lastMutationIDs);
     }
-    List<RefusedMutation> refused = refusedIn(write, result.response().refusedMutations());
+    List<RefusedMutation> refused =
+        refusedIn(write, result.response().refusedMutations(), snapshot.pending);
     Meta.setCookie(write.db, cookie);
+    // Every mutation this pull confirms is in the snapshot (one made after it cannot be: the
+    // server answered before it was made, and plus() checks). Where the last of them is:
+    long confirmedUpTo = 0;
+    for (Pending mutation : snapshot.pending) {
+      if (RebasePlan.confirmed(mutation, lastMutationIDs)) confirmedUpTo = mutation.seq;
+    }
+    // Reverted before the confirmed mutations are dropped: their queue records hold undo entries.
+    revert(write, tracked, patch, plan, confirmedUpTo);
     for (Map.Entry<String, Long> change : lastMutationIDs.entrySet()) {
       Meta.setConfirmed(write.db, change.getKey(), change.getValue());
-      PendingQueue.dropConfirmed(write.db, change.getKey(), change.getValue());
+      write.dropped(
+          PendingQueue.dropConfirmed(write.db, change.getKey(), change.getValue(), confirmedUpTo));
     }
-    if (!lastMutationIDs.isEmpty()) {
-      write.recountPending();
+    if (confirmedUpTo > 0) {
       for (Pending mutation : snapshot.pending) {
         if (RebasePlan.confirmed(mutation, lastMutationIDs)) {
           footprints.remove(mutation.clientID, mutation.id);
         }
       }
     }
-    rebase(write, tracked, patch, plan);
+    if (plan == null) rebase.replay(write);
     return new Outcome(Outcome.Kind.APPLIED, null, null, write.changes, refused);
   }
 
@@ -355,30 +364,31 @@ public final class PullApplier {
   }
 
   /**
-   * Client rule 5 after the patch. Replaying every pending mutation on the new snapshot is always
-   * right; with a {@code plan} (no mutation still pending read or wrote anything the patch or the
-   * confirmed mutations touched) replaying them would read what their last run read and write what
-   * it wrote, so their effects stay as they are and only the confirmed mutations' changes are
-   * reverted (where the patch did not overwrite them). {@code tracked}: the optimistic keys the
-   * patch writer tracked; with a plan, at least every key it reverts.
+   * Client rule 5 after the patch, its first half: reverts what the patch did not overwrite.
+   * Replaying every pending mutation on the new snapshot (the caller does, after this, with {@code
+   * plan} null) is always right, so without a plan every optimistic change is reverted; with a
+   * {@code plan} (no mutation still pending read or wrote anything the patch or the confirmed
+   * mutations touched) replaying them would read what their last run read and write what it wrote,
+   * so their effects stay as they are and only the confirmed mutations' changes are reverted (where
+   * the patch did not overwrite them). {@code tracked}: the optimistic keys the patch writer
+   * tracked; with a plan, at least every key it reverts. {@code confirmedUpTo}: the queue position
+   * of the last mutation this pull confirms (0: none).
    */
-  private void rebase(
-      LocalStore.Write write, Set<String> tracked, PatchWriter patch, RebasePlan plan) {
-    if (plan != null) {
-      KeySet kept = plan.remaining.isEmpty() ? null : plan.remaining;
-      for (String key :
-          write.view().revertAfterPatch(write.db, tracked, patch.patchedOptimistic, false, kept)) {
-        write.changes.addKey(key);
-      }
-      return;
-    }
+  private static void revert(
+      LocalStore.Write write,
+      Set<String> tracked,
+      PatchWriter patch,
+      RebasePlan plan,
+      long confirmedUpTo) {
+    KeySet kept = plan == null || plan.remaining.isEmpty() ? null : plan.remaining;
+    boolean cleared = plan == null && patch.cleared; // A plan means the patch did not clear.
     for (String key :
         write
             .view()
-            .revertAfterPatch(write.db, tracked, patch.patchedOptimistic, patch.cleared, null)) {
+            .revertAfterPatch(
+                write.db, tracked, patch.patchedOptimistic, cleared, kept, confirmedUpTo)) {
       write.changes.addKey(key);
     }
-    rebase.replay(write);
   }
 
   /**
@@ -386,11 +396,19 @@ public final class PullApplier {
    * confirmation drops it); refusals of mutations no longer pending were reported before.
    */
   private static List<RefusedMutation> refusedIn(
-      LocalStore.Write write, List<dev.tandem.protocol.RefusedMutation> refusals) {
+      LocalStore.Write write,
+      List<dev.tandem.protocol.RefusedMutation> refusals,
+      List<Pending> snapshot) {
     if (refusals.isEmpty()) return Collections.emptyList();
+    Map<String, Long> seqs = new java.util.HashMap<>(); // The queue has no index on IDs.
+    for (Pending pending : snapshot) seqs.put(pending.clientID + '\n' + pending.id, pending.seq);
     List<RefusedMutation> refused = new ArrayList<>();
     for (dev.tandem.protocol.RefusedMutation refusal : refusals) {
-      Pending pending = PendingQueue.find(write.db, refusal.clientID(), refusal.id());
+      Long seq = seqs.get(refusal.clientID() + '\n' + refusal.id());
+      Pending pending =
+          seq != null
+              ? PendingQueue.at(write.db, seq)
+              : PendingQueue.find(write.db, refusal.clientID(), refusal.id());
       if (pending == null) continue;
       refused.add(
           new RefusedMutation(

@@ -26,7 +26,7 @@ final class Rebase {
         write
             .view()
             .revertAfterPatch(
-                write.db, null, java.util.Collections.<String>emptySet(), false, null)) {
+                write.db, null, java.util.Collections.<String>emptySet(), false, null, 0)) {
       write.changes.addKey(key);
     }
   }

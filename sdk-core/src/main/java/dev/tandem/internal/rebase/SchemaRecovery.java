@@ -60,7 +60,7 @@ public final class SchemaRecovery {
             write -> {
               Rebase.revert(write);
               List<Pending> gone = PendingQueue.removeVersion(write.db, schemaVersion);
-              write.recountPending();
+              write.dropped(gone.size());
               rebase.replayAfresh(write);
               return gone;
             });

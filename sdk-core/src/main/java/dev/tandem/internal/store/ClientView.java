@@ -176,47 +176,79 @@ public final class ClientView {
    * (the undo log's keys, read before the patch) gets its snapshot value back, except keys the
    * patch wrote ({@code patched}; all of them if it {@code cleared}), whose new snapshot value is
    * already there, and keys in {@code kept} (null: none), whose optimistic value and undo entry
-   * stay. Returns the keys whose entries were dropped.
+   * stay. With {@code kept}, the entries of the keys reverted are read from {@code tandem_undo} and
+   * the queue records up to position {@code upToSeq} (the mutations this pull confirmed, which the
+   * caller drops next: no remaining mutation changed a key that is not kept). Returns the keys
+   * whose entries were dropped.
    */
   public List<String> revertAfterPatch(
       SqlConnection db,
       java.util.Set<String> optimistic,
       java.util.Set<String> patched,
       boolean cleared,
-      KeySet kept) {
+      KeySet kept,
+      long upToSeq) {
     List<String> keys = new ArrayList<>();
     if (kept == null) {
-      for (Entry entry : UndoLog.entries(db)) {
-        if (!cleared && !patched.contains(entry.key)) restore(db, entry);
-        keys.add(entry.key);
+      for (Map.Entry<String, String> entry : UndoLog.entries(db, Long.MAX_VALUE).entrySet()) {
+        if (!cleared && !patched.contains(entry.getKey())) {
+          restore(db, entry.getKey(), entry.getValue());
+        }
+        keys.add(entry.getKey());
       }
       if (!keys.isEmpty()) UndoLog.clear(db);
       return keys;
     }
+    Map<String, String> entries = null;
+    // New mutations keep their entries in their queue records: often tandem_undo has none.
+    boolean inTable = UndoLog.hasTableEntries(db);
     for (String key : optimistic) {
       if (kept.contains(key)) continue;
-      if (!cleared && !patched.contains(key)) restore(db, UndoLog.entry(db, key));
-      UndoLog.remove(db, key);
+      if (!cleared && !patched.contains(key)) {
+        if (entries == null) entries = UndoLog.entries(db, upToSeq);
+        if (!entries.containsKey(key)) throw new IllegalStateException("no undo entry for " + key);
+        restore(db, key, entries.get(key));
+      }
+      if (inTable) UndoLog.remove(db, key);
       keys.add(key);
     }
     return keys;
   }
 
-  private void restore(SqlConnection db, Entry entry) {
-    if (entry.json == null) {
-      del(db, entry.key);
+  private void restore(SqlConnection db, String key, String json) {
+    if (json == null) {
+      del(db, key);
     } else {
-      put(db, entry.key, entry.json);
+      put(db, key, json);
     }
   }
 
-  /** Records {@code key}'s value before its first optimistic change since the last snapshot. */
+  /**
+   * Records {@code key}'s value before its first optimistic change since the last snapshot in
+   * {@code tandem_undo} (a replay's write), unless recorded.
+   */
   public void recordUndo(SqlConnection db, String key) {
     TypedTable table = route(key);
     if (table == null) {
       UndoLog.addPlain(db, key); // One statement when the key cannot be a table row.
     } else {
       db.execute(table.recordUndo, key, key, key); // Its row's JSON, else its plain value.
+    }
+  }
+
+  /**
+   * For a new mutation's undo entry, kept in its queue record: {@code key}'s entry (its value now,
+   * null json if absent), or null if {@code tandem_undo} has one already. One statement.
+   */
+  Entry undoEntry(SqlConnection db, String key) {
+    TypedTable table = route(key);
+    try (SqlCursor cursor =
+        table == null
+            ? db.query(UndoLog.PRIOR_PLAIN, key, key)
+            : db.query(table.priorForUndo, key, key, key)) {
+      cursor.next();
+      if (cursor.getLong(0) != 0) return null;
+      return new Entry(key, cursor.isNull(1) ? null : cursor.getString(1));
     }
   }
 

@@ -50,12 +50,14 @@ public final class LocalStore {
     public final KeySet changes = new KeySet();
     private long mutationID;
     private long pendingDelta;
-    private boolean recount;
     private boolean newMutation;
     private boolean mutating;
 
     /** Keys whose undo entry this write recorded (a new mutation's write only); null if none. */
     private List<String> undoRecorded;
+
+    /** The new mutation's undo entries, for its queue record; null if none. */
+    private List<Entry> undoEntries;
 
     private Write(SqlConnection db) {
       this.db = db;
@@ -91,7 +93,7 @@ public final class LocalStore {
       newMutation = true;
       long id = nextMutationID();
       Pending pending = new Pending(0, clientID, id, name, args, timestamp, schemaVersion);
-      PendingQueue.add(db, pending);
+      PendingQueue.add(db, pending, UndoLog.encode(undoEntries));
       mutationID = id;
       pendingDelta++;
       return pending;
@@ -106,23 +108,34 @@ public final class LocalStore {
     }
 
     /**
-     * Records {@code key}'s value before its first optimistic change since the last snapshot
-     * ({@link ClientView#recordUndo}), unless this is a new mutation's write and the key's entry is
-     * known to be in the committed undo log already: recorded by an earlier new mutation's write,
-     * with only new mutations' writes committed since (nothing else removes entries in between).
+     * Records {@code key}'s value before its first optimistic change since the last snapshot. A
+     * replay's write records it in {@code tandem_undo} ({@link ClientView#recordUndo}); a new
+     * mutation's, in the mutation's own queue record ({@link #enqueue}), unless the key's entry is
+     * known to be in the committed undo log already (recorded by an earlier new mutation's write,
+     * with only new mutations' writes committed since: nothing else removes entries in between), is
+     * in {@code tandem_undo}, or was recorded by this write.
      */
     public void recordUndo(String key) {
-      if (mutating && undoKnown.contains(key)) return;
-      view.recordUndo(db, key);
-      if (mutating) {
-        if (undoRecorded == null) undoRecorded = new ArrayList<>(2);
-        undoRecorded.add(key);
+      if (!mutating) {
+        view.recordUndo(db, key);
+        return;
       }
+      if (undoKnown.contains(key)) return;
+      if (undoRecorded == null) {
+        undoRecorded = new ArrayList<>(2);
+      } else if (undoRecorded.contains(key)) {
+        return;
+      }
+      undoRecorded.add(key);
+      Entry entry = view.undoEntry(db, key);
+      if (entry == null) return; // In tandem_undo.
+      if (undoEntries == null) undoEntries = new ArrayList<>(2);
+      undoEntries.add(entry);
     }
 
-    /** Pending mutations were dropped in this transaction: count them again before it commits. */
-    public void recountPending() {
-      recount = true;
+    /** {@code count} pending mutations were dropped in this transaction. */
+    public void dropped(int count) {
+      pendingDelta -= count;
     }
 
     /**
@@ -410,11 +423,10 @@ public final class LocalStore {
       db.begin();
       try {
         result = work.run(write);
-        long recounted = write.recount ? PendingQueue.count(db) : -1;
         db.commit();
         if (write.mutationID != 0) lastMutationID = write.mutationID;
         if (!write.newMutation) otherWrites++;
-        pendingCount = recounted >= 0 ? recounted : pendingCount + write.pendingDelta;
+        pendingCount += write.pendingDelta;
       } catch (Exception | Error e) {
         rollbackQuietly(db, e);
         view.takeViolations();

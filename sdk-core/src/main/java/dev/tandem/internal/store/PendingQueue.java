@@ -10,16 +10,18 @@ import java.util.List;
 public final class PendingQueue {
   private PendingQueue() {}
 
-  public static void add(SqlConnection db, Pending pending) {
+  /** Queues {@code pending} with its undo entries ({@link UndoLog#encode}; null if none). */
+  static void add(SqlConnection db, Pending pending, String undo) {
     db.execute(
-        "INSERT INTO tandem_pending (client_id, id, name, args, timestamp, schema_version)"
-            + " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO tandem_pending (client_id, id, name, args, timestamp, schema_version, undo)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
         pending.clientID,
         pending.id,
         pending.name,
         pending.args.toString(),
         pending.timestamp,
-        pending.schemaVersion);
+        pending.schemaVersion,
+        undo);
   }
 
   /**
@@ -74,9 +76,19 @@ public final class PendingQueue {
     db.execute("UPDATE tandem_pending SET client_id = ?, id = ? WHERE seq = ?", clientID, id, seq);
   }
 
-  /** The pending mutation {@code id} of {@code clientID}, or null. */
+  /**
+   * The pending mutation {@code id} of {@code clientID}, or null. The queue has no index on IDs (it
+   * would cost every commit a page): this scans it.
+   */
   public static Pending find(SqlConnection db, String clientID, long id) {
     try (SqlCursor cursor = db.query(SELECT + " WHERE client_id = ? AND id = ?", clientID, id)) {
+      return cursor.next() ? read(cursor) : null;
+    }
+  }
+
+  /** The pending mutation at queue position {@code seq}, or null. */
+  public static Pending at(SqlConnection db, long seq) {
+    try (SqlCursor cursor = db.query(SELECT + " WHERE seq = ?", seq)) {
       return cursor.next() ? read(cursor) : null;
     }
   }
@@ -106,7 +118,9 @@ public final class PendingQueue {
   static long lastMutationID(SqlConnection db, String clientID) {
     try (SqlCursor cursor =
         db.query(
-            "SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM tandem_pending WHERE client_id = ?"
+            // A client's IDs grow with the queue position: its newest record has the highest.
+            "SELECT MAX(m) FROM (SELECT (SELECT id FROM tandem_pending WHERE client_id = ?"
+                + " ORDER BY seq DESC LIMIT 1) AS m"
                 + " UNION ALL SELECT last_mutation_id FROM tandem_confirmed WHERE client_id = ?)",
             clientID,
             clientID)) {
@@ -125,9 +139,36 @@ public final class PendingQueue {
     return removed;
   }
 
-  /** Drops the mutations of {@code clientID} the server has confirmed; returns how many. */
-  public static int dropConfirmed(SqlConnection db, String clientID, long lastMutationID) {
-    return db.execute(
-        "DELETE FROM tandem_pending WHERE client_id = ? AND id <= ?", clientID, lastMutationID);
+  /**
+   * Drops the mutations of {@code clientID} the server has confirmed; returns how many. {@code
+   * upToSeq} is where the caller knows the last of them is (every mutation a pull confirms is in
+   * its snapshot of the queue): the queue has no index on IDs, so the delete reads only up to
+   * there, then checks the client's next record; should that one be confirmed too, the whole queue
+   * is searched.
+   */
+  public static int dropConfirmed(
+      SqlConnection db, String clientID, long lastMutationID, long upToSeq) {
+    int dropped =
+        db.execute(
+            "DELETE FROM tandem_pending WHERE seq <= ? AND client_id = ? AND id <= ?",
+            upToSeq,
+            clientID,
+            lastMutationID);
+    boolean more;
+    try (SqlCursor next =
+        db.query(
+            "SELECT id FROM tandem_pending WHERE seq > ? AND client_id = ? ORDER BY seq LIMIT 1",
+            upToSeq,
+            clientID)) {
+      more = next.next() && next.getLong(0) <= lastMutationID;
+    }
+    if (more) {
+      dropped +=
+          db.execute(
+              "DELETE FROM tandem_pending WHERE client_id = ? AND id <= ?",
+              clientID,
+              lastMutationID);
+    }
+    return dropped;
   }
 }

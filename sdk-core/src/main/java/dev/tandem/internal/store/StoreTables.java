@@ -21,18 +21,24 @@ import dev.tandem.internal.db.SqlDriver;
  * </ul>
  */
 final class StoreTables {
-  /** 2: {@code tandem_pending.schema_version}, the schema version each mutation was made with. */
-  static final int VERSION = 2;
+  /**
+   * 2: {@code tandem_pending.schema_version}, the schema version each mutation was made with. 3: a
+   * new mutation's undo entries in its queue record ({@code tandem_pending.undo}, see {@link
+   * UndoLog}), and no index on {@code (client_id, id)}: each cost every commit a b-tree page.
+   */
+  static final int VERSION = 3;
+
+  private static final String PENDING_COLUMNS =
+      " (seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT NOT NULL, id INTEGER NOT NULL,"
+          + " name TEXT NOT NULL, args TEXT NOT NULL, timestamp REAL NOT NULL,"
+          + " schema_version TEXT NOT NULL DEFAULT '', undo TEXT)";
 
   private static final String[] DDL = {
     "CREATE TABLE IF NOT EXISTS tandem_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT)"
         + " WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS tandem_kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
         + " WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS tandem_pending (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-        + " client_id TEXT NOT NULL, id INTEGER NOT NULL,"
-        + " name TEXT NOT NULL, args TEXT NOT NULL, timestamp REAL NOT NULL,"
-        + " schema_version TEXT NOT NULL DEFAULT '', UNIQUE (client_id, id))",
+    "CREATE TABLE IF NOT EXISTS tandem_pending" + PENDING_COLUMNS,
     "CREATE TABLE IF NOT EXISTS tandem_confirmed (client_id TEXT PRIMARY KEY NOT NULL,"
         + " last_mutation_id INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS tandem_undo (key TEXT PRIMARY KEY NOT NULL, prior TEXT)"
@@ -44,7 +50,9 @@ final class StoreTables {
   /**
    * Creates the tables of a new database, or checks that an existing one is one Tandem knows and
    * upgrades it in place: a store of version 1 gains {@code tandem_pending.schema_version}, filled
-   * with {@code schemaVersion} (the version opening it; version 1 did not record one).
+   * with {@code schemaVersion} (the version opening it; version 1 did not record one); one of
+   * version 1 or 2 gets {@code tandem_pending} rebuilt with the {@code undo} column and without the
+   * index (its undo entries stay in {@code tandem_undo}, where they still count first).
    */
   static void create(SqlDriver driver, String schemaVersion) {
     SqlConnection db = driver.writer();
@@ -67,11 +75,37 @@ final class StoreTables {
         db.execute("ALTER TABLE tandem_pending ADD COLUMN schema_version TEXT NOT NULL DEFAULT ''");
         db.execute("UPDATE tandem_pending SET schema_version = ?", schemaVersion);
       }
+      if (version == 1 || version == 2) rebuildPending(db);
       db.execute("PRAGMA user_version = " + VERSION);
       db.commit();
     } catch (RuntimeException e) {
       db.rollback();
       throw e;
+    }
+  }
+
+  /**
+   * Copies {@code tandem_pending} into a table of version 3's shape (SQLite cannot drop a
+   * constraint), keeping the positions and the AUTOINCREMENT high-water mark: queue positions are
+   * never reused.
+   */
+  private static void rebuildPending(SqlConnection db) {
+    Long sequence = null;
+    try (SqlCursor cursor =
+        db.query("SELECT seq FROM sqlite_sequence WHERE name = 'tandem_pending'")) {
+      if (cursor.next()) sequence = cursor.getLong(0);
+    }
+    db.execute("CREATE TABLE tandem_pending_v3" + PENDING_COLUMNS);
+    db.execute(
+        "INSERT INTO tandem_pending_v3 (seq, client_id, id, name, args, timestamp, schema_version)"
+            + " SELECT seq, client_id, id, name, args, timestamp, schema_version"
+            + " FROM tandem_pending ORDER BY seq");
+    db.execute("DROP TABLE tandem_pending");
+    db.execute("ALTER TABLE tandem_pending_v3 RENAME TO tandem_pending");
+    if (sequence == null) return;
+    if (db.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'tandem_pending'", sequence)
+        == 0) {
+      db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('tandem_pending', ?)", sequence);
     }
   }
 }

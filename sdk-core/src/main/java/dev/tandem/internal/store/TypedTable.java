@@ -34,6 +34,9 @@ public final class TypedTable {
   /** Records a key's undo entry, reading its prior value: see {@code UndoLog.addTypedSql}. */
   final String recordUndo;
 
+  /** Reads a key's undo entry for a new mutation: see {@code UndoLog.priorTypedSql}. */
+  final String priorForUndo;
+
   public TypedTable(Table table, JsonCodec codec) {
     this.table = table;
     this.prefix = table.serverName() + "/";
@@ -49,6 +52,7 @@ public final class TypedTable {
     this.selectJson = "SELECT \"_json\" FROM " + sqlName + " WHERE \"_key\" = ?";
     this.delete = "DELETE FROM " + sqlName + " WHERE \"_key\" = ?";
     this.recordUndo = UndoLog.addTypedSql(sqlName);
+    this.priorForUndo = UndoLog.priorTypedSql(sqlName);
   }
 
   public static String quote(String identifier) {
