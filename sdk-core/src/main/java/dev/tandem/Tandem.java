@@ -27,9 +27,6 @@ import io.reactivex.rxjava3.core.Observable;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.schedulers.Schedulers;
-import io.reactivex.rxjava3.subjects.BehaviorSubject;
-import io.reactivex.rxjava3.subjects.PublishSubject;
-import io.reactivex.rxjava3.subjects.ReplaySubject;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
@@ -124,16 +121,12 @@ public final class Tandem implements Closeable {
   }
 
   /**
-   * Loads RxJava's core classes that the rest of {@code build()} needs: the status subjects (and
-   * {@code Observable}), and {@code Completable} when syncing ({@code pull()}, {@code flush()}).
-   * Each is verified as it is first used, loading dozens of operator classes, a fresh process's
-   * slowest step after SQLite's; {@code build()} calls this while the store opens. ({@code
-   * Flowable}, as large, is left until a {@code watch}.)
+   * Loads RxJava's {@code Completable} when syncing ({@code pull()}, {@code flush()}): it is
+   * verified as it is first used, loading dozens of classes, and {@code build()} calls this while
+   * the store opens. The status subjects (and with them {@code Observable}, as large) are made when
+   * the app first asks for one ({@code SyncState}); {@code Flowable} is left until a {@code watch}.
    */
   private static void loadRx(boolean syncing) {
-    BehaviorSubject.create();
-    ReplaySubject.create();
-    PublishSubject.create();
     if (syncing) Completable.complete();
   }
 

@@ -321,9 +321,7 @@ class FirstPullTest {
       RecordedRequest first = pulls.get(0).recorded;
       assertEquals("POST", first.getMethod());
       assertEquals("Bearer first", first.getHeaders().get("Authorization"));
-      assertTrue(
-          first.getHeaders().get("Content-Type").startsWith("application/json"),
-          first.getHeaders().get("Content-Type"));
+      assertEquals("application/json; charset=utf-8", first.getHeaders().get("Content-Type"));
       assertEquals(
           ProtocolJson.moshi().adapter(PullRequest.class).toJson(pulls.get(0).request),
           first.getBody().utf8(),
@@ -334,6 +332,11 @@ class FirstPullTest {
       Seen later = pulls.get(last);
       assertEquals(prefix + last, later.requestID, "one session, counted on");
       assertEquals("Bearer first", later.recorded.getHeaders().get("Authorization"));
+      // The same headers through the JDK and through OkHttp: the request ID aside, the same values.
+      for (String name : new String[] {"Content-Type", "Authorization"}) {
+        assertEquals(
+            later.recorded.getHeaders().get(name), first.getHeaders().get(name), "header " + name);
+      }
     }
   }
 

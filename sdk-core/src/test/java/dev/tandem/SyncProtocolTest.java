@@ -343,6 +343,26 @@ class SyncProtocolTest extends SyncFixture {
     assertTrue(status().stopped());
   }
 
+  /**
+   * The event streams are made when first asked for (a fresh process need not load RxJava's
+   * Observable): what happened before still reaches a late subscriber as documented.
+   */
+  @Test
+  void aLateSubscriberHearsWhatHappenedBeforeTheStreamsWereAskedFor() throws Exception {
+    enqueue("{\"error\":\"VersionNotSupported\",\"versionType\":\"pull\"}");
+    tandem = builder().build();
+    scheduler.triggerActions(); // Nobody has subscribed to anything yet.
+
+    TestObserver<UpdateNeeded> updates = tandem.updateNeeded().test();
+    updates.assertValue(new UpdateNeeded("pull", UpdateNeeded.Reason.PROTOCOL, "3", null, null));
+    TestObserver<SyncStatus> statuses = tandem.status().test();
+    statuses.assertValueCount(1);
+    assertTrue(statuses.values().get(0).stopped(), "the latest status first");
+    TestObserver<Boolean> lost = tandem.clientStateNotFound().test();
+    lost.assertNoValues();
+    tandem.refusedMutations().test().assertNoValues();
+  }
+
   @Test
   void aForgottenGroupGoesOnInANewGroupWithEverythingPending() throws Exception {
     start(EMPTY_PULL);

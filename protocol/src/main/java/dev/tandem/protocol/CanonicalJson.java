@@ -1,33 +1,51 @@
 package dev.tandem.protocol;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Recognizes text that is already exactly what {@link RawJson#read} would write for it: one
  * well-formed JSON value, no insignificant whitespace, strings escaped the way Moshi's writer
  * escapes them, numbers as strict JSON literals. Such text can be kept as it is, without copying it
  * token by token; anything else (including malformed input) answers false and takes the slow path,
  * which compacts it or reports the error.
+ *
+ * <p>It reads the value's UTF-8 bytes, before they are decoded: the same answer as for the decoded
+ * text, since everything it looks at is ASCII except the two characters the writer escapes beyond
+ * the controls, U+2028 and U+2029 (always the bytes {@code E2 80 A8} and {@code E2 80 A9}), and a
+ * decoder never takes an ASCII byte into another character, however malformed the bytes around it.
+ * A byte array read is one bytecode where {@code String.charAt} is several calls, which counts in a
+ * fresh process before the JIT has compiled the loop (a first pull checks every value it reads).
  */
 final class CanonicalJson {
   /** Moshi's reader refuses deeper nesting; the slow path reports it. */
   private static final int MAX_DEPTH = 255;
 
-  private final String text;
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+
+  private final byte[] text;
   private final int length;
   private int pos;
 
-  private CanonicalJson(String text) {
+  private CanonicalJson(byte[] text) {
     this.text = text;
-    this.length = text.length();
+    this.length = text.length;
+  }
+
+  /** For {@code utf8}, the UTF-8 bytes of a value. */
+  static boolean is(byte[] utf8) {
+    CanonicalJson json = new CanonicalJson(utf8);
+    return json.value(0) && json.pos == json.length;
   }
 
   static boolean is(String text) {
-    CanonicalJson json = new CanonicalJson(text);
-    return json.value(0) && json.pos == json.length;
+    return is(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private boolean value(int depth) {
     if (pos >= length) return false;
-    switch (text.charAt(pos)) {
+    switch (text[pos]) {
       case '{':
         return object(depth + 1);
       case '[':
@@ -35,11 +53,11 @@ final class CanonicalJson {
       case '"':
         return string();
       case 't':
-        return literal("true");
+        return literal(TRUE);
       case 'f':
-        return literal("false");
+        return literal(FALSE);
       case 'n':
-        return literal("null");
+        return literal(NULL);
       default:
         return number();
     }
@@ -50,7 +68,7 @@ final class CanonicalJson {
     pos++; // {
     if (next('}')) return true;
     do {
-      if (pos >= length || text.charAt(pos) != '"' || !string()) return false;
+      if (pos >= length || text[pos] != '"' || !string()) return false;
       if (!next(':') || !value(depth)) return false;
     } while (next(','));
     return next('}');
@@ -67,29 +85,46 @@ final class CanonicalJson {
   }
 
   private boolean next(char c) {
-    if (pos < length && text.charAt(pos) == c) {
+    if (pos < length && text[pos] == c) {
       pos++;
       return true;
     }
     return false;
   }
 
-  private boolean literal(String word) {
-    if (!text.startsWith(word, pos)) return false;
-    pos += word.length();
+  private boolean literal(byte[] word) {
+    if (pos + word.length > length) return false;
+    for (int i = 0; i < word.length; i++) {
+      if (text[pos + i] != word[i]) return false;
+    }
+    pos += word.length;
     return true;
   }
 
   /** A string whose escapes are exactly the ones Moshi's writer produces. */
   private boolean string() {
-    pos++; // "
-    while (pos < length) {
-      char c = text.charAt(pos++);
-      if (c == '"') return true;
-      if (c < 0x20 || c == '\u2028' || c == '\u2029') return false; // The writer escapes these.
-      if (c != '\\') continue;
-      if (pos >= length) return false;
-      char e = text.charAt(pos++);
+    byte[] text = this.text;
+    int length = this.length;
+    int at = pos + 1; // "
+    while (at < length) {
+      byte b = text[at++];
+      if (b == '"') {
+        pos = at;
+        return true;
+      }
+      if (b >= 0x20 && b != '\\' && b != (byte) 0xe2) continue; // The common case.
+      if (b >= 0 && b < 0x20) return false; // A control character: the writer escapes these.
+      if (b == (byte) 0xe2) {
+        // U+2028 and U+2029, which the writer escapes, are E2 80 A8 and E2 80 A9.
+        if (at + 1 < length && text[at] == (byte) 0x80 && (text[at + 1] & 0xfe) == 0xa8) {
+          return false;
+        }
+        continue;
+      }
+      if (b < 0) continue; // Another byte of a character beyond ASCII.
+      // A backslash.
+      if (at >= length) return false;
+      byte e = text[at++];
       switch (e) {
         case '"':
         case '\\':
@@ -100,7 +135,9 @@ final class CanonicalJson {
         case 'f':
           break;
         case 'u':
+          pos = at;
           if (!canonicalUnicodeEscape()) return false;
+          at = pos;
           break;
         default:
           return false; // For example "\/", which the writer writes as "/".
@@ -114,7 +151,7 @@ final class CanonicalJson {
     if (pos + 4 > length) return false;
     int code = 0;
     for (int i = 0; i < 4; i++) {
-      char h = text.charAt(pos++);
+      byte h = text[pos++];
       int digit;
       if (h >= '0' && h <= '9') digit = h - '0';
       else if (h >= 'a' && h <= 'f') digit = h - 'a' + 10;
@@ -145,7 +182,7 @@ final class CanonicalJson {
   private boolean digits(boolean nonZeroFirst) {
     int start = pos;
     while (pos < length) {
-      char c = text.charAt(pos);
+      byte c = text[pos];
       if (c < '0' || c > '9' || (nonZeroFirst && pos == start && c == '0')) break;
       pos++;
     }

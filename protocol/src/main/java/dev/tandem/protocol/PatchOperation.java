@@ -63,47 +63,69 @@ public final class PatchOperation {
     return value;
   }
 
+  /** The member names of an operation, matched without making a string of each. */
+  private static final JsonReader.Options NAMES = JsonReader.Options.of("op", "key", "value");
+
+  /** The ops, in {@link Op} order. */
+  private static final JsonReader.Options OPS = JsonReader.Options.of("put", "del", "clear");
+
+  private static final Op[] OP_VALUES = Op.values();
+
   public static PatchOperation read(JsonReader reader) throws IOException {
     // Paths are worked out only for errors: getPath() per operation is a measurable cost in a
-    // first pull of a million.
+    // first pull of a million. Names and ops are matched against their bytes (selectName and
+    // selectString) rather than read as strings: three or four strings less per operation.
+    Op op = null;
     String opName = null;
     String key = null;
     RawJson value = null;
     String lastName = null;
     JsonTokens.beginObject(reader);
     while (reader.hasNext()) {
-      lastName = reader.nextName();
-      switch (lastName) {
-        case "op":
-          opName = JsonTokens.string(reader);
+      switch (reader.selectName(NAMES)) {
+        case 0:
+          lastName = "op";
+          JsonReader.Token token = reader.peek();
+          if (token != JsonReader.Token.STRING)
+            throw JsonTokens.expected("a string", token, reader);
+          int known = reader.selectString(OPS);
+          if (known >= 0) {
+            op = OP_VALUES[known];
+            opName = op.wireName;
+          } else {
+            op = null;
+            opName = reader.nextString(); // Not an op: reported below.
+          }
           break;
-        case "key":
+        case 1:
+          lastName = "key";
           key = JsonTokens.string(reader);
           break;
-        case "value":
+        case 2:
+          lastName = "value";
           value = RawJson.read(reader);
           break;
         default:
+          lastName = reader.nextName();
           reader.skipValue();
       }
     }
-    PatchOperation op = opName == null ? null : of(opName, key, value);
-    if (op == null) throw invalid(reader, lastName, opName, key);
+    PatchOperation result = of(op, key, value);
+    if (result == null) throw invalid(reader, lastName, opName, key);
     reader.endObject();
-    return op;
+    return result;
   }
 
   /** The operation, or null if a field it needs is missing or the op is unknown. */
-  private static PatchOperation of(String opName, String key, RawJson value) {
-    switch (opName) {
-      case "put":
-        return key == null || value == null ? null : put(key, value);
-      case "del":
-        return key == null ? null : del(key);
-      case "clear":
-        return CLEAR;
+  private static PatchOperation of(Op op, String key, RawJson value) {
+    if (op == null) return null;
+    switch (op) {
+      case PUT:
+        return key == null || value == null ? null : new PatchOperation(Op.PUT, key, value);
+      case DEL:
+        return key == null ? null : new PatchOperation(Op.DEL, key, null);
       default:
-        return null;
+        return CLEAR;
     }
   }
 

@@ -5,6 +5,7 @@ import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import okio.Buffer;
 
 /**
@@ -110,11 +111,12 @@ public final class RawJson {
       throw new JsonDataException(
           "Expected a JSON value but was " + token + " at path " + reader.getPath());
     }
-    String text;
+    byte[] utf8;
     try (okio.BufferedSource source = reader.nextSource()) {
-      text = source.readUtf8();
+      utf8 = source.readByteArray();
     }
-    if (CanonicalJson.is(text)) return new RawJson(text);
+    String text = new String(utf8, StandardCharsets.UTF_8);
+    if (CanonicalJson.is(utf8)) return new RawJson(text);
     return compact(text, reader);
   }
 

@@ -60,6 +60,32 @@ class RawJsonReadTest {
     assertEquals("\"\\u2028\"", read("\"\u2028\""));
   }
 
+  /**
+   * The fast path's check reads the value's UTF-8 bytes: it must answer as for the text they decode
+   * to, malformed bytes included (each decodes to U+FFFD, and never takes in an ASCII byte).
+   */
+  @Test
+  void theBytesAreCheckedAsTheTextTheyDecodeTo() throws IOException {
+    byte q = '"';
+    byte[][] values = {
+      {q, (byte) 0xc3, 0x0a, q}, // A broken pair, then a newline: still a control character.
+      {q, (byte) 0xe2, (byte) 0x80, (byte) 0xa8, q}, // U+2028 unescaped.
+      {q, (byte) 0xe2, (byte) 0xe2, (byte) 0x80, (byte) 0xa9, q}, // A stray byte, then U+2029.
+      {q, (byte) 0xe2, (byte) 0x80, q}, // A truncated character before the closing quote.
+      {q, (byte) 0xff, 'a', q}, // Not UTF-8 at all.
+      {q, (byte) 0xe2, (byte) 0x80, (byte) 0xaa, q}, // U+202A: kept as it is.
+      {q, (byte) 0xc3, (byte) 0xa9, q}, // é.
+    };
+    for (byte[] value : values) {
+      String decoded = new String(value, java.nio.charset.StandardCharsets.UTF_8);
+      String expected = RawJson.string(decoded.substring(1, decoded.length() - 1)).toString();
+      assertEquals(expected.equals(decoded), CanonicalJson.is(value), decoded);
+      JsonReader reader = JsonReader.of(new Buffer().writeByte('[').write(value).writeByte(']'));
+      reader.beginArray();
+      assertEquals(expected, RawJson.read(reader).toString(), decoded);
+    }
+  }
+
   @Test
   void malformedValuesAreEncodingErrorsWithTheirPath() {
     for (String json : new String[] {"{\"a\":1 \"b\":2}", "[1,]", "[01]", "{\"a\"}", "\"\\x\""}) {

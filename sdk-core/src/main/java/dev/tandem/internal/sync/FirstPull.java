@@ -3,17 +3,16 @@ package dev.tandem.internal.sync;
 import dev.tandem.AuthProvider;
 import dev.tandem.internal.store.Identity;
 import dev.tandem.internal.store.LocalStore;
-import dev.tandem.protocol.Cookie;
 import dev.tandem.protocol.PullRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import okhttp3.OkHttpClient;
-import okio.Buffer;
 import okio.Okio;
 
 /**
@@ -93,16 +92,15 @@ public final class FirstPull implements Runnable {
     RuntimeException other = null;
     try {
       if (!isDropped()) {
-        Buffer json = new Buffer();
-        new PullRequest(
-                PullRequest.VERSION,
-                identity.clientGroupID(),
-                identity.profileID(),
-                schemaVersion,
-                Cookie.NULL)
-            .write(com.squareup.moshi.JsonWriter.of(json));
+        // Written without Moshi: its writer's classes would load first, on the request's path.
+        byte[] json =
+            PullRequest.firstPullJson(
+                identity.clientGroupID(), identity.profileID(), schemaVersion);
         got =
-            viaJdk ? sendViaJdk(json) : PullAnswer.fetch(transport, url, json.readUtf8(), () -> {});
+            viaJdk
+                ? sendViaJdk(json)
+                : PullAnswer.fetch(
+                    transport, url, new String(json, StandardCharsets.UTF_8), () -> {});
       }
     } catch (IOException e) {
       if (!viaJdk) io = e; // Through the JDK: the first attempt pulls again, through OkHttp.
@@ -128,7 +126,7 @@ public final class FirstPull implements Runnable {
    * The answer through the JDK's HTTP client: a 200's body, or another status's failure; null for a
    * 401 or a redirect, which the pull loop's OkHttp client handles (a new token, following).
    */
-  private PullAnswer sendViaJdk(Buffer json) throws IOException {
+  private PullAnswer sendViaJdk(byte[] json) throws IOException {
     String authorization = transport.authorization(false);
     HttpURLConnection http = (HttpURLConnection) new URL(url).openConnection();
     synchronized (this) {
@@ -142,12 +140,10 @@ public final class FirstPull implements Runnable {
       http.setUseCaches(false);
       http.setConnectTimeout(TIMEOUT_MILLIS);
       http.setReadTimeout(TIMEOUT_MILLIS);
-      http.setRequestProperty("Content-Type", "application/json; charset=utf-8");
-      http.setRequestProperty("Authorization", authorization == null ? "" : authorization);
-      http.setRequestProperty("X-Replicache-RequestID", transport.http().nextRequestID());
-      http.setFixedLengthStreamingMode((int) json.size());
+      transport.http().headers(authorization, http::setRequestProperty);
+      http.setFixedLengthStreamingMode(json.length);
       try (OutputStream out = http.getOutputStream()) {
-        json.writeTo(out);
+        out.write(json);
       }
       int code = http.getResponseCode();
       if (code == 401) {

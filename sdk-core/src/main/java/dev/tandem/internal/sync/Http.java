@@ -18,10 +18,27 @@ import okhttp3.RequestBody;
 
 /**
  * Posts push and pull bodies with the headers the protocol names: {@code Content-Type}, {@code
- * Authorization} and {@code X-Replicache-RequestID: <clientID>-<sessionID>-<counter>}. Thread-safe.
+ * Authorization} and {@code X-Replicache-RequestID: <clientID>-<sessionID>-<counter>}, set in one
+ * place ({@link #headers}) for OkHttp's requests and for a first pull through the JDK ({@link
+ * FirstPull}). Thread-safe.
  */
 public final class Http {
-  private static final MediaType JSON = MediaType.get("application/json");
+  /** The {@code Content-Type} of every push and pull body. */
+  static final String CONTENT_TYPE = "application/json; charset=utf-8";
+
+  /**
+   * OkHttp's form of {@link #CONTENT_TYPE}, made when a request first needs it: parsing a media
+   * type loads Kotlin's regular expressions, 40-odd classes that a first pull through the JDK does
+   * without.
+   */
+  private static final class Json {
+    static final MediaType TYPE = MediaType.get(CONTENT_TYPE);
+  }
+
+  /** Where {@link #headers} sets a request's headers: OkHttp's request builder, or the JDK's. */
+  interface Headers {
+    void set(String name, String value);
+  }
 
   /** The app's client, or null until {@link #client()} has the default one. */
   private volatile OkHttpClient client;
@@ -84,18 +101,25 @@ public final class Http {
 
   /** Starts a POST; the caller executes the call and closes the response. */
   public Call post(String url, String authorization, String json) {
-    Request request =
-        new Request.Builder()
-            .url(url)
-            .header("Authorization", authorization == null ? "" : authorization)
-            .header("X-Replicache-RequestID", nextRequestID())
-            .post(RequestBody.create(json, JSON))
-            .build();
-    return client().newCall(request);
+    Request.Builder request = new Request.Builder().url(url);
+    headers(authorization, request::header);
+    return client().newCall(request.post(RequestBody.create(json, Json.TYPE)).build());
+  }
+
+  /**
+   * Sets the headers of the next request (a new request ID each call): {@code Content-Type}, {@code
+   * Authorization} ({@code authorization} from the app's provider; empty if it gave none) and
+   * {@code X-Replicache-RequestID}. Through OkHttp its body's type is the same {@link
+   * #CONTENT_TYPE}.
+   */
+  void headers(String authorization, Headers request) {
+    request.set("Content-Type", CONTENT_TYPE);
+    request.set("Authorization", authorization == null ? "" : authorization);
+    request.set("X-Replicache-RequestID", nextRequestID());
   }
 
   /** The next {@code X-Replicache-RequestID}: {@code <clientID>-<sessionID>-<counter>}. */
-  String nextRequestID() {
+  private String nextRequestID() {
     return requestIDPrefix() + counter.getAndIncrement();
   }
 

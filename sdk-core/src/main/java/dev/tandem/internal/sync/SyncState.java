@@ -23,13 +23,27 @@ import java.util.List;
  * at a time outside it (RxJava's emitter loop), so a subscriber may call back into Tandem without
  * deadlocking. (Without a result scheduler a subscriber may run on a sync loop's worker: blocking
  * there holds up that loop.)
+ *
+ * <p>The four subjects are made when first asked for ({@link #status()} and the others), not
+ * before: making one loads and verifies RxJava's {@code Observable}, about 150 ms of CPU in a fresh
+ * process (sdk-core/SYNC.md, "Start-up in a fresh process"), and an app that never subscribes need
+ * not pay it. Until then what they would hold is kept here: the status last handed out, the last
+ * {@code updateNeeded} and {@code clientStateNotFound} event (both replay their last); refusals
+ * with nobody subscribed are dropped, as a {@code PublishSubject} with no observer drops them.
  */
 public final class SyncState {
   private final LocalStore local;
-  private final BehaviorSubject<SyncStatus> status;
-  private final ReplaySubject<UpdateNeeded> updateNeeded = ReplaySubject.createWithSize(1);
-  private final ReplaySubject<Boolean> clientStateNotFound = ReplaySubject.createWithSize(1);
-  private final PublishSubject<RefusedMutation> refused = PublishSubject.create();
+  // Each made on first use, under this monitor; null until then.
+  private BehaviorSubject<SyncStatus> status;
+  private ReplaySubject<UpdateNeeded> updateNeeded;
+  private ReplaySubject<Boolean> clientStateNotFound;
+  private PublishSubject<RefusedMutation> refused;
+
+  /** The status last taken off {@link #toEmit}: what a status subject made now starts with. */
+  private SyncStatus delivered;
+
+  private UpdateNeeded lastUpdateNeeded;
+  private Boolean lastClientStateNotFound;
   private final List<FlushWaiter> flushWaiters = new ArrayList<>();
   private final List<CompletableEmitter> pullWaiters = new ArrayList<>();
   private final ArrayDeque<SyncStatus> toEmit = new ArrayDeque<>();
@@ -54,7 +68,7 @@ public final class SyncState {
   public SyncState(LocalStore local) {
     this.local = local;
     this.current = SyncStatus.initial(local.pendingCount());
-    this.status = BehaviorSubject.createDefault(current);
+    this.delivered = current;
   }
 
   /** Changes the status; emits only real changes. */
@@ -73,14 +87,17 @@ public final class SyncState {
     }
     while (true) {
       SyncStatus next;
+      BehaviorSubject<SyncStatus> subject;
       synchronized (this) {
         next = toEmit.poll();
         if (next == null) {
           emitting = false;
           return;
         }
+        delivered = next;
+        subject = status;
       }
-      status.onNext(next);
+      if (subject != null) subject.onNext(next);
     }
   }
 
@@ -89,26 +106,47 @@ public final class SyncState {
     return current;
   }
 
-  public BehaviorSubject<SyncStatus> status() {
+  /**
+   * The status subject, made on first use: it starts with the status last handed out; changes still
+   * queued for delivery follow, in order.
+   */
+  public synchronized BehaviorSubject<SyncStatus> status() {
+    if (status == null) status = BehaviorSubject.createDefault(delivered);
     return status;
   }
 
-  public ReplaySubject<UpdateNeeded> updateNeeded() {
+  /** Made on first use, holding the last event if there was one. */
+  public synchronized ReplaySubject<UpdateNeeded> updateNeeded() {
+    if (updateNeeded == null) {
+      updateNeeded = ReplaySubject.createWithSize(1);
+      if (lastUpdateNeeded != null) updateNeeded.onNext(lastUpdateNeeded); // No observer yet.
+    }
     return updateNeeded;
   }
 
-  public ReplaySubject<Boolean> clientStateNotFound() {
+  /** Made on first use, holding the last event if there was one. */
+  public synchronized ReplaySubject<Boolean> clientStateNotFound() {
+    if (clientStateNotFound == null) {
+      clientStateNotFound = ReplaySubject.createWithSize(1);
+      if (lastClientStateNotFound != null) clientStateNotFound.onNext(lastClientStateNotFound);
+    }
     return clientStateNotFound;
   }
 
   /** Mutations the server refused, each once, after the pull that reported it committed. */
-  public PublishSubject<RefusedMutation> refusedMutations() {
+  public synchronized PublishSubject<RefusedMutation> refusedMutations() {
+    if (refused == null) refused = PublishSubject.create();
     return refused;
   }
 
   /** Delivers refusals (outside every lock, on the pulling thread). */
   public void refused(java.util.List<RefusedMutation> mutations) {
-    for (RefusedMutation mutation : mutations) refused.onNext(mutation);
+    PublishSubject<RefusedMutation> subject;
+    synchronized (this) {
+      subject = refused;
+    }
+    if (subject == null) return; // Nobody has subscribed: a PublishSubject would drop them too.
+    for (RefusedMutation mutation : mutations) subject.onNext(mutation);
   }
 
   /** Records a failed request; {@code offline} also marks the client offline. */
@@ -161,7 +199,13 @@ public final class SyncState {
           return cause == null ? stopped : stopped.withLastError(cause);
         });
     if (error != null) {
-      updateNeeded.onNext(updateNeededBy(error, local.schemaVersion()));
+      UpdateNeeded event = updateNeededBy(error, local.schemaVersion());
+      ReplaySubject<UpdateNeeded> subject;
+      synchronized (this) {
+        lastUpdateNeeded = event;
+        subject = updateNeeded;
+      }
+      if (subject != null) subject.onNext(event);
     }
     for (CompletableEmitter waiter : waiters) waiter.tryOnError(new SyncStoppedException(because));
   }
@@ -225,7 +269,12 @@ public final class SyncState {
    * same mutations (renumbered, at the same queue positions), and the app hears of it.
    */
   public void groupRestarted() {
-    clientStateNotFound.onNext(true);
+    ReplaySubject<Boolean> subject;
+    synchronized (this) {
+      lastClientStateNotFound = Boolean.TRUE;
+      subject = clientStateNotFound;
+    }
+    if (subject != null) subject.onNext(true);
   }
 
   /** Completes the flushes whose mutations have all left the queue ({@code oldest} pends first). */
