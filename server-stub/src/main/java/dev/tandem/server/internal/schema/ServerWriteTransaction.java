@@ -211,9 +211,9 @@ public final class ServerWriteTransaction implements ServerTransaction {
                   + table.keyMatch("r.")
                   + " AND "
                   + visible);
-      Access.bind(select, 1, sourceArgs);
+      GrantSql.bind(select, 1, sourceArgs);
       int next = table.setKey(select, 1 + sourceArgs.size(), keyValues);
-      Access.bind(select, next, args);
+      GrantSql.bind(select, next, args);
       return select;
     }
     String visible = visible(table, table.sqlName, args);
@@ -221,7 +221,7 @@ public final class ServerWriteTransaction implements ServerTransaction {
         storage.statement(
             context, visible == null ? table.selectByKey : table.selectByKey + " AND " + visible);
     int next = table.setKey(select, 1, keyValues);
-    Access.bind(select, next, args);
+    GrantSql.bind(select, next, args);
     return select;
   }
 
@@ -278,7 +278,7 @@ public final class ServerWriteTransaction implements ServerTransaction {
   private boolean exists(String sql, List<Object> args) throws SQLException {
     PreparedStatement statement = storage.statement(context, sql);
     statement.setBoolean(1, false);
-    Access.bind(statement, 2, args);
+    GrantSql.bind(statement, 2, args);
     try (ResultSet rows = statement.executeQuery()) {
       return rows.next();
     }
@@ -319,9 +319,9 @@ public final class ServerWriteTransaction implements ServerTransaction {
                     + ServerTable.DELETED
                     + " = ?"
                     + (visible == null ? "" : " AND " + visible));
-        Access.bind(all, 1, sourceArgs);
+        GrantSql.bind(all, 1, sourceArgs);
         all.setBoolean(1 + sourceArgs.size(), false);
-        Access.bind(all, 2 + sourceArgs.size(), args);
+        GrantSql.bind(all, 2 + sourceArgs.size(), args);
         try (ResultSet rows = all.executeQuery()) {
           while (rows.next()) {
             String key = table.keyAt(rows, 1);
@@ -468,7 +468,7 @@ public final class ServerWriteTransaction implements ServerTransaction {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    Access.Verdict verdict = null;
+    Verdict verdict = null;
     if (access != null) {
       try {
         verdict = access.writeVerdict(context, table, before, row);
@@ -484,11 +484,11 @@ public final class ServerWriteTransaction implements ServerTransaction {
     int next = table.setValues(write, 1, values);
     write.setLong(next, context.version());
     write.setBoolean(next + 1, false);
-    if (guarded) Access.bind(write, next + 2, verdict.args);
+    if (guarded) GrantSql.bind(write, next + 2, verdict.args);
     int count = write.executeUpdate();
     // No row: refused, or (an insert) a live row has the key, which the condition alone tells.
     if (guarded && count == 0 && (!insert || !access.holds(context, verdict))) {
-      throw denied(Access.denied(verdict, table.keyOf(row)));
+      throw denied(WriteChecks.denied(verdict, table.keyOf(row)));
     }
     return count;
   }
@@ -533,7 +533,7 @@ public final class ServerWriteTransaction implements ServerTransaction {
   private void kvPut(String key, String json) throws SQLException {
     if (storage.access() != null) {
       try {
-        Access.denyKv(key);
+        WriteChecks.denyKv(key);
       } catch (Access.Denied e) {
         throw denied(e);
       }
@@ -566,10 +566,10 @@ public final class ServerWriteTransaction implements ServerTransaction {
       PreparedStatement delete;
       int next;
       Access access = storage.access();
-      Access.Verdict verdict = null;
+      Verdict verdict = null;
       if (access != null) {
         try {
-          if (table == null) Access.denyKv(key);
+          if (table == null) WriteChecks.denyKv(key);
           Object[] keyValues = table.parseKey(key);
           Map<String, Object> before = keyValues == null ? null : liveByKey(table, keyValues);
           if (before == null) return false;
@@ -601,10 +601,10 @@ public final class ServerWriteTransaction implements ServerTransaction {
         next = table.setKey(delete, 3, keyValues);
       }
       delete.setBoolean(next, false);
-      if (guarded) Access.bind(delete, next + 1, verdict.args);
+      if (guarded) GrantSql.bind(delete, next + 1, verdict.args);
       int count = delete.executeUpdate();
       // The row was live (read above, under the push lock): no row deleted means refused.
-      if (guarded && count == 0) throw denied(Access.denied(verdict, key));
+      if (guarded && count == 0) throw denied(WriteChecks.denied(verdict, key));
       return count > 0;
     } catch (SQLException e) {
       throw new StorageException(e);
