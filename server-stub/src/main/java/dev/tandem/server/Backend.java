@@ -439,7 +439,7 @@ public final class Backend implements AutoCloseable {
     Pokes.Subscription subscription = pokes.add(clientGroupID, userID, listener);
     String owner;
     try {
-      owner = transactor.read(connection -> Bookkeeping.groupOwner(connection, clientGroupID));
+      owner = transactor.read(connection -> ClientGroups.groupOwner(connection, clientGroupID));
     } catch (Exception e) {
       subscription.close();
       log.error("poke stream failed: group={}", clientGroupID, e);
