@@ -32,16 +32,7 @@ final class ReachSql {
     for (CompiledGrant rule : access.rules(table)) {
       if (!rule.allows(Grant.Operation.SELECT) || rule.global != null) continue;
       StringBuilder from = new StringBuilder(table.sqlName).append(" AS t");
-      String previous = "t";
-      for (int i = 0; i < rule.path.size(); i++) {
-        CompiledHop hop = rule.path.get(i);
-        String next = "c" + (i + 1);
-        from.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next).append(" ON ");
-        GrantSql.joinOn(from, hop, previous, next);
-        String where = next + "." + ServerTable.VERSION + " > ?";
-        if (seen.add(from + " WHERE " + where)) sources.add(new String[] {from.toString(), where});
-        previous = next;
-      }
+      String previous = walk(rule.path, from, seen, sources);
       for (Assign assign : rule.assignments) {
         if (assign.kind() != Assign.Kind.TABLE) continue;
         ServerTable members = access.storage().table(assign.table());
@@ -56,24 +47,38 @@ final class ReachSql {
                 + " WHERE "
                 + ServerTable.VERSION
                 + " > ?)";
-        if (seen.add(from + " WHERE " + where)) sources.add(new String[] {from.toString(), where});
+        add(from, where, seen, sources);
       }
     }
     List<CompiledHop> path = access.subsetPath(table);
     if (path != null) { // A row moved to another subset row (an issue to another project).
-      StringBuilder from = new StringBuilder(table.sqlName).append(" AS t");
-      String previous = "t";
-      for (int i = 0; i < path.size(); i++) {
-        CompiledHop hop = path.get(i);
-        String next = "c" + (i + 1);
-        from.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next).append(" ON ");
-        GrantSql.joinOn(from, hop, previous, next);
-        String where = next + "." + ServerTable.VERSION + " > ?";
-        if (seen.add(from + " WHERE " + where)) sources.add(new String[] {from.toString(), where});
-        previous = next;
-      }
+      walk(path, new StringBuilder(table.sqlName).append(" AS t"), seen, sources);
     }
     return sources;
+  }
+
+  /**
+   * Joins {@code path}'s rows onto {@code from} (as {@code c1}, {@code c2}, …), adding for each the
+   * source "that row changed"; returns the alias of the path's last row ({@code t} if it is empty).
+   */
+  private static String walk(
+      List<CompiledHop> path, StringBuilder from, Set<String> seen, List<String[]> sources) {
+    String previous = "t";
+    for (int i = 0; i < path.size(); i++) {
+      CompiledHop hop = path.get(i);
+      String next = "c" + (i + 1);
+      from.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next).append(" ON ");
+      GrantSql.joinOn(from, hop, previous, next);
+      add(from, next + "." + ServerTable.VERSION + " > ?", seen, sources);
+      previous = next;
+    }
+    return previous;
+  }
+
+  /** Adds the source {@code from} ... {@code where} unless an equal one was added. */
+  private static void add(
+      StringBuilder from, String where, Set<String> seen, List<String[]> sources) {
+    if (seen.add(from + " WHERE " + where)) sources.add(new String[] {from.toString(), where});
   }
 
   /**
