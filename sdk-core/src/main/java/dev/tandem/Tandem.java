@@ -2,12 +2,8 @@ package dev.tandem;
 
 import com.squareup.moshi.Moshi;
 import dev.tandem.internal.Internal;
-import dev.tandem.internal.Tasks;
 import dev.tandem.internal.app.BoundMutators;
-import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.DatabaseLock;
-import dev.tandem.internal.db.JdbcSqlDriver;
-import dev.tandem.internal.db.SqlDriver;
 import dev.tandem.internal.db.SqlDriverFactory;
 import dev.tandem.internal.db.SqliteNative;
 import dev.tandem.internal.mutation.Mutations;
@@ -18,6 +14,7 @@ import dev.tandem.internal.rebase.SchemaRecovery;
 import dev.tandem.internal.store.Identity;
 import dev.tandem.internal.store.LocalStore;
 import dev.tandem.internal.store.Pending;
+import dev.tandem.internal.store.StoreOpening;
 import dev.tandem.internal.sync.FirstPull;
 import dev.tandem.internal.sync.Http;
 import dev.tandem.internal.sync.RealSyncEngine;
@@ -29,7 +26,6 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.Disposable;
-import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.reactivex.rxjava3.subjects.BehaviorSubject;
 import io.reactivex.rxjava3.subjects.PublishSubject;
@@ -41,7 +37,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -862,7 +857,16 @@ public final class Tandem implements Closeable {
         first = firstPull(http);
         // A new database's first pull goes out first: the server's answer is the longest wait.
         startHttp(http, first);
-        StoreOpening opening = new StoreOpening(this, first == null ? null : first.identity());
+        StoreOpening opening =
+            new StoreOpening(
+                databaseFile,
+                fullSync,
+                driverFactory,
+                schema,
+                schemaVersion,
+                this::moshi,
+                schemaViolations,
+                first == null ? null : first.identity());
         if (driverFactory == null) opening.startInBackground();
         BoundMutators bound;
         try {
@@ -880,10 +884,10 @@ public final class Tandem implements Closeable {
         try {
           tandem = new Tandem(this, local, lock, bound, http, first);
         } catch (RuntimeException e) {
-          opening.driver.close();
+          opening.closeDriver();
           throw e;
         }
-        opening.violations.release();
+        opening.releaseViolations();
       } catch (RuntimeException e) {
         if (first != null) first.cancel(); // Its answer is applied nowhere.
         lock.release();
@@ -903,119 +907,6 @@ public final class Tandem implements Closeable {
       }
       tandem.sync.start();
       return tandem;
-    }
-  }
-
-  /**
-   * Opens the local store, on a thread of its own when {@link #startInBackground} is called (so a
-   * fresh process loads SQLite while the builder's thread binds the mutators and loads the rest),
-   * or on the thread that awaits it. Schema violations found while opening are held and reported on
-   * the thread of {@code build()}, as documented, by {@link DeferredViolations#release}.
-   */
-  private static final class StoreOpening implements Callable<LocalStore> {
-    private final File file;
-    private final boolean fullSync;
-    private final SqlDriverFactory factory;
-    private final Schema schema;
-    private final String schemaVersion;
-    private final Builder builder;
-    private final Identity identity;
-    final DeferredViolations violations;
-    private final FutureTask<LocalStore> task = new FutureTask<>(this);
-    volatile SqlDriver driver;
-
-    StoreOpening(Builder builder, Identity identity) {
-      this.identity = identity;
-      file = builder.databaseFile;
-      fullSync = builder.fullSync;
-      factory = builder.driverFactory;
-      schema = builder.schema;
-      schemaVersion = builder.schemaVersion;
-      this.builder = builder;
-      violations = new DeferredViolations(builder.schemaViolations);
-    }
-
-    void startInBackground() {
-      Runnable open =
-          () -> {
-            task.run();
-            // Then, while build() finishes, a reader connection for the first query (pooled).
-            SqlDriver opened = driver;
-            if (opened == null || !task.isDone()) return;
-            try {
-              opened.releaseReader(opened.acquireReader());
-            } catch (RuntimeException e) {
-              // Closed meanwhile, or the first query will open its own and report the failure.
-            }
-          };
-      Thread thread = new Thread(open, "tandem-open");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    @Override
-    public LocalStore call() {
-      SqlDriver opened =
-          factory == null ? new JdbcSqlDriver(file, fullSync) : factory.open(file, fullSync);
-      driver = opened;
-      try {
-        return LocalStore.open(
-            opened, schema, schemaVersion, new JsonCodec(builder.moshi()), violations, identity);
-      } catch (RuntimeException e) {
-        opened.close();
-        throw e;
-      }
-    }
-
-    /** The store, opened here if no thread has started it; its failure rethrown as it was. */
-    LocalStore await() {
-      return Tasks.runOrAwait(task); // Through interrupts: the file must not be left open.
-    }
-
-    /** Waits for the store and closes it (build() failed meanwhile). */
-    void discard() {
-      try {
-        await().close();
-      } catch (RuntimeException | Error e) {
-        // The failure that made build() give up is the one reported.
-      }
-    }
-  }
-
-  /** Holds schema violations until {@link #release}, then passes them (and later ones) on. */
-  private static final class DeferredViolations implements SchemaViolationListener {
-    private final SchemaViolationListener target;
-    private List<String[]> held = new ArrayList<>();
-
-    DeferredViolations(SchemaViolationListener target) {
-      this.target = target;
-    }
-
-    @Override
-    public void violated(String table, String key, String json, String problem) {
-      synchronized (this) {
-        if (held != null) {
-          held.add(new String[] {table, key, json, problem});
-          return;
-        }
-      }
-      target.violated(table, key, json, problem);
-    }
-
-    /** Reports what was held, on this thread; from now on violations go straight through. */
-    void release() {
-      List<String[]> taken;
-      synchronized (this) {
-        taken = held;
-        held = null;
-      }
-      for (String[] v : taken) {
-        try {
-          target.violated(v[0], v[1], v[2], v[3]);
-        } catch (RuntimeException e) {
-          RxJavaPlugins.onError(e); // As a listener's failure is reported elsewhere.
-        }
-      }
     }
   }
 }

@@ -173,6 +173,49 @@ public abstract class EngineContract {
     assertEquals(Cookie.of(2), engine.cookie());
   }
 
+  /**
+   * A store of version 2 (undo entries in {@code tandem_undo}, the queue with a unique index on
+   * {@code (client_id, id)} and no {@code undo} column) is copied into version 3's shape at open on
+   * this driver's SQLite, and its entries still revert.
+   */
+  @Test
+  public void aStoreOfVersionTwoIsUpgradedInPlaceAndItsUndoEntriesStillRevert() throws Exception {
+    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"a\",\"value\":1}");
+    engine.mutate("put", "a", 0);
+    engine.mutate("addTask", "t1", 0);
+    engine.store.close();
+    File file = new File(folder.getRoot(), "engine.db");
+    SqlDriver old = open(file);
+    dev.tandem.internal.db.SqlConnection db = old.writer();
+    db.begin();
+    db.execute(
+        "CREATE TABLE pending_v2 (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+            + " client_id TEXT NOT NULL, id INTEGER NOT NULL,"
+            + " name TEXT NOT NULL, args TEXT NOT NULL, timestamp REAL NOT NULL,"
+            + " schema_version TEXT NOT NULL DEFAULT '', UNIQUE (client_id, id))");
+    db.execute(
+        "INSERT INTO pending_v2 SELECT seq, client_id, id, name, args, timestamp, schema_version"
+            + " FROM tandem_pending");
+    db.execute("DROP TABLE tandem_pending");
+    db.execute("ALTER TABLE pending_v2 RENAME TO tandem_pending");
+    // Where version 2 kept the two mutations' undo entries.
+    db.execute("INSERT INTO tandem_undo (key, prior) VALUES ('a', '1')");
+    db.execute("INSERT INTO tandem_undo (key, prior) VALUES ('task/t1', NULL)");
+    db.execute("PRAGMA user_version = 2");
+    db.commit();
+    old.close();
+
+    engine = Engine.open(open(file), schema(), mutators);
+    assertEquals(2, engine.pendingCount());
+    // The server confirms both and changes neither: both revert to the snapshot.
+    pull(Cookie.of(1), 2, "{\"" + engine.clientID + "\":2}", "");
+    assertEquals(0, engine.pendingCount());
+    assertEquals("1", json("a"));
+    assertNull(json("task/t1"));
+    engine.mutate("put", "b", 0);
+    assertEquals(3, engine.store.pending(0, 10).get(0).seq); // Positions are not reused.
+  }
+
   @Test
   public void aPullThatChangesNothingAPendingMutationReadOrWroteDoesNotReplayIt() throws Exception {
     engine.mutate("countedPut", "mine", 0);

@@ -321,11 +321,8 @@ public final class PullApplier {
     revert(write, tracked, patch, plan, confirmedUpTo);
     for (Map.Entry<String, Long> change : lastMutationIDs.entrySet()) {
       Meta.setConfirmed(write.db, change.getKey(), change.getValue());
-      if (confirmedUpTo > 0) {
-        write.dropped(
-            PendingQueue.dropConfirmed(
-                write.db, change.getKey(), change.getValue(), confirmedUpTo));
-      }
+      write.dropped(
+          PendingQueue.dropConfirmed(write.db, change.getKey(), change.getValue(), confirmedUpTo));
     }
     if (confirmedUpTo > 0) {
       for (Pending mutation : snapshot.pending) {

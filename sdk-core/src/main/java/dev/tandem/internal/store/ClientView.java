@@ -200,6 +200,8 @@ public final class ClientView {
       return keys;
     }
     Map<String, String> entries = null;
+    // New mutations keep their entries in their queue records: often tandem_undo has none.
+    boolean inTable = UndoLog.hasTableEntries(db);
     for (String key : optimistic) {
       if (kept.contains(key)) continue;
       if (!cleared && !patched.contains(key)) {
@@ -207,7 +209,7 @@ public final class ClientView {
         if (!entries.containsKey(key)) throw new IllegalStateException("no undo entry for " + key);
         restore(db, key, entries.get(key));
       }
-      UndoLog.remove(db, key);
+      if (inTable) UndoLog.remove(db, key);
       keys.add(key);
     }
     return keys;

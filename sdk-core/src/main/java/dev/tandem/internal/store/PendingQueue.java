@@ -140,16 +140,35 @@ public final class PendingQueue {
   }
 
   /**
-   * Drops the mutations of {@code clientID} the server has confirmed, all of them at queue
-   * positions up to {@code upToSeq} (the caller knows where they are: the queue has no index on
-   * IDs); returns how many.
+   * Drops the mutations of {@code clientID} the server has confirmed; returns how many. {@code
+   * upToSeq} is where the caller knows the last of them is (every mutation a pull confirms is in
+   * its snapshot of the queue): the queue has no index on IDs, so the delete reads only up to
+   * there, then checks the client's next record; should that one be confirmed too, the whole queue
+   * is searched.
    */
   public static int dropConfirmed(
       SqlConnection db, String clientID, long lastMutationID, long upToSeq) {
-    return db.execute(
-        "DELETE FROM tandem_pending WHERE seq <= ? AND client_id = ? AND id <= ?",
-        upToSeq,
-        clientID,
-        lastMutationID);
+    int dropped =
+        db.execute(
+            "DELETE FROM tandem_pending WHERE seq <= ? AND client_id = ? AND id <= ?",
+            upToSeq,
+            clientID,
+            lastMutationID);
+    boolean more;
+    try (SqlCursor next =
+        db.query(
+            "SELECT id FROM tandem_pending WHERE seq > ? AND client_id = ? ORDER BY seq LIMIT 1",
+            upToSeq,
+            clientID)) {
+      more = next.next() && next.getLong(0) <= lastMutationID;
+    }
+    if (more) {
+      dropped +=
+          db.execute(
+              "DELETE FROM tandem_pending WHERE client_id = ? AND id <= ?",
+              clientID,
+              lastMutationID);
+    }
+    return dropped;
   }
 }

@@ -146,6 +146,13 @@ final class UndoLog {
     return entries;
   }
 
+  /** Whether {@code tandem_undo} has any entry. */
+  static boolean hasTableEntries(SqlConnection db) {
+    try (SqlCursor cursor = db.query("SELECT EXISTS (SELECT 1 FROM tandem_undo)")) {
+      return cursor.next() && cursor.getLong(0) != 0;
+    }
+  }
+
   /**
    * Removes {@code key}'s entry from {@code tandem_undo}. A queue record's entry of it goes with
    * its mutation: the caller reverts only keys no remaining mutation changed.

@@ -324,4 +324,72 @@ class UndoLogTest {
       store.close();
     }
   }
+
+  /**
+   * A queue record's entries come back from SQLite as they went in, for any key and value text:
+   * separators and digits inside them, characters outside the BMP, and lone surrogates (which
+   * SQLite's UTF-8 may replace, as it does in {@code tandem_kv}'s keys: then the entry holds what
+   * the key's row holds). Seeded: {@code -Dtandem.seed} replays one.
+   */
+  @Test
+  void encodedEntriesSurviveSqliteTextForAnyKeyAndValue() {
+    JdbcSqlDriver driver = new JdbcSqlDriver(new File(directory.toFile(), "text.db"), false);
+    try {
+      SqlConnection db = driver.writer();
+      db.execute("CREATE TABLE t (k TEXT, undo TEXT)");
+      String one = System.getProperty("tandem.seed");
+      long[] seeds =
+          one != null && !one.isEmpty()
+              ? new long[] {Long.parseLong(one.trim())}
+              : new java.util.SplittableRandom(0x5eed_7e47L).longs(300).toArray();
+      String pool = "ab:-09\"{}\u00e9\u4e2d";
+      for (long seed : seeds) {
+        java.util.Random random = new java.util.Random(seed);
+        List<Entry> entries = new ArrayList<>();
+        int count = 1 + random.nextInt(4);
+        for (int i = 0; i < count; i++) {
+          String key = text(random, pool);
+          entries.add(new Entry(key, random.nextInt(4) == 0 ? null : text(random, pool)));
+        }
+        db.execute("DELETE FROM t");
+        db.execute(
+            "INSERT INTO t (k, undo) VALUES (?, ?)", entries.get(0).key, UndoLog.encode(entries));
+        String storedKey;
+        String stored;
+        try (SqlCursor cursor = db.query("SELECT k, undo FROM t")) {
+          cursor.next();
+          storedKey = cursor.getString(0);
+          stored = cursor.getString(1);
+        }
+        List<Entry> back = new ArrayList<>();
+        UndoLog.decode(stored, back);
+        assertEquals(entries.size(), back.size(), "seed " + seed);
+        assertEquals(storedKey, back.get(0).key, "seed " + seed + ": as tandem_kv would hold it");
+        for (int i = 0; i < entries.size(); i++) {
+          assertEquals(
+              entries.get(i).json == null,
+              back.get(i).json == null,
+              "seed " + seed + " entry " + i);
+        }
+      }
+    } finally {
+      driver.close();
+    }
+  }
+
+  private static String text(java.util.Random random, String pool) {
+    StringBuilder text = new StringBuilder();
+    int length = random.nextInt(12);
+    for (int i = 0; i < length; i++) {
+      int pick = random.nextInt(pool.length() + 2);
+      if (pick < pool.length()) {
+        text.append(pool.charAt(pick));
+      } else if (pick == pool.length()) {
+        text.appendCodePoint(0x1F600 + random.nextInt(40)); // Outside the BMP: a surrogate pair.
+      } else {
+        text.append((char) (0xD800 + random.nextInt(0x800))); // A lone surrogate.
+      }
+    }
+    return text.toString();
+  }
 }
