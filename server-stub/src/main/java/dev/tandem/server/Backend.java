@@ -1,8 +1,5 @@
 package dev.tandem.server;
 
-import com.squareup.moshi.JsonDataException;
-import com.squareup.moshi.JsonEncodingException;
-import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.Moshi;
 import dev.tandem.AppDefinition;
 import dev.tandem.Migrations;
@@ -13,16 +10,11 @@ import dev.tandem.Subset;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.app.MigrationPlan;
 import dev.tandem.internal.app.SchemaJson;
-import dev.tandem.protocol.ErrorResponse;
-import dev.tandem.protocol.Mutation;
-import dev.tandem.protocol.PullRequest;
-import dev.tandem.protocol.PushRequest;
-import dev.tandem.server.internal.HttpRoutes;
+import dev.tandem.server.internal.RequestLog;
 import dev.tandem.server.internal.schema.Access;
 import dev.tandem.server.internal.schema.ClientViewRecords;
 import dev.tandem.server.internal.schema.SchemaStorage;
 import dev.tandem.server.internal.schema.SharedMutators;
-import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -32,13 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import okio.Buffer;
-import okio.Okio;
-import okio.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * A Replicache push/pull backend over a {@link Database}: framework-agnostic handlers that take the
@@ -61,24 +48,17 @@ public final class Backend implements AutoCloseable {
    */
   public static final String REQUEST_ID = "requestID";
 
-  /** The request ID of the push or pull this thread handles (slf4j-simple keeps no MDC). */
-  private static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
-
   private final Metrics metrics = new Metrics();
 
   private final Database database;
   private final Authenticator authenticator;
   private final SchemaVersions schemaVersions;
-  private final long maxBodyBytes;
   private final Transactor transactor;
-  private final PushProcessor pushes;
-  private final PullProcessor pulls;
+  private final PushHandler pushHandler;
+  private final PullHandler pullHandler;
   private final Pokes pokes = new Pokes();
   private final PokeRelay relay; // Postgres: pokes across instances; null on SQLite
   private final ClientGc gc;
-
-  /** The row-version strategy's records, for an app with permissions; else null. */
-  private final ClientViewRecords records;
 
   private Backend(Builder builder) throws Exception {
     this.database = builder.database;
@@ -106,7 +86,6 @@ public final class Backend implements AutoCloseable {
     } else {
       this.schemaVersions = builder.schemaVersions;
     }
-    this.maxBodyBytes = builder.maxBodyBytes;
     this.transactor = new Transactor(database);
     Map<String, Mutator> mutators = new LinkedHashMap<>(builder.mutators);
     ClientView view = builder.clientView;
@@ -143,7 +122,8 @@ public final class Backend implements AutoCloseable {
     } else if (builder.permissions != null) {
       throw new IllegalArgumentException("permissions need the app's schema (Builder.app)");
     }
-    this.records = access == null ? null : new ClientViewRecords(storage, access);
+    // The row-version strategy's records, for an app with permissions; else null.
+    ClientViewRecords records = access == null ? null : new ClientViewRecords(storage, access);
     // A subset choice is recorded for its client group (the app's own mutator is the client's).
     if (records != null && records.hasSubset()) {
       mutators.put(Subset.MUTATOR, records.subsetMutator());
@@ -151,8 +131,21 @@ public final class Backend implements AutoCloseable {
     this.relay = database.dialect() == Dialect.POSTGRES ? new PokeRelay(database, pokes) : null;
     if (relay != null) pokes.onDemand(relay::start);
     this.gc = new ClientGc(builder.clock, builder.forgetClientsAfter);
-    this.pushes = new PushProcessor(transactor, mutators, database.dialect(), pokes, relay, gc);
-    this.pulls = new PullProcessor(transactor, view, pokes, gc, records, database.dialect());
+    PushProcessor pushes =
+        new PushProcessor(transactor, mutators, database.dialect(), pokes, relay, gc);
+    PullProcessor pulls =
+        new PullProcessor(transactor, view, pokes, gc, records, database.dialect());
+    this.pushHandler =
+        new PushHandler(
+            authenticator,
+            schemaVersions,
+            builder.maxBodyBytes,
+            pushes,
+            metrics,
+            pokes,
+            transactor,
+            records);
+    this.pullHandler = new PullHandler(authenticator, schemaVersions, builder.maxBodyBytes, pulls);
     // Instances starting together on Postgres take turns: one creates and migrates, the others
     // then see it done (CREATE TABLE IF NOT EXISTS alone races on the catalog).
     try (Connection connection = database.writes().getConnection();
@@ -219,73 +212,14 @@ public final class Backend implements AutoCloseable {
    */
   public HandlerResponse push(String authorization, String requestID, InputStream body) {
     long start = System.nanoTime();
-    String previous = REQUEST.get();
-    REQUEST.set(requestID);
+    String previous = RequestLog.enter(requestID);
     try {
-      HandlerResponse response = handlePush(authorization, body, start);
+      HandlerResponse response = pushHandler.handle(authorization, body, start);
       metrics.pushed(response.status(), System.nanoTime() - start);
       return response;
     } finally {
-      REQUEST.set(previous);
+      RequestLog.exit(previous);
     }
-  }
-
-  private HandlerResponse handlePush(String authorization, InputStream body, long start) {
-    String userID = authenticator.userID(authorization);
-    if (userID == null) return HandlerResponse.error(401, "missing, invalid or expired token");
-    PushRequest push;
-    try {
-      push = parse(body, PushRequest::read);
-    } catch (BodyTooLarge e) {
-      return refused("push", userID, HandlerResponse.bodyTooLarge(maxBodyBytes));
-    } catch (JsonEncodingException | JsonDataException e) {
-      return refused(
-          "push", userID, HandlerResponse.error(400, "malformed push: " + e.getMessage()));
-    } catch (IOException e) {
-      return refused(
-          "push",
-          userID,
-          HandlerResponse.error(400, "malformed or truncated push body: " + e.getMessage()));
-    }
-    String badID = badMutationID(push);
-    if (badID != null) return refused("push", userID, HandlerResponse.error(400, badID));
-    HandlerResponse response;
-    int processed = 0;
-    int failed = 0;
-    long version = 0;
-    if (push.pushVersion() != PushRequest.VERSION) {
-      response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.PUSH));
-    } else if (!schemaVersions.supports(push.schemaVersion())) {
-      response = PushProcessor.ok(schemaVersions.refusal(push.schemaVersion()));
-    } else {
-      try {
-        PushProcessor.Outcome outcome = pushes.process(userID, push);
-        response = outcome.response;
-        processed = outcome.processed;
-        failed = outcome.failed;
-        version = outcome.version;
-        if (version != 0) metrics.mutations(processed, failed);
-        if (version != 0) pokes.poke(version, fanOut(push.clientGroupID(), version));
-      } catch (Exception e) {
-        log.error("push failed: group={}", push.clientGroupID(), e);
-        response =
-            HandlerResponse.error(500, "push failed; nothing was applied (see the server log)");
-      }
-    }
-    if (log.isInfoEnabled())
-      log.info(
-          "push request={} group={} user={} mutations={} processed={} failed={} version={}"
-              + " status={} ms={}",
-          requestID(),
-          push.clientGroupID(),
-          userID,
-          push.mutations().size(),
-          processed,
-          failed,
-          version,
-          response.status(),
-          millisSince(start));
-    return response;
   }
 
   /** Handles {@code POST /pull}; see {@link #pull(String, String, InputStream)}. */
@@ -296,117 +230,14 @@ public final class Backend implements AutoCloseable {
   /** Handles {@code POST /pull}; its log lines carry {@code requestID} as a push's do. */
   public HandlerResponse pull(String authorization, String requestID, InputStream body) {
     long start = System.nanoTime();
-    String previous = REQUEST.get();
-    REQUEST.set(requestID);
+    String previous = RequestLog.enter(requestID);
     try {
-      HandlerResponse response = handlePull(authorization, body, start);
+      HandlerResponse response = pullHandler.handle(authorization, body, start);
       metrics.pulled(response.status(), System.nanoTime() - start);
       return response;
     } finally {
-      REQUEST.set(previous);
+      RequestLog.exit(previous);
     }
-  }
-
-  private HandlerResponse handlePull(String authorization, InputStream body, long start) {
-    String userID = authenticator.userID(authorization);
-    if (userID == null) return HandlerResponse.error(401, "missing, invalid or expired token");
-    PullRequest pull;
-    try {
-      pull = parse(body, PullRequest::read);
-    } catch (BodyTooLarge e) {
-      return refused("pull", userID, HandlerResponse.bodyTooLarge(maxBodyBytes));
-    } catch (JsonEncodingException | JsonDataException e) {
-      return refused(
-          "pull", userID, HandlerResponse.error(400, "malformed pull: " + e.getMessage()));
-    } catch (IOException e) {
-      return refused(
-          "pull",
-          userID,
-          HandlerResponse.error(400, "malformed or truncated pull body: " + e.getMessage()));
-    }
-    HandlerResponse response;
-    long version = 0;
-    int ops = 0;
-    if (pull.pullVersion() != PullRequest.VERSION) {
-      response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.PULL));
-    } else if (!schemaVersions.supports(pull.schemaVersion())) {
-      response = PushProcessor.ok(schemaVersions.refusal(pull.schemaVersion()));
-    } else {
-      try {
-        PullProcessor.Outcome outcome = pulls.process(userID, pull);
-        response = outcome.response;
-        version = outcome.version;
-        ops = outcome.ops;
-      } catch (Exception e) {
-        log.error("pull failed: group={}", pull.clientGroupID(), e);
-        response = HandlerResponse.error(500, "pull failed (see the server log)");
-      }
-    }
-    if (log.isInfoEnabled())
-      log.info(
-          "pull request={} group={} user={} cookie={} version={} ops={} status={} ms={}",
-          requestID(),
-          pull.clientGroupID(),
-          userID,
-          pull.cookie(),
-          version,
-          ops,
-          response.status(),
-          millisSince(start));
-    return response;
-  }
-
-  /**
-   * The groups the push at {@code version} pokes. The global version: every group (a commit changes
-   * every group's view). With permissions: the pushing group, and those whose view it may have
-   * changed ({@link ClientViewRecords#groupsChangedAt}), computed only when a stream is open.
-   */
-  private Pokes.FanOut fanOut(String groupID, long version) {
-    if (records == null || !pokes.hasStreams()) return Pokes.FanOut.everyGroup();
-    try {
-      Set<String> groups = transactor.read(c -> records.groupsChangedAt(c, version));
-      if (groups == null) return Pokes.FanOut.everyGroup();
-      groups.add(groupID);
-      return Pokes.FanOut.groups(groups);
-    } catch (Exception e) {
-      log.warn("poke fan-out of version {} failed; poking every group", version, e);
-      return Pokes.FanOut.everyGroup();
-    }
-  }
-
-  /**
-   * Why a mutation ID of {@code push} is not one any client sends (they count 1, 2, 3 …), or null.
-   * Left to the push rules, an ID of 0 or less would read as a resend: skipped, answered 200, and
-   * the group claimed.
-   */
-  private static String badMutationID(PushRequest push) {
-    List<Mutation> mutations = push.mutations();
-    for (int i = 0; i < mutations.size(); i++) {
-      long id = mutations.get(i).id();
-      if (id < 1) {
-        return "malformed push: mutation IDs start at 1, but $.mutations[" + i + "].id is " + id;
-      }
-    }
-    return null;
-  }
-
-  /** Logs a request refused before it reached the database, at WARN, and returns the answer. */
-  private static HandlerResponse refused(String kind, String userID, HandlerResponse answer) {
-    log.warn(
-        "{} refused: request={} user={} status={} {}",
-        kind,
-        requestID(),
-        userID,
-        answer.status(),
-        answer.body());
-    return answer;
-  }
-
-  /** The request ID of the request this thread handles, or {@code -}. */
-  private static String requestID() {
-    String id = REQUEST.get();
-    if (id == null) id = MDC.get(REQUEST_ID);
-    return HttpRoutes.safeRequestID(id);
   }
 
   /**
@@ -430,7 +261,7 @@ public final class Backend implements AutoCloseable {
     }
     if (clientGroupID == null || clientGroupID.isEmpty()) {
       return Pokes.refused(
-          refused(
+          RequestLog.refused(
               "poke",
               userID,
               HandlerResponse.error(400, "the clientGroupID query parameter is missing")));
@@ -439,7 +270,7 @@ public final class Backend implements AutoCloseable {
     Pokes.Subscription subscription = pokes.add(clientGroupID, userID, listener);
     String owner;
     try {
-      owner = transactor.read(connection -> Bookkeeping.groupOwner(connection, clientGroupID));
+      owner = transactor.read(connection -> ClientGroups.groupOwner(connection, clientGroupID));
     } catch (Exception e) {
       subscription.close();
       log.error("poke stream failed: group={}", clientGroupID, e);
@@ -448,7 +279,7 @@ public final class Backend implements AutoCloseable {
     if (owner != null && !owner.equals(userID)) {
       subscription.close();
       return Pokes.refused(
-          refused(
+          RequestLog.refused(
               "poke",
               userID,
               HandlerResponse.error(403, "this client group belongs to another user")));
@@ -493,41 +324,6 @@ public final class Backend implements AutoCloseable {
       return connection.isValid(2);
     } catch (Exception e) {
       return false;
-    }
-  }
-
-  private interface Parser<T> {
-    T read(JsonReader reader) throws IOException;
-  }
-
-  /** Reads at most {@code maxBodyBytes} and parses exactly one JSON document. */
-  private <T> T parse(InputStream body, Parser<T> parser) throws IOException {
-    Buffer buffer = new Buffer();
-    Source source = Okio.source(body); // Reads straight into the buffer's segments.
-    while (source.read(buffer, 8192) != -1) {
-      if (buffer.size() > maxBodyBytes) {
-        throw new BodyTooLarge("request body exceeds " + maxBodyBytes + " bytes");
-      }
-    }
-    UnicodeCheck.check(buffer);
-    JsonReader reader = JsonReader.of(buffer);
-    T value = parser.read(reader);
-    if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
-      throw new JsonDataException("trailing content after the JSON body at " + reader.getPath());
-    }
-    return value;
-  }
-
-  private static String millisSince(long start) {
-    return String.format("%.2f", (System.nanoTime() - start) / 1e6);
-  }
-
-  /** The body is larger than the configured cap. */
-  static final class BodyTooLarge extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    BodyTooLarge(String message) {
-      super(message);
     }
   }
 

@@ -58,7 +58,7 @@ final class ClientGc implements AutoCloseable {
     int total = 0;
     while (true) {
       int batch =
-          transactor.write(connection -> Bookkeeping.forgetGroups(connection, cutoff, BATCH));
+          transactor.write(connection -> ClientGroups.forgetGroups(connection, cutoff, BATCH));
       total += batch;
       forgotten.addAndGet(batch);
       if (batch < BATCH) break;

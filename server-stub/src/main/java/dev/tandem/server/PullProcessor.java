@@ -82,16 +82,16 @@ final class PullProcessor {
 
     // A group belongs to the user that first used it, whether by push or by pull. A forgotten
     // group (client GC) is a new one: claimed again, served from the cookie it sends.
-    Bookkeeping.GroupRow group =
-        transactor.read(connection -> Bookkeeping.group(connection, groupID));
+    ClientGroups.GroupRow group =
+        transactor.read(connection -> ClientGroups.group(connection, groupID));
     long now = gc.now();
     String owner;
     if (group == null) {
       owner =
           transactor.write(
               connection -> {
-                Bookkeeping.claimGroup(connection, groupID, userID, now);
-                return Bookkeeping.group(connection, groupID).owner;
+                ClientGroups.claimGroup(connection, groupID, userID, now);
+                return ClientGroups.group(connection, groupID).owner;
               });
       pokes.owner(groupID, owner); // Streams of the group opened by others end.
     } else {
@@ -100,7 +100,7 @@ final class PullProcessor {
         // Rarely (a tenth of the GC age, at most hourly): most pulls write nothing.
         transactor.writeUnlocked(
             connection -> {
-              Bookkeeping.touchGroup(connection, groupID, now);
+              ClientGroups.touchGroup(connection, groupID, now);
               return null;
             });
       }
@@ -127,7 +127,7 @@ final class PullProcessor {
                   Cookie.of(version),
                   lastMutationIDs,
                   patch,
-                  Bookkeeping.refusals(connection, groupID, since));
+                  Refusals.refusals(connection, groupID, since));
           return new Outcome(
               HandlerResponse.ok(
                   ProtocolJsonWriter.write(PullResult.class, PullResult.of(response))),
@@ -179,7 +179,7 @@ final class PullProcessor {
                   result.patch,
                   result.lastMutationIDChanges.isEmpty()
                       ? java.util.Collections.emptyList()
-                      : Bookkeeping.refusals(connection, groupID, result.since));
+                      : Refusals.refusals(connection, groupID, result.since));
           return new Outcome(
               HandlerResponse.ok(
                   ProtocolJsonWriter.write(PullResult.class, PullResult.of(response))),

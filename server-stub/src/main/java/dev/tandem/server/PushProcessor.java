@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * ClientStateNotFound}.
  *
  * <p>The transaction's first statement takes the push lock, moves the version up and reads the
- * group's owner and the first client's row ({@link Bookkeeping#startPushSql}); on Postgres it also
- * writes that row as the push will most likely leave it, which the push corrects if it does not. A
- * push that changes nothing rolls back, so the version moves only when something changed.
+ * group's owner and the first client's row ({@link PushStart#sql}); on Postgres it also writes that
+ * row as the push will most likely leave it, which the push corrects if it does not. A push that
+ * changes nothing rolls back, so the version moves only when something changed.
  */
 final class PushProcessor {
   private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.push");
@@ -80,7 +80,7 @@ final class PushProcessor {
     this.dialect = dialect;
     this.pokes = pokes;
     this.instanceID = relay == null ? null : relay.instanceID();
-    this.startPush = transactor.locking(Bookkeeping.startPushSql(dialect, relay != null));
+    this.startPush = transactor.locking(PushStart.sql(dialect, relay != null));
   }
 
   /**
@@ -144,17 +144,17 @@ final class PushProcessor {
     for (Mutation mutation : mutations) {
       if (mutation.clientID().equals(firstClientID)) speculate = Math.max(speculate, mutation.id());
     }
-    Bookkeeping.PushStart start =
-        Bookkeeping.startPush(
+    PushStart start =
+        PushStart.run(
             kept, connection, dialect, startPush, groupID, firstClientID, speculate, instanceID);
     boolean claimed = start.owner == null;
     long now = gc.now();
     if (claimed) {
-      Bookkeeping.claimGroup(connection, groupID, userID, now);
+      ClientGroups.claimGroup(connection, groupID, userID, now);
     } else if (!start.owner.equals(userID)) {
       throw new Transactor.Rollback(forbidden());
     } else if (gc.stale(start.lastActive, now)) {
-      Bookkeeping.touchGroup(connection, groupID, now);
+      ClientGroups.touchGroup(connection, groupID, now);
     }
 
     long version = start.version;
@@ -168,8 +168,8 @@ final class PushProcessor {
       ClientState client = clients.get(clientID);
       if (client == null) {
         // The first statement read the first client's row.
-        Bookkeeping.ClientRow row =
-            clients.isEmpty() ? start.client : Bookkeeping.client(connection, clientID);
+        Clients.ClientRow row =
+            clients.isEmpty() ? start.client : Clients.client(connection, clientID);
         if (row != null && !row.groupID.equals(groupID)) {
           throw new Transactor.Rollback(forbidden());
         }
@@ -205,7 +205,7 @@ final class PushProcessor {
 
     HandlerResponse response =
         gap == null ? HandlerResponse.ok("{}") : HandlerResponse.error(409, gap);
-    List<Bookkeeping.ClientChange> changes = new ArrayList<>(clients.size());
+    List<Clients.ClientChange> changes = new ArrayList<>(clients.size());
     boolean changed = false;
     for (Map.Entry<String, ClientState> entry : clients.entrySet()) {
       ClientState client = entry.getValue();
@@ -217,14 +217,13 @@ final class PushProcessor {
         continue; // The first statement wrote just this.
       }
       if (client.changed) {
-        changes.add(
-            new Bookkeeping.ClientChange(entry.getKey(), client.exists, client.lastMutationID));
+        changes.add(new Clients.ClientChange(entry.getKey(), client.exists, client.lastMutationID));
       }
     }
     if (start.speculated && changed) {
       ClientState first = clients.get(firstClientID);
       if (!first.changed) { // Resends or a gap only: the row as it was.
-        Bookkeeping.restoreClient(
+        Clients.restoreClient(
             kept, connection, firstClientID, start.client.lastMutationID, start.clientVersion);
       }
     }
@@ -232,13 +231,13 @@ final class PushProcessor {
       // Nothing changed (resends only, or a gap first): the version must not move.
       if (!claimed) throw new Transactor.Rollback(outcome(response, 0, 0, skipped, 0));
       if (start.speculated) {
-        Bookkeeping.restoreClient(
+        Clients.restoreClient(
             kept, connection, firstClientID, start.client.lastMutationID, start.clientVersion);
       }
       Bookkeeping.setVersion(connection, version - 1); // Keep the claim, undo the version step.
       return new Outcome(response, 0, 0, skipped, 0, true);
     }
-    Bookkeeping.saveClients(kept, connection, groupID, version, changes);
+    Clients.saveClients(kept, connection, groupID, version, changes);
     return new Outcome(response, processed, failed, skipped, version, claimed);
   }
 
@@ -262,7 +261,7 @@ final class PushProcessor {
           mutation.id(),
           mutation.clientID(),
           mutation.name());
-      Bookkeeping.recordRefusal(
+      Refusals.recordRefusal(
           statements, mutation, "unknown mutator '" + mutation.name() + "'", version);
       return false;
     }
@@ -297,7 +296,7 @@ final class PushProcessor {
       if (retry != null) throw retry; // Retry the whole push.
       connection.rollback(savepoint);
       logFailure(mutation, e);
-      Bookkeeping.recordRefusal(statements, mutation, reason(e), version);
+      Refusals.recordRefusal(statements, mutation, reason(e), version);
       return false;
     }
   }

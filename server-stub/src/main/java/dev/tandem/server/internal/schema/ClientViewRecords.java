@@ -384,7 +384,7 @@ public final class ClientViewRecords {
               + readable;
       int versionAt = table.table.columns().size() + 2;
       try (PreparedStatement statement = connection.prepareStatement(sql)) {
-        Access.bind(statement, args);
+        GrantSql.bind(statement, args);
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
             long rowVersion = rows.getLong(versionAt);
@@ -447,7 +447,7 @@ public final class ClientViewRecords {
       }
       int versionAt = table.table.columns().size() + 2;
       try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-        Access.bind(statement, args);
+        GrantSql.bind(statement, args);
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
             String key = table.keyAt(rows, 1);

@@ -52,7 +52,7 @@ final class PokeFanOut {
           }
         }
         if (keys.size() == before) continue; // (A row already found is read again: a superset.)
-        for (Access.Rule rule : access.rules(table)) {
+        for (CompiledGrant rule : access.rules(table)) {
           if (!rule.allows(dev.tandem.Grant.Operation.SELECT)) continue;
           if (rule.global != null) {
             if (!rule.global.equals(dev.tandem.Permissions.ADMIN)) return null;
@@ -104,7 +104,7 @@ final class PokeFanOut {
   private boolean readers(
       Connection connection,
       String[] source,
-      Access.Rule rule,
+      CompiledGrant rule,
       dev.tandem.Assign assign,
       long version,
       java.util.Set<String> users)
@@ -112,21 +112,21 @@ final class PokeFanOut {
     StringBuilder from = new StringBuilder(source[0]);
     String previous = "t";
     for (int i = 0; i < rule.path.size(); i++) {
-      Access.Hop hop = rule.path.get(i);
+      CompiledHop hop = rule.path.get(i);
       String next = "u" + (i + 1);
       from.append(" JOIN ").append(hop.to.sqlName).append(" AS ").append(next).append(" ON ");
-      Access.joinOn(from, hop, previous, next);
+      GrantSql.joinOn(from, hop, previous, next);
       previous = next;
     }
     String user;
     List<Object> args = new ArrayList<>();
     if (assign.kind() == dev.tandem.Assign.Kind.WHERE) {
       args.add(version - 1);
-      String holds = Access.condition(assign.condition(), rule.scope, previous, "", args);
+      String holds = GrantSql.condition(assign.condition(), rule.scope, previous, "", args);
       try (PreparedStatement statement =
           connection.prepareStatement(
               "SELECT 1 FROM " + from + " WHERE " + source[1] + " AND " + holds + " LIMIT 1")) {
-        Access.bind(statement, args);
+        GrantSql.bind(statement, args);
         try (ResultSet rows = statement.executeQuery()) {
           return rows.next();
         }
@@ -155,7 +155,7 @@ final class PokeFanOut {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "SELECT DISTINCT " + user + " FROM " + from + " WHERE " + source[1])) {
-      Access.bind(statement, args);
+      GrantSql.bind(statement, args);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           if (rows.getString(1) != null) users.add(rows.getString(1));

@@ -29,13 +29,13 @@ final class ServerQuery {
 
   private final SchemaStorage storage;
   private final MutationContext context;
-  private final ServerWriteTransaction tx;
+  private final ReadFilter filter;
 
-  /** Reads as {@code tx} may read ({@link ServerWriteTransaction#visible}). */
-  ServerQuery(SchemaStorage storage, MutationContext context, ServerWriteTransaction tx) {
+  /** Reads as {@code filter} lets the mutation read ({@link ReadFilter#visible}). */
+  ServerQuery(SchemaStorage storage, MutationContext context, ReadFilter filter) {
     this.storage = storage;
     this.context = context;
-    this.tx = tx;
+    this.filter = filter;
   }
 
   List<Row> run(Query query) throws SQLException {
@@ -100,18 +100,18 @@ final class ServerQuery {
     /** {@code alias}: {@code "d."}, or empty for none (then {@code "r."} if reads hide columns). */
     Select(ServerTable table, String alias) {
       this.table = table;
-      this.alias = alias.isEmpty() && !tx.lacked(table).isEmpty() ? "r." : alias;
+      this.alias = alias.isEmpty() && !filter.lacked(table).isEmpty() ? "r." : alias;
       String name = this.alias.isEmpty() ? null : this.alias.substring(0, this.alias.length() - 1);
       this.from =
-          new StringBuilder(name == null ? table.sqlName : tx.source(table, name, fromArgs));
+          new StringBuilder(name == null ? table.sqlName : filter.source(table, name, fromArgs));
       and(this.alias + ServerTable.DELETED + " = ?");
       args.add(Boolean.FALSE);
-      String visible = tx.visible(table, name == null ? table.sqlName : name, args);
+      String visible = filter.visible(table, name == null ? table.sqlName : name, args);
       if (visible != null) and(visible);
     }
 
     void join(ServerTable junction, List<String> destFields, List<String> junctionFields) {
-      from.append(" JOIN ").append(tx.source(junction, "j", fromArgs)).append(" ON ");
+      from.append(" JOIN ").append(filter.source(junction, "j", fromArgs)).append(" ON ");
       for (int i = 0; i < destFields.size(); i++) {
         if (i > 0) from.append(" AND ");
         from.append(alias)
@@ -122,7 +122,7 @@ final class ServerQuery {
       from.append(" AND j.").append(ServerTable.DELETED).append(" = ?");
       fromArgs.add(Boolean.FALSE);
       List<Object> junctionArgs = new ArrayList<>();
-      String visible = tx.visible(junction, "j", junctionArgs);
+      String visible = filter.visible(junction, "j", junctionArgs);
       if (visible != null) { // The client holds a link only if its user may read the junction row.
         and(visible);
         args.addAll(junctionArgs);

@@ -1,4 +1,4 @@
-package dev.tandem.server;
+package dev.tandem.server.internal;
 
 import com.squareup.moshi.JsonEncodingException;
 import okio.Buffer;
