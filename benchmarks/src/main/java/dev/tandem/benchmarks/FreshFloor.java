@@ -8,7 +8,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -19,11 +18,15 @@ import okio.Okio;
  * TandemSide}): a bare JVM program that does only what any Java client must, from the first line of
  * {@code main} until the last row is readable. One pull request through the JDK's {@code
  * HttpURLConnection}, the response streamed through Moshi's {@code JsonReader} (the value of each
- * put kept as its JSON text, {@code nextSource}), rows inserted by a plain xerial connection
- * ({@code DriverManager}, WAL, {@code synchronous=NORMAL}) in batches of 512 in one transaction
- * into a {@code key → value} table, commit, then the last key read back. No sync engine, no
- * spooling, no second thread, no library beyond Moshi/okio and sqlite-jdbc. {@code java …
- * FreshFloor <baseUrl> firstpull lastid=… rows=…}; prints one JSON line like {@code TandemSide}'s.
+ * put kept as its JSON text, {@code nextSource}), rows inserted by a plain xerial connection (WAL,
+ * {@code synchronous=NORMAL}) in batches of 512 in one transaction into a {@code key → value}
+ * table, commit, then the last key read back. The database opens on a second thread while the
+ * request is out, as any client may do: sqlite-jdbc's native library loaded from a per-user cache
+ * (Tandem's {@code SqliteNative}: without it sqlite-jdbc extracts the library to the temp folder
+ * and checks it, at every start), the connection made by the driver itself, not {@code
+ * DriverManager} (which scans the class path for every driver), generated keys off. No sync engine,
+ * no spooling, no library beyond Moshi/okio and sqlite-jdbc. {@code java … FreshFloor <baseUrl>
+ * firstpull lastid=… rows=…}; prints one JSON line like {@code TandemSide}'s.
  */
 public final class FreshFloor {
   private FreshFloor() {}
@@ -39,6 +42,25 @@ public final class FreshFloor {
     File dir = Files.createTempDirectory("tandem-floor-").toFile();
     File file = new File(dir, "floor.db");
     int count = 0;
+    java.util.concurrent.FutureTask<Connection> opening =
+        new java.util.concurrent.FutureTask<>(
+            () -> {
+              dev.tandem.internal.db.SqliteNative.load();
+              java.util.Properties properties = new java.util.Properties();
+              properties.setProperty("journal_mode", "WAL");
+              properties.setProperty("synchronous", "NORMAL");
+              properties.setProperty("jdbc.get_generated_keys", "false");
+              Connection db = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, properties);
+              try (Statement ddl = db.createStatement()) {
+                ddl.execute(
+                    "CREATE TABLE kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
+                        + " WITHOUT ROWID");
+              }
+              return db;
+            });
+    Thread opener = new Thread(opening, "floor-open");
+    opener.setDaemon(true);
+    opener.start();
     try {
       HttpURLConnection http =
           (HttpURLConnection) new URL(args[0] + "/api/replicache/pull").openConnection();
@@ -57,12 +79,8 @@ public final class FreshFloor {
       if (http.getResponseCode() != 200) {
         throw new IllegalStateException("pull answered " + http.getResponseCode());
       }
-      try (Connection db =
-              DriverManager.getConnection(
-                  "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL");
+      try (Connection db = opening.get();
           Statement control = db.createStatement()) {
-        control.execute(
-            "CREATE TABLE kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID");
         control.execute("BEGIN IMMEDIATE");
         try (PreparedStatement insert =
                 db.prepareStatement("INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)");
