@@ -181,6 +181,8 @@ public final class LiveQueries implements LocalStore.CommitListener {
       commitGap = now - lastCommit;
       lastCommit = now;
     }
+    if (watches.isEmpty())
+      return; // A watch added after this runs first at once: it misses nothing.
     List<Watch<?>> touched = new ArrayList<>();
     Collection<String> keys = changes.keysOnly();
     if (keys == null) {
