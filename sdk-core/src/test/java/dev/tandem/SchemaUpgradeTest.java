@@ -10,6 +10,7 @@ import dev.tandem.internal.Engine;
 import dev.tandem.internal.db.JdbcSqlDriver;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.store.Pending;
+import dev.tandem.internal.store.StoreVersionTwo;
 import dev.tandem.protocol.Cookie;
 import java.io.File;
 import java.nio.file.Path;
@@ -201,53 +202,10 @@ class SchemaUpgradeTest {
     assertEquals("c1", pending.get(0).clientID);
   }
 
-  /**
-   * Rewrites the closed database {@code file} into store version 2's shape, as that version left
-   * it: undo entries in {@code tandem_undo}, the queue with its unique index and no {@code undo}.
-   */
+  /** Rewrites the closed database {@code file} into store version 2's shape. */
   static void downgradeToVersionTwo(File file) {
     JdbcSqlDriver driver = new JdbcSqlDriver(file, false);
-    SqlConnection db = driver.writer();
-    List<String[]> entries = new ArrayList<>();
-    try (dev.tandem.internal.db.SqlCursor cursor =
-        db.query("SELECT undo FROM tandem_pending WHERE undo IS NOT NULL ORDER BY seq")) {
-      while (cursor.next()) {
-        // The test's keys are short and ASCII: "<len>:<key>" then "-" or "<len>:<json>".
-        String text = cursor.getString(0);
-        int i = 0;
-        while (i < text.length()) {
-          int colon = text.indexOf(':', i);
-          int keyEnd = colon + 1 + Integer.parseInt(text.substring(i, colon));
-          String key = text.substring(colon + 1, keyEnd);
-          if (text.charAt(keyEnd) == '-') {
-            entries.add(new String[] {key, null});
-            i = keyEnd + 1;
-          } else {
-            int valueColon = text.indexOf(':', keyEnd);
-            int end = valueColon + 1 + Integer.parseInt(text.substring(keyEnd, valueColon));
-            entries.add(new String[] {key, text.substring(valueColon + 1, end)});
-            i = end;
-          }
-        }
-      }
-    }
-    db.begin();
-    for (String[] entry : entries) {
-      db.execute(
-          "INSERT OR IGNORE INTO tandem_undo (key, prior) VALUES (?, ?)", entry[0], entry[1]);
-    }
-    db.execute(
-        "CREATE TABLE tandem_pending_v2 (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-            + " client_id TEXT NOT NULL, id INTEGER NOT NULL,"
-            + " name TEXT NOT NULL, args TEXT NOT NULL, timestamp REAL NOT NULL,"
-            + " schema_version TEXT NOT NULL DEFAULT '', UNIQUE (client_id, id))");
-    db.execute(
-        "INSERT INTO tandem_pending_v2 SELECT seq, client_id, id, name, args, timestamp,"
-            + " schema_version FROM tandem_pending");
-    db.execute("DROP TABLE tandem_pending");
-    db.execute("ALTER TABLE tandem_pending_v2 RENAME TO tandem_pending");
-    db.execute("PRAGMA user_version = 2");
-    db.commit();
+    StoreVersionTwo.rewrite(driver.writer());
     driver.close();
   }
 

@@ -12,8 +12,9 @@ import java.util.Properties;
  * beside the same transaction with Tandem's undo record added, with Tandem's queue table ({@code
  * UNIQUE (client_id, id)}, an index of its own), and with both (Tandem's SQL, no Java work around
  * it), and with store version 3's (the undo entry read by a {@code SELECT} and kept in the queue
- * record's {@code undo} column, no index on the queue): five SQLite files in one process, rotating
- * per write; each write a new key.
+ * record's {@code undo} column, no index on the queue), and the floor as the floors ran before
+ * (xerial's generated keys, {@code BEGIN}/{@code COMMIT} parsed per write): six SQLite files in one
+ * process, rotating per write; each write a new key.
  *
  * <p>Run: {@code java -cp … dev.tandem.benchmarks.ClientBenchmarks mutatesql} (by name only).
  */
@@ -24,6 +25,7 @@ final class MutateSql {
     final String name;
     final boolean undo;
     final boolean undoInQueue;
+    final boolean driverDefaults;
     final Connection db;
     final Statement control;
     final PreparedStatement begin;
@@ -33,15 +35,27 @@ final class MutateSql {
     final PreparedStatement upsert;
     final PreparedStatement queue;
 
-    Variant(Path work, String name, boolean undo, boolean tandemQueue, boolean undoInQueue)
+    /**
+     * With {@code driverDefaults}, the connection keeps xerial's generated keys and {@code
+     * BEGIN}/{@code COMMIT} are parsed on every write: how the floors ran before issue 15's fourth
+     * round.
+     */
+    Variant(
+        Path work,
+        String name,
+        boolean undo,
+        boolean tandemQueue,
+        boolean undoInQueue,
+        boolean driverDefaults)
         throws Exception {
       this.name = name;
       this.undo = undo;
       this.undoInQueue = undoInQueue;
+      this.driverDefaults = driverDefaults;
       Properties properties = new Properties();
       properties.setProperty("journal_mode", "WAL");
       properties.setProperty("synchronous", "NORMAL");
-      properties.setProperty("jdbc.get_generated_keys", "false"); // As Tandem's driver.
+      if (!driverDefaults) properties.setProperty("jdbc.get_generated_keys", "false"); // As Tandem.
       db =
           org.sqlite.JDBC.createConnection(
               "jdbc:sqlite:" + work.resolve("mutatesql-" + name.replace(' ', '-') + ".db"),
@@ -79,7 +93,11 @@ final class MutateSql {
     long write(int i, String json) throws Exception {
       String key = "message/m-" + i;
       long start = System.nanoTime();
-      begin.execute();
+      if (driverDefaults) {
+        control.execute("BEGIN IMMEDIATE");
+      } else {
+        begin.execute();
+      }
       if (undo) {
         recordUndo.setString(1, key);
         recordUndo.setString(2, key);
@@ -107,7 +125,11 @@ final class MutateSql {
       queue.setString(6, "1");
       queue.setString(7, undoEntry);
       queue.executeUpdate();
-      commit.execute();
+      if (driverDefaults) {
+        control.execute("COMMIT");
+      } else {
+        commit.execute();
+      }
       return System.nanoTime() - start;
     }
   }
@@ -116,11 +138,12 @@ final class MutateSql {
     int warmup = 3_000;
     int count = 12_000;
     Variant[] variants = {
-      new Variant(work, "floor", false, false, false),
-      new Variant(work, "floor + undo record", true, false, false),
-      new Variant(work, "floor + unique queue index", false, true, false),
-      new Variant(work, "store v2's SQL (both)", true, true, false),
-      new Variant(work, "store v3's SQL", false, false, true)
+      new Variant(work, "floor", false, false, false, false),
+      new Variant(work, "floor + undo record", true, false, false, false),
+      new Variant(work, "floor + unique queue index", false, true, false, false),
+      new Variant(work, "store v2's SQL (both)", true, true, false, false),
+      new Variant(work, "store v3's SQL", false, false, true, false),
+      new Variant(work, "floor, driver defaults", false, false, false, true)
     };
     long[][] nanos = new long[variants.length][count];
     for (int i = 0; i < warmup + count; i++) {

@@ -186,23 +186,7 @@ public abstract class EngineContract {
     engine.store.close();
     File file = new File(folder.getRoot(), "engine.db");
     SqlDriver old = open(file);
-    dev.tandem.internal.db.SqlConnection db = old.writer();
-    db.begin();
-    db.execute(
-        "CREATE TABLE pending_v2 (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-            + " client_id TEXT NOT NULL, id INTEGER NOT NULL,"
-            + " name TEXT NOT NULL, args TEXT NOT NULL, timestamp REAL NOT NULL,"
-            + " schema_version TEXT NOT NULL DEFAULT '', UNIQUE (client_id, id))");
-    db.execute(
-        "INSERT INTO pending_v2 SELECT seq, client_id, id, name, args, timestamp, schema_version"
-            + " FROM tandem_pending");
-    db.execute("DROP TABLE tandem_pending");
-    db.execute("ALTER TABLE pending_v2 RENAME TO tandem_pending");
-    // Where version 2 kept the two mutations' undo entries.
-    db.execute("INSERT INTO tandem_undo (key, prior) VALUES ('a', '1')");
-    db.execute("INSERT INTO tandem_undo (key, prior) VALUES ('task/t1', NULL)");
-    db.execute("PRAGMA user_version = 2");
-    db.commit();
+    dev.tandem.internal.store.StoreVersionTwo.rewrite(old.writer());
     old.close();
 
     engine = Engine.open(open(file), schema(), mutators);

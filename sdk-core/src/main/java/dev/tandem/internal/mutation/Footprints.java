@@ -10,10 +10,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * replays everything pending. Recorded and read under the store's write lock; thread-safe.
  */
 public final class Footprints {
-  private final ConcurrentHashMap<String, KeySet> byMutation = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Name, KeySet> byMutation = new ConcurrentHashMap<>();
 
-  private static String name(String clientID, long id) {
-    return clientID + '\u0000' + id;
+  /** A mutation's client ID and ID, as a map key (no string built per look-up). */
+  private static final class Name {
+    final String clientID;
+    final long id;
+
+    Name(String clientID, long id) {
+      this.clientID = clientID;
+      this.id = id;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Name
+          && ((Name) other).id == id
+          && ((Name) other).clientID.equals(clientID);
+    }
+
+    @Override
+    public int hashCode() {
+      return clientID.hashCode() * 31 + Long.hashCode(id);
+    }
+  }
+
+  private static Name name(String clientID, long id) {
+    return new Name(clientID, id);
   }
 
   void record(String clientID, long id, KeySet footprint) {

@@ -3,7 +3,6 @@ package dev.tandem.internal.query;
 import dev.tandem.ReadQuery;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
-import dev.tandem.protocol.KeyOrder;
 import io.reactivex.rxjava3.core.BackpressureStrategy;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.FlowableEmitter;
@@ -13,8 +12,6 @@ import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +68,8 @@ public final class LiveQueries implements LocalStore.CommitListener {
   /** Bumped whenever a watch comes, goes, or reads other keys or ranges than before. */
   private final AtomicInteger version = new AtomicInteger();
 
-  private volatile Index index = new Index(-1, Collections.<Watch<?>>emptyList());
+  private volatile WatchIndex<Watch<?>> index =
+      new WatchIndex<Watch<?>>(-1, Collections.<Watch<?>>emptyList());
   private final Object indexLock = new Object();
 
   private final ConcurrentLinkedQueue<Watch<?>> queue = new ConcurrentLinkedQueue<>();
@@ -183,6 +181,8 @@ public final class LiveQueries implements LocalStore.CommitListener {
       commitGap = now - lastCommit;
       lastCommit = now;
     }
+    if (watches.isEmpty())
+      return; // A watch added after this runs first at once: it misses nothing.
     List<Watch<?>> touched = new ArrayList<>();
     Collection<String> keys = changes.keysOnly();
     if (keys == null) {
@@ -198,7 +198,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
         seen.put(watch, Boolean.TRUE);
         if (watch.affectedBy(changes)) touched.add(watch);
       }
-      Index current = index();
+      WatchIndex<Watch<?>> current = index();
       for (String key : keys) current.find(key, seen, changes, touched);
     }
     // Queued together, then taken together: one batch, one read transaction, one wake-up.
@@ -207,118 +207,18 @@ public final class LiveQueries implements LocalStore.CommitListener {
   }
 
   /** The index of what the watches read, rebuilt if a watch came, went or read other ranges. */
-  private Index index() {
-    Index current = index;
+  private WatchIndex<Watch<?>> index() {
+    WatchIndex<Watch<?>> current = index;
     int now = version.get();
     if (current.version == now) return current;
     synchronized (indexLock) {
       current = index;
       now = version.get(); // Before reading the watches: a change after it rebuilds again.
       if (current.version != now) {
-        current = new Index(now, new ArrayList<Watch<?>>(watches));
+        current = new WatchIndex<Watch<?>>(now, new ArrayList<Watch<?>>(watches));
         index = current;
       }
       return current;
-    }
-  }
-
-  /** Keys and ranges of the watches' reads, and the watches that read everything. */
-  private final class Index {
-    final int version;
-    final List<Watch<?>> everything = new ArrayList<>();
-    final Map<String, List<Watch<?>>> byKey = new HashMap<>();
-
-    /** Ranges sorted by start; {@code maxTo[i]} is the greatest end of ranges 0..i (null: none). */
-    final String[] from;
-
-    final String[] to;
-    final String[] maxTo;
-    final Watch<?>[] owner;
-
-    Index(int version, List<Watch<?>> all) {
-      this.version = version;
-      final List<Object[]> ranges = new ArrayList<>();
-      for (final Watch<?> watch : all) {
-        KeySet reads = watch.reads();
-        if (reads.isEverything()) {
-          everything.add(watch);
-          continue;
-        }
-        reads.anchors(
-            new KeySet.Anchors() {
-              @Override
-              public void key(String key) {
-                List<Watch<?>> list = byKey.get(key);
-                if (list == null) byKey.put(key, list = new ArrayList<>(1));
-                list.add(watch);
-              }
-
-              @Override
-              public void range(String start, String end) {
-                ranges.add(new Object[] {start, end, watch});
-              }
-            });
-      }
-      Collections.sort(
-          ranges,
-          new Comparator<Object[]>() {
-            @Override
-            public int compare(Object[] a, Object[] b) {
-              return KeyOrder.compare((String) a[0], (String) b[0]);
-            }
-          });
-      int n = ranges.size();
-      from = new String[n];
-      to = new String[n];
-      maxTo = new String[n];
-      owner = new Watch<?>[n];
-      for (int i = 0; i < n; i++) {
-        Object[] r = ranges.get(i);
-        from[i] = (String) r[0];
-        to[i] = (String) r[1];
-        owner[i] = (Watch<?>) r[2];
-        String previous = i == 0 ? "" : maxTo[i - 1];
-        maxTo[i] =
-            previous == null || to[i] == null
-                ? null
-                : KeyOrder.compare(previous, to[i]) >= 0 ? previous : to[i];
-      }
-    }
-
-    /**
-     * Adds to {@code touched} the watches not yet {@code seen} whose reads {@code changes} touch.
-     */
-    void find(String key, Map<Watch<?>, Boolean> seen, KeySet changes, List<Watch<?>> touched) {
-      for (Watch<?> watch : everything) test(watch, seen, changes, touched);
-      List<Watch<?>> exact = byKey.get(key);
-      if (exact != null) {
-        for (Watch<?> watch : exact) test(watch, seen, changes, touched);
-      }
-      // The last range starting at or before the key, then back while a range may still reach it.
-      int low = 0;
-      int high = from.length - 1;
-      int last = -1;
-      while (low <= high) {
-        int mid = (low + high) >>> 1;
-        if (KeyOrder.compare(from[mid], key) <= 0) {
-          last = mid;
-          low = mid + 1;
-        } else {
-          high = mid - 1;
-        }
-      }
-      for (int i = last; i >= 0; i--) {
-        if (maxTo[i] != null && KeyOrder.compare(maxTo[i], key) <= 0) break;
-        if (to[i] == null || KeyOrder.compare(key, to[i]) < 0) {
-          test(owner[i], seen, changes, touched);
-        }
-      }
-    }
-
-    private void test(
-        Watch<?> watch, Map<Watch<?>, Boolean> seen, KeySet changes, List<Watch<?>> touched) {
-      if (seen.put(watch, Boolean.TRUE) != null) return;
-      if (watch.affectedBy(changes)) touched.add(watch);
     }
   }
 
@@ -425,7 +325,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
     }
   }
 
-  private final class Watch<T> {
+  private final class Watch<T> implements WatchIndex.Watched {
     private final ReadQuery<T> query;
     private final FlowableEmitter<T> emitter;
     private KeySet reads = KeySet.everything();
@@ -442,11 +342,13 @@ public final class LiveQueries implements LocalStore.CommitListener {
       this.emitter = emitter;
     }
 
-    synchronized KeySet reads() {
+    @Override
+    public synchronized KeySet reads() {
       return reads;
     }
 
-    synchronized boolean affectedBy(KeySet changes) {
+    @Override
+    public synchronized boolean affectedBy(KeySet changes) {
       // A run under way may read other keys than the last run did (a value it read chose them)
       // and may have read them before this change: it runs again.
       if (started) return true;

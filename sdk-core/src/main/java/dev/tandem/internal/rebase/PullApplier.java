@@ -81,59 +81,6 @@ public final class PullApplier {
     }
   }
 
-  /** Where the patch comes from: streamed from the body as it is written, or parsed before. */
-  private interface PatchSource {
-    PullResult writeTo(PatchWriter patch) throws IOException;
-  }
-
-  /** A body read in full before the write lock is taken, with what its rebase needs to know. */
-  private static final class Prepared implements PatchSource {
-    final PullResult result;
-    final List<PatchOperation> patch;
-    final PendingSnapshot snapshot;
-
-    /** The keys the patch writes (exactly, or everything), and whether it clears. */
-    final KeySet patched = KeySet.upTo(PatchWriter.MAX_TRACKED);
-
-    boolean cleared;
-
-    /** The plan from the snapshot; null when everything pending must be replayed. */
-    RebasePlan plan;
-
-    /** False if the plan could not be made outside the lock (footprints were being replaced). */
-    boolean planned;
-
-    /** With a plan, the snapshot's undo keys it reverts (no remaining mutation touched them). */
-    Set<String> reverted;
-
-    Prepared(PullResult result, List<PatchOperation> patch, PendingSnapshot snapshot) {
-      this.result = result;
-      this.patch = patch;
-      this.snapshot = snapshot;
-      for (PatchOperation op : patch) {
-        if (op.op() == PatchOperation.Op.CLEAR) {
-          cleared = true;
-        } else {
-          patched.addKey(op.key());
-        }
-      }
-    }
-
-    Map<String, Long> lastMutationIDs() {
-      return result.response().lastMutationIDChanges();
-    }
-
-    RebasePlan plan(Footprints footprints, List<Pending> pending) {
-      return RebasePlan.of(footprints, patched, cleared, pending, lastMutationIDs());
-    }
-
-    @Override
-    public PullResult writeTo(PatchWriter writer) {
-      for (PatchOperation op : patch) writer.apply(op);
-      return result;
-    }
-  }
-
   private final LocalStore local;
   private final Rebase rebase;
   private final Footprints footprints;
@@ -177,7 +124,7 @@ public final class PullApplier {
       throws IOException {
     if (groupID != null && !groupID.equals(local.clientGroupID())) return discarded();
     final PatchSource source;
-    final Prepared prepared;
+    final PreparedPull prepared;
     if (parallel) {
       source = patch -> PatchPipeline.read(body, patch::apply);
       prepared = null;
@@ -191,7 +138,7 @@ public final class PullApplier {
       Outcome early = check(result, baseCookie);
       if (early != null) return early;
       PendingSnapshot snapshot = PendingSnapshot.readBefore(local);
-      prepared = new Prepared(result, patch, snapshot);
+      prepared = new PreparedPull(result, patch, snapshot);
       try {
         prepared.plan = prepared.plan(footprints, snapshot.pending);
         if (prepared.plan != null) prepared.reverted = reverted(snapshot.optimistic, prepared.plan);
@@ -260,7 +207,7 @@ public final class PullApplier {
   }
 
   private Outcome applyIn(
-      LocalStore.Write write, PatchSource source, Cookie baseCookie, Prepared prepared)
+      LocalStore.Write write, PatchSource source, Cookie baseCookie, PreparedPull prepared)
       throws IOException, Abort {
     if (!Meta.cookie(write.db).equals(baseCookie)) throw new Abort(discarded());
     PendingSnapshot snapshot;

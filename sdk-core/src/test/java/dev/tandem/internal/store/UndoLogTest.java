@@ -279,11 +279,7 @@ class UndoLogTest {
     SqlConnection db = old.writer();
     db.execute(
         "CREATE TABLE tandem_kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID");
-    db.execute(
-        "CREATE TABLE tandem_pending (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-            + " client_id TEXT NOT NULL, id INTEGER NOT NULL,"
-            + " name TEXT NOT NULL, args TEXT NOT NULL, timestamp REAL NOT NULL,"
-            + " schema_version TEXT NOT NULL DEFAULT '', UNIQUE (client_id, id))");
+    db.execute(StoreVersionTwo.pendingDdl("tandem_pending"));
     db.execute(
         "CREATE TABLE tandem_undo (key TEXT PRIMARY KEY NOT NULL, prior TEXT) WITHOUT ROWID");
     for (int id = 1; id <= 3; id++) {
