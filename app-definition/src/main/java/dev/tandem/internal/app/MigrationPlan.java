@@ -1,23 +1,13 @@
 package dev.tandem.internal.app;
 
-import com.squareup.moshi.JsonWriter;
 import dev.tandem.Column;
 import dev.tandem.Migration;
-import dev.tandem.Relationship;
 import dev.tandem.Schema;
 import dev.tandem.Table;
-import java.io.IOException;
-import java.nio.charset.Charset;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import okio.Buffer;
 
 /**
  * What an app's migrations do to the server's database, step by step, validated.
@@ -29,6 +19,9 @@ import okio.Buffer;
  * while an older served version has it. A contract step raises the minimum, and what falls out of
  * the union is dropped. A column never changes in place (type, field, optionality, key): that is a
  * new column, mirrored while both are served.
+ *
+ * <p>The union stored after each step is {@link StoredUnion}'s, what a step changes {@link
+ * StepDiff}'s (its mirrors {@link StepMirrors}'), and its checksum {@link StepChecksum}'s.
  */
 public final class MigrationPlan {
   /** A column of a table, for added and dropped columns. */
@@ -202,257 +195,16 @@ public final class MigrationPlan {
         min = version;
       }
       applied.add(migration);
-      Schema union = union(applied, min, where);
-      steps.add(step(migration, min, stored, union, where, steps));
+      Schema union = StoredUnion.of(applied, min, where);
+      steps.add(StepDiff.plan(migration, min, stored, union, where, steps));
       stored = union;
     }
     return new MigrationPlan(steps);
   }
 
-  /** The union of the schemas served at minimum {@code min}, newest definition first. */
-  private static Schema union(List<Migration> applied, int min, String where) {
-    List<Schema> served = new ArrayList<>();
-    for (int i = applied.size() - 1; i >= 0; i--) {
-      Schema schema = applied.get(i).schema();
-      served.add(schema);
-      if (schema.version() <= min) break;
-    }
-    Map<String, Table> tables = new LinkedHashMap<>();
-    Map<String, Integer> from = new LinkedHashMap<>();
-    for (Schema schema : served) {
-      for (Table table : schema.tables()) {
-        Table known = tables.get(table.name());
-        if (known == null) {
-          tables.put(table.name(), table);
-          from.put(table.name(), schema.version());
-          continue;
-        }
-        String why = SchemaDiff.changed(table, known);
-        if (why != null) {
-          throw new IllegalArgumentException(
-              where
-                  + "table '"
-                  + table.name()
-                  + "' "
-                  + why
-                  + " between versions "
-                  + schema.version()
-                  + " and "
-                  + from.get(table.name())
-                  + " while both are served: a table never changes in place; add a new one");
-        }
-        for (Column column : table.columns()) {
-          Column newer = known.column(column.name());
-          if (newer == null) {
-            known = known.columns(column);
-            continue;
-          }
-          why = SchemaDiff.changed(column, newer);
-          if (why != null) {
-            throw new IllegalArgumentException(
-                where
-                    + named(table, column)
-                    + " "
-                    + why
-                    + " between versions "
-                    + schema.version()
-                    + " and "
-                    + from.get(table.name())
-                    + " while both are served: add a new column, mirror() it, and contract the"
-                    + " old one");
-          }
-        }
-        for (List<String> index : table.indexes()) {
-          if (!known.indexes().contains(index)) known = known.index(index.toArray(new String[0]));
-        }
-        tables.put(table.name(), known);
-      }
-    }
-    Schema.Builder builder = Schema.builder().version(applied.get(applied.size() - 1).version());
-    for (Table table : tables.values()) builder.table(keepValidRelationships(table, tables));
-    return builder.build();
-  }
-
-  private static Table keepValidRelationships(Table table, Map<String, Table> tables) {
-    Table result = Table.named(table.name()).from(table.serverName());
-    result = result.columns(table.columns().toArray(new Column[0]));
-    result = result.primaryKey(table.primaryKey().toArray(new String[0]));
-    for (List<String> index : table.indexes()) result = result.index(index.toArray(new String[0]));
-    for (Relationship relationship : table.relationships()) {
-      boolean valid = true;
-      for (Relationship.Hop hop : relationship.hops()) {
-        if (!tables.containsKey(hop.destTable())) valid = false;
-      }
-      if (valid) result = result.relationships(relationship);
-    }
-    return result;
-  }
-
-  private static Step step(
-      Migration migration,
-      int min,
-      Schema before,
-      Schema after,
-      String where,
-      List<Step> previous) {
-    List<Table> created = new ArrayList<>();
-    List<TableColumn> added = new ArrayList<>();
-    List<Index> indexes = new ArrayList<>();
-    List<TableColumn> widened = new ArrayList<>();
-    List<Table> droppedTables = new ArrayList<>();
-    List<TableColumn> droppedColumns = new ArrayList<>();
-    Schema current = migration.schema();
-    for (Table table : after.tables()) {
-      Table old = before == null ? null : before.table(table.name());
-      if (old == null) {
-        created.add(table);
-        continue;
-      }
-      String why = SchemaDiff.changed(old, table);
-      if (why != null)
-        throw new IllegalArgumentException(where + "table '" + table.name() + "' " + why);
-      for (Column column : table.columns()) {
-        Column was = old.column(column.name());
-        if (was == null) {
-          if (!column.isOptional()) {
-            throw new IllegalArgumentException(
-                where
-                    + "new "
-                    + named(table, column)
-                    + " is required, but rows stored already have no value for it: make it"
-                    + " optional()");
-          }
-          added.add(new TableColumn(table.name(), column));
-          continue;
-        }
-        why = SchemaDiff.changed(was, column);
-        if (why != null) {
-          throw new IllegalArgumentException(
-              where
-                  + named(table, column)
-                  + " "
-                  + why
-                  + ": a column never changes in place; add a new column, mirror() it, and"
-                  + " contract the old one");
-        }
-        if (was.values() != null && !was.values().equals(column.values())) {
-          widened.add(new TableColumn(table.name(), column));
-        }
-      }
-      for (Column column : old.columns()) {
-        if (table.column(column.name()) == null) {
-          droppedColumns.add(new TableColumn(table.name(), column));
-        }
-      }
-      for (List<String> index : table.indexes()) {
-        if (!old.indexes().contains(index)) indexes.add(new Index(table.name(), index));
-      }
-    }
-    if (before != null) {
-      for (Table table : before.tables()) {
-        if (after.table(table.name()) == null) droppedTables.add(table);
-      }
-    }
-    if (!migration.isContract() && (!droppedTables.isEmpty() || !droppedColumns.isEmpty())) {
-      throw new AssertionError(where + "an expand step cannot shrink the stored tables");
-    }
-    List<Migration.Mirror> mirrors = new ArrayList<>();
-    Set<String> seen = new LinkedHashSet<>();
-    List<Migration.Mirror> candidates = new ArrayList<>();
-    for (Step step : previous) candidates.addAll(step.newMirrors);
-    candidates.addAll(migration.mirrors());
-    for (Migration.Mirror mirror : candidates) {
-      Table table = after.table(mirror.table());
-      boolean own = migration.mirrors().contains(mirror);
-      Column from = table == null ? null : table.column(mirror.from());
-      Column to = table == null ? null : table.column(mirror.to());
-      if (from == null || to == null) {
-        if (own) {
-          throw new IllegalArgumentException(
-              where + "mirror " + mirror + " names a table or column that is not stored");
-        }
-        continue;
-      }
-      if (own && from.type() != to.type()) {
-        throw new IllegalArgumentException(
-            where
-                + "mirror "
-                + mirror
-                + " joins a "
-                + from.type()
-                + " column and a "
-                + to.type()
-                + " column");
-      }
-      if (own && !from.isOptional() && mirror.whenNull() == null && to.isOptional()) {
-        throw new IllegalArgumentException(
-            where
-                + "mirror "
-                + mirror
-                + ": "
-                + mirror.from()
-                + " is required and "
-                + mirror.to()
-                + " is optional; say what "
-                + mirror.from()
-                + " gets when "
-                + mirror.to()
-                + " is set to null (mirror(table, from, to,"
-                + " whenNull))");
-      }
-      String id = mirror.table() + "." + mirror.from() + "." + mirror.to();
-      if (!seen.add(id)) {
-        throw new IllegalArgumentException(where + "mirror " + mirror + " is declared twice");
-      }
-      mirrors.add(mirror);
-    }
-    // Stored but not in the current schema: new clients leave it out of the rows they write.
-    for (Table table : after.tables()) {
-      Table own = current.table(table.name());
-      if (own == null) continue;
-      for (Column column : table.columns()) {
-        if (own.column(column.name()) == null
-            && !column.isOptional()
-            && !filledByMirror(table.name(), column.name(), mirrors)) {
-          throw new IllegalArgumentException(
-              where
-                  + named(table, column)
-                  + " is required and still stored for older clients, but this version's"
-                  + " schema leaves it out, so its rows could not be written: mirror it with a"
-                  + " value for null (mirror(table, from, to, whenNull)), or contract the versions"
-                  + " that have it");
-        }
-      }
-    }
-    return new Step(
-        migration,
-        min,
-        after,
-        created,
-        added,
-        indexes,
-        widened,
-        droppedTables,
-        droppedColumns,
-        mirrors);
-  }
-
   /** How messages name a column: {@code column 'table.name'}. */
-  private static String named(Table table, Column column) {
+  static String named(Table table, Column column) {
     return "column '" + table.name() + "." + column.name() + "'";
-  }
-
-  /** True if a mirror gives the required column {@code column} a value on every write. */
-  private static boolean filledByMirror(
-      String table, String column, List<Migration.Mirror> mirrors) {
-    for (Migration.Mirror mirror : mirrors) {
-      if (mirror.table().equals(table)
-          && mirror.from().equals(column)
-          && mirror.whenNull() != null) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -461,39 +213,6 @@ public final class MigrationPlan {
    * hand-written SQL. Editing any of these after the step was applied changes it.
    */
   public static String checksum(Migration migration) {
-    Buffer buffer = new Buffer();
-    try (JsonWriter writer = JsonWriter.of(buffer)) {
-      writer.beginObject();
-      writer.name("version").value(migration.version());
-      writer.name("minClientVersion").value(migration.minClientVersion());
-      writer.name("schema");
-      SchemaJson.write(migration.schema(), writer);
-      writer.name("mirrors").beginArray();
-      for (Migration.Mirror mirror : migration.mirrors()) {
-        writer.beginArray().value(mirror.table()).value(mirror.from()).value(mirror.to());
-        writer.value(String.valueOf(mirror.whenNull())).endArray();
-      }
-      writer.endArray();
-      writer.name("sql").beginObject();
-      for (Map.Entry<String, List<String>> entry : migration.allSql().entrySet()) {
-        writer.name(entry.getKey()).beginArray();
-        for (String statement : entry.getValue()) writer.value(statement);
-        writer.endArray();
-      }
-      writer.endObject();
-      writer.endObject();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(buffer.readUtf8().getBytes(Charset.forName("UTF-8")));
-      StringBuilder hex = new StringBuilder();
-      for (byte b : digest) hex.append(String.format("%02x", b & 0xff));
-      return hex.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
+    return StepChecksum.of(migration);
   }
 }

@@ -29,7 +29,7 @@ final class PokeFanOut {
    */
   java.util.Set<String> groups(Connection connection, long version) throws SQLException {
     // A change the pulls cannot follow row by row: every view is recomputed, every group poked.
-    if (ClientViewRecords.changedAfter(connection, access, version - 1)) return null;
+    if (ViewScan.changedAfter(connection, access, version - 1)) return null;
     java.util.Set<String> keys = new java.util.LinkedHashSet<>();
     java.util.Set<String> users = new java.util.LinkedHashSet<>();
     for (ServerTable table : storage.tables()) {
