@@ -152,6 +152,11 @@ public final class PullApplier {
       }
       source = prepared;
       beforeWrite.run();
+      // The preparation above (parse, snapshot, plan: about 1-2.5 ms of CPU) used up this thread's
+      // time slice; on busy cores it was then often preempted while holding the write lock, and a
+      // mutate waited for it to run again (BENCHMARKS.md, "mutate p99 online after store v3").
+      // Yielding first lets the hold start on a fresh slice: a hint, nothing depends on it.
+      Thread.yield();
     }
     try {
       return local.write(
