@@ -178,29 +178,13 @@ public abstract class EngineContract {
 
   /**
    * A store of version 2 (undo entries in {@code tandem_undo}, the queue with a unique index on
-   * {@code (client_id, id)} and no {@code undo} column) is copied into version 3's shape at open on
+   * {@code (client_id, id)} and no {@code undo} column) is copied into the current shape at open on
    * this driver's SQLite, and its entries still revert.
    */
   @Test
   public void aStoreOfVersionTwoIsUpgradedInPlaceAndItsUndoEntriesStillRevert() throws Exception {
-    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"a\",\"value\":1}");
-    engine.mutate("put", "a", 0);
-    engine.mutate("addTask", "t1", 0);
-    engine.store.close();
-    File file = new File(folder.getRoot(), "engine.db");
-    SqlDriver old = open(file);
-    dev.tandem.internal.store.StoreVersionTwo.rewrite(old.writer());
-    old.close();
-
-    engine = Engine.open(open(file), schema(), mutators);
-    assertEquals(2, engine.pendingCount());
-    // The server confirms both and changes neither: both revert to the snapshot.
-    pull(Cookie.of(1), 2, "{\"" + engine.clientID + "\":2}", "");
-    assertEquals(0, engine.pendingCount());
-    assertEquals("1", json("a"));
-    assertNull(json("task/t1"));
-    engine.mutate("put", "b", 0);
-    assertEquals(3, engine.store.pending(0, 10).get(0).seq); // Positions are not reused.
+    openedAfterRewrite(db -> dev.tandem.internal.store.StoreVersionTwo.rewrite(db));
+    bothRevertAndTheNextTakesTheNextPosition();
   }
 
   /**
@@ -211,20 +195,9 @@ public abstract class EngineContract {
    */
   @Test
   public void aStoreOfVersionThreeIsUpgradedInPlaceAndItsUndoEntriesStillRevert() throws Exception {
-    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"a\",\"value\":1}");
-    engine.mutate("put", "a", 0);
-    engine.mutate("addTask", "t1", 0);
-    engine.store.close();
-    File file = new File(folder.getRoot(), "engine.db");
-    SqlDriver old = open(file);
-    dev.tandem.internal.store.StoreVersionThree.rewrite(old.writer(), 9);
-    old.close();
-
-    SqlDriver upgraded = open(file);
-    engine = Engine.open(upgraded, schema(), mutators);
-    assertEquals(2, engine.pendingCount());
+    SqlConnection db =
+        openedAfterRewrite(old -> dev.tandem.internal.store.StoreVersionThree.rewrite(old, 9));
     assertEquals(1, engine.store.pending(0, 10).get(0).seq);
-    SqlConnection db = upgraded.writer();
     try (SqlCursor cursor =
         db.query("SELECT sql FROM sqlite_master WHERE name = 'tandem_pending'")) {
       assertTrue(cursor.next());
@@ -241,14 +214,43 @@ public abstract class EngineContract {
         }
       }
     }
-    // The server confirms both and changes neither: both revert to the snapshot, from the
-    // entries in their records.
+    bothRevertAndTheNextTakesTheNextPosition(); // From the entries in their records.
+  }
+
+  /**
+   * Two pending mutations over a snapshot where {@code a} is 1; the store closed, rewritten by
+   * {@code rewrite} into an older version's shape, and opened again.
+   *
+   * @return the upgraded store's writer connection.
+   */
+  private SqlConnection openedAfterRewrite(java.util.function.Consumer<SqlConnection> rewrite)
+      throws Exception {
+    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"a\",\"value\":1}");
+    engine.mutate("put", "a", 0);
+    engine.mutate("addTask", "t1", 0);
+    engine.store.close();
+    File file = new File(folder.getRoot(), "engine.db");
+    SqlDriver old = open(file);
+    rewrite.accept(old.writer());
+    old.close();
+
+    SqlDriver upgraded = open(file);
+    engine = Engine.open(upgraded, schema(), mutators);
+    assertEquals(2, engine.pendingCount());
+    return upgraded.writer();
+  }
+
+  /**
+   * The server confirms both of {@link #openedAfterRewrite}'s mutations and changes neither: both
+   * revert to the snapshot; the next mutation's position is not one of theirs.
+   */
+  private void bothRevertAndTheNextTakesTheNextPosition() throws Exception {
     pull(Cookie.of(1), 2, "{\"" + engine.clientID + "\":2}", "");
     assertEquals(0, engine.pendingCount());
     assertEquals("1", json("a"));
     assertNull(json("task/t1"));
     engine.mutate("put", "b", 0);
-    assertEquals(3, engine.store.pending(0, 10).get(0).seq); // Not reused while open.
+    assertEquals(3, engine.store.pending(0, 10).get(0).seq);
   }
 
   @Test
