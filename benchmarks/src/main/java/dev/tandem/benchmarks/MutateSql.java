@@ -8,13 +8,15 @@ import java.util.Properties;
 
 /**
  * Where {@code mutate}'s distance to the durable-commit floor is in SQL alone: the floor's bare
- * transaction (upsert the row, insert the queue record, commit; WAL, {@code synchronous=NORMAL})
- * beside the same transaction with Tandem's undo record added, with Tandem's queue table ({@code
- * UNIQUE (client_id, id)}, an index of its own), and with both (Tandem's SQL, no Java work around
- * it), and with store version 3's (the undo entry read by a {@code SELECT} and kept in the queue
- * record's {@code undo} column, no index on the queue), and the floor as the floors ran before
- * (xerial's generated keys, {@code BEGIN}/{@code COMMIT} parsed per write): six SQLite files in one
- * process, rotating per write; each write a new key.
+ * transaction (upsert the row, insert the queue record, commit; WAL, {@code synchronous=NORMAL};
+ * the queue keyed by a plain {@code INTEGER PRIMARY KEY}) beside the same with the queue numbered
+ * by {@code AUTOINCREMENT} (whose high-water mark in {@code sqlite_sequence} is a page of its own),
+ * store version 2's SQL (an undo record in {@code tandem_undo}, a queue with {@code UNIQUE
+ * (client_id, id)}, {@code AUTOINCREMENT}), version 3's (the undo entry read by a {@code SELECT}
+ * and kept in the queue record, no index, {@code AUTOINCREMENT}) and version 4's (the same without
+ * {@code AUTOINCREMENT}), no Java work around any of them, and the floor with {@code AUTOINCREMENT}
+ * as the floors ran before the fourth round (xerial's generated keys, {@code BEGIN}/{@code COMMIT}
+ * parsed per write): six SQLite files in one process, rotating per write; each write a new key.
  *
  * <p>Run: {@code java -cp … dev.tandem.benchmarks.ClientBenchmarks mutatesql} (by name only).
  */
@@ -46,7 +48,8 @@ final class MutateSql {
         boolean undo,
         boolean tandemQueue,
         boolean undoInQueue,
-        boolean driverDefaults)
+        boolean driverDefaults,
+        boolean autoincrement)
         throws Exception {
       this.name = name;
       this.undo = undo;
@@ -69,7 +72,8 @@ final class MutateSql {
       control.execute(
           "CREATE TABLE tandem_undo (key TEXT PRIMARY KEY NOT NULL, prior TEXT) WITHOUT ROWID");
       control.execute(
-          "CREATE TABLE tandem_pending (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+          "CREATE TABLE tandem_pending (seq INTEGER PRIMARY KEY"
+              + (autoincrement ? " AUTOINCREMENT," : ",")
               + " client_id TEXT NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL,"
               + " args TEXT NOT NULL, timestamp REAL NOT NULL,"
               + " schema_version TEXT NOT NULL DEFAULT '', undo TEXT"
@@ -138,12 +142,12 @@ final class MutateSql {
     int warmup = 3_000;
     int count = 12_000;
     Variant[] variants = {
-      new Variant(work, "floor", false, false, false, false),
-      new Variant(work, "floor + undo record", true, false, false, false),
-      new Variant(work, "floor + unique queue index", false, true, false, false),
-      new Variant(work, "store v2's SQL (both)", true, true, false, false),
-      new Variant(work, "store v3's SQL", false, false, true, false),
-      new Variant(work, "floor, driver defaults", false, false, false, true)
+      new Variant(work, "floor", false, false, false, false, false),
+      new Variant(work, "floor + AUTOINCREMENT", false, false, false, false, true),
+      new Variant(work, "store v2's SQL", true, true, false, false, true),
+      new Variant(work, "store v3's SQL", false, false, true, false, true),
+      new Variant(work, "store v4's SQL", false, false, true, false, false),
+      new Variant(work, "floor + AI, driver defaults", false, false, false, true, true)
     };
     long[][] nanos = new long[variants.length][count];
     for (int i = 0; i < warmup + count; i++) {

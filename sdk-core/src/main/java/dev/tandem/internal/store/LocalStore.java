@@ -49,6 +49,7 @@ public final class LocalStore {
     public final SqlConnection db;
     public final KeySet changes = new KeySet();
     private long mutationID;
+    private long seq;
     private long pendingDelta;
     private boolean newMutation;
     private boolean mutating;
@@ -92,9 +93,11 @@ public final class LocalStore {
     public Pending enqueue(String name, dev.tandem.protocol.RawJson args, double timestamp) {
       newMutation = true;
       long id = nextMutationID();
-      Pending pending = new Pending(0, clientID, id, name, args, timestamp, schemaVersion);
+      long position = (seq == 0 ? lastSeq : seq) + 1;
+      Pending pending = new Pending(position, clientID, id, name, args, timestamp, schemaVersion);
       PendingQueue.add(db, pending, UndoLog.encode(undoEntries));
       mutationID = id;
+      seq = position;
       pendingDelta++;
       return pending;
     }
@@ -176,6 +179,14 @@ public final class LocalStore {
 
   /** This client's newest mutation ID. Guarded by lock; volatile for lock-free reads. */
   private volatile long lastMutationID;
+
+  /**
+   * The queue's newest position: the next record takes the one after it. Positions are never reused
+   * while the store is open (the pusher and a pull's snapshot hold positions); after a restart
+   * numbering goes on from the newest record, as nothing stored refers to a position. Guarded by
+   * lock.
+   */
+  private long lastSeq;
 
   /** Rows in tandem_pending, kept here so a mutation does not count them. Guarded by lock. */
   private volatile long pendingCount;
@@ -265,6 +276,7 @@ public final class LocalStore {
       if (upgrade.rebuildReason != null) local.rebuild = upgrade;
       local.lastMutationID = PendingQueue.lastMutationID(db, local.clientID);
       local.pendingCount = PendingQueue.count(db);
+      local.lastSeq = PendingQueue.lastSeq(db);
       db.commit();
       view.report(view.takeViolations());
       return local;
@@ -425,6 +437,7 @@ public final class LocalStore {
         result = work.run(write);
         db.commit();
         if (write.mutationID != 0) lastMutationID = write.mutationID;
+        if (write.seq != 0) lastSeq = write.seq;
         if (!write.newMutation) otherWrites++;
         pendingCount += write.pendingDelta;
       } catch (Exception | Error e) {
