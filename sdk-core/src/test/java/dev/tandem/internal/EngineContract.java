@@ -64,6 +64,7 @@ public abstract class EngineContract {
     driver = open(new File(folder.getRoot(), "engine.db"));
     Mutators.Builder mutators = Mutators.builder();
     mutators.add("put", String.class, (tx, key) -> tx.put(key, "optimistic"));
+    mutators.add("del", String.class, (tx, key) -> tx.del(key));
     mutators.add(
         "addTask",
         String.class,
@@ -251,6 +252,27 @@ public abstract class EngineContract {
     assertNull(json("task/t1"));
     engine.mutate("put", "b", 0);
     assertEquals(3, engine.store.pending(0, 10).get(0).seq);
+  }
+
+  /**
+   * A new mutation that puts a key absent locally records "absent" in its queue record in the same
+   * statement as the put; when a replay recorded the key in {@code tandem_undo} before (here: a
+   * pending delete replayed over the server's value), that entry still counts.
+   */
+  @Test
+  public void aNewKeysAbsentEntryDoesNotHideAReplaysEarlierEntry() throws Exception {
+    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"a\",\"value\":1}");
+    engine.mutate("del", "a", 0);
+    // The server changes a: the pending delete is replayed over 2 (tandem_undo: a was 2).
+    pull(Cookie.of(1), 2, "{}", "{\"op\":\"put\",\"key\":\"a\",\"value\":2}");
+    assertNull(json("a"));
+    engine.mutate("put", "a", 0); // a is absent here: put and its entry in one statement.
+    assertEquals("\"optimistic\"", json("a"));
+
+    // Both confirmed without a change to a: a reverts to the snapshot's 2, not to absent.
+    pull(Cookie.of(2), 3, "{\"" + engine.clientID + "\":2}", "");
+    assertEquals(0, engine.pendingCount());
+    assertEquals("2", json("a"));
   }
 
   @Test

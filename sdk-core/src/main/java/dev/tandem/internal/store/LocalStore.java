@@ -123,15 +123,36 @@ public final class LocalStore {
         view.recordUndo(db, key);
         return;
       }
-      if (undoKnown.contains(key)) return;
-      if (undoRecorded == null) {
-        undoRecorded = new ArrayList<>(2);
-      } else if (undoRecorded.contains(key)) {
+      if (!unrecorded(key)) return;
+      recorded(key, view.undoEntry(db, key));
+    }
+
+    /**
+     * A mutator's put of {@code key}: its undo entry recorded ({@link #recordUndo}), then the value
+     * written. A new mutation's first write of a plain key whose entry is not known does both in
+     * one statement when the key is new ({@code INSERT OR IGNORE}): its entry is "absent". Should
+     * {@code tandem_undo} hold an entry for the key already, that one counts first and this one is
+     * never read (see {@link UndoLog}).
+     */
+    public void put(String key, String json) {
+      if (mutating && unrecorded(key) && view.putIfAbsentPlain(db, key, json)) {
+        recorded(key, new Entry(key, null));
         return;
       }
+      recordUndo(key);
+      view.put(db, key, json);
+    }
+
+    /** Whether a new mutation's write has yet to record {@code key}'s entry. */
+    private boolean unrecorded(String key) {
+      return !undoKnown.contains(key) && (undoRecorded == null || !undoRecorded.contains(key));
+    }
+
+    /** {@code key}'s entry is recorded by this write: {@code entry}, or null if in tandem_undo. */
+    private void recorded(String key, Entry entry) {
+      if (undoRecorded == null) undoRecorded = new ArrayList<>(2);
       undoRecorded.add(key);
-      Entry entry = view.undoEntry(db, key);
-      if (entry == null) return; // In tandem_undo.
+      if (entry == null) return;
       if (undoEntries == null) undoEntries = new ArrayList<>(2);
       undoEntries.add(entry);
     }
