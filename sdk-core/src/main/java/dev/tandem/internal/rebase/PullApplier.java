@@ -141,7 +141,10 @@ public final class PullApplier {
       prepared = new PreparedPull(result, patch, snapshot);
       try {
         prepared.plan = prepared.plan(footprints, snapshot.pending);
-        if (prepared.plan != null) prepared.reverted = reverted(snapshot.optimistic, prepared.plan);
+        if (prepared.plan != null) {
+          prepared.reverted = reverted(snapshot.optimistic, prepared.plan);
+          prepared.readUnchanged(local, snapshot.optimistic);
+        }
         prepared.planned = true;
       } catch (RuntimeException e) {
         // A rebase elsewhere was replacing footprints (it also fails isCurrent): planned under the
@@ -149,6 +152,11 @@ public final class PullApplier {
       }
       source = prepared;
       beforeWrite.run();
+      // The preparation above (parse, snapshot, plan: about 1-2.5 ms of CPU) used up this thread's
+      // time slice; on busy cores it was then often preempted while holding the write lock, and a
+      // mutate waited for it to run again (BENCHMARKS.md, "mutate p99 online after store v3").
+      // Yielding first lets the hold start on a fresh slice: a hint, nothing depends on it.
+      Thread.yield();
     }
     try {
       return local.write(
@@ -224,6 +232,8 @@ public final class PullApplier {
         if (prepared.plan != null) {
           plan = prepared.plan.plus(footprints, snapshot.newer(write), prepared.lastMutationIDs());
         }
+        // The plan held: no write since the snapshot touched the patch's keys.
+        prepared.skipUnchanged = plan != null;
         if (plan == null) snapshot = PendingSnapshot.read(write); // Replay all: read it all.
         tracked = plan != null ? reverted(prepared.reverted, plan) : snapshot.optimistic;
       } else {

@@ -251,11 +251,26 @@ public final class KeySet {
     for (Rows read : changed.rows) {
       if (read.touchedBy(this, true)) return true;
     }
-    for (String key : changed.keys) {
-      if (contains(key)) return true;
+    if (ranges.isEmpty() && changed.ranges.isEmpty()) {
+      // Keys alone on both sides: one lookup per key of the smaller side (a footprint of a key or
+      // two against a patch of hundreds, under the write lock).
+      Set<String> small = keys.size() <= changed.keys.size() ? keys : changed.keys;
+      Set<String> large = small == keys ? changed.keys : keys;
+      for (String key : small) {
+        if (large.contains(key)) return true;
+      }
+      return false;
     }
-    for (String key : keys) {
-      if (changed.contains(key)) return true;
+    // A side without ranges contains exactly its keys: the other side's loop finds those.
+    if (!ranges.isEmpty()) {
+      for (String key : changed.keys) {
+        if (contains(key)) return true;
+      }
+    }
+    if (!changed.ranges.isEmpty()) {
+      for (String key : keys) {
+        if (changed.contains(key)) return true;
+      }
     }
     for (Range range : changed.ranges) {
       for (Range mine : ranges) {
