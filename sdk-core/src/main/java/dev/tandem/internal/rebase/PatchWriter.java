@@ -93,17 +93,6 @@ final class PatchWriter {
     }
   }
 
-  /**
-   * A put of {@code key} that is not written: its value is already the stored one (a pull echoing a
-   * pending mutation's write). For the rebase it counts as written; nothing changed for live
-   * queries.
-   */
-  void unchanged(String key) {
-    if (!forRebase) return;
-    patched.addKey(key);
-    if (optimistic.contains(key)) patchedOptimistic.add(key);
-  }
-
   void flush() {
     if (puts.isEmpty()) return;
     view.putAll(db, puts);

@@ -141,10 +141,7 @@ public final class PullApplier {
       prepared = new PreparedPull(result, patch, snapshot);
       try {
         prepared.plan = prepared.plan(footprints, snapshot.pending);
-        if (prepared.plan != null) {
-          prepared.reverted = reverted(snapshot.optimistic, prepared.plan);
-          prepared.readUnchanged(local, snapshot.optimistic);
-        }
+        if (prepared.plan != null) prepared.reverted = reverted(snapshot.optimistic, prepared.plan);
         prepared.planned = true;
       } catch (RuntimeException e) {
         // A rebase elsewhere was replacing footprints (it also fails isCurrent): planned under the
@@ -232,8 +229,6 @@ public final class PullApplier {
         if (prepared.plan != null) {
           plan = prepared.plan.plus(footprints, snapshot.newer(write), prepared.lastMutationIDs());
         }
-        // The plan held: no write since the snapshot touched the patch's keys.
-        prepared.skipUnchanged = plan != null;
         if (plan == null) snapshot = PendingSnapshot.read(write); // Replay all: read it all.
         tracked = plan != null ? reverted(prepared.reverted, plan) : snapshot.optimistic;
       } else {

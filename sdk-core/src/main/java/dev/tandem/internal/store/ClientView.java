@@ -137,16 +137,6 @@ public final class ClientView {
     return KvTable.get(db, key);
   }
 
-  /**
-   * The JSON text {@code key} is stored as where a {@link #put} of it would store it again without
-   * a schema violation: a schema table's row, or a plain key's value; null if absent, or if the key
-   * belongs to a table but is not in it (kept as a plain value after a violation).
-   */
-  public String storedJson(SqlConnection db, String key) {
-    TypedTable table = route(key);
-    return table != null ? table.getJson(db, key) : KvTable.get(db, key);
-  }
-
   public void put(SqlConnection db, String key, String json) {
     TypedTable table = route(key);
     if (table == null) {

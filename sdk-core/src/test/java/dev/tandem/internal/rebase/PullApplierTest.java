@@ -36,30 +36,12 @@ class PullApplierTest {
     Moshi moshi = new Moshi.Builder().build();
     Mutators.Builder mutators = Mutators.builder();
     mutators.add("put", String.class, (tx, key) -> tx.put(key, "optimistic"));
-    // Stores an object, members in Moshi's order: {"content":…,"from":"me","order":7}.
-    mutators.add("message", String.class, (tx, key) -> tx.put(key, new Message(key)));
     // Writes "<key>-copy": what it read at "<key>", marked as a copy.
     mutators.add(
         "copy", String.class, (tx, key) -> tx.put(key + "-copy", "copy of " + tx.getJson(key)));
     JsonCodec codec = new JsonCodec(moshi);
     local = Engine.open(driver, null, mutators);
     applier = local.applier;
-  }
-
-  /** A value Moshi writes with its members in another order than a server might. */
-  static final class Message {
-    String from = "me";
-    String content;
-    long order = 7;
-
-    Message(String content) {
-      this.content = content;
-    }
-  }
-
-  /** {@code message}'s value for {@code key} as a server writes it: the same, members reordered. */
-  static String serverMessage(String key) {
-    return "{\"from\":\"me\",\"content\":\"" + key + "\",\"order\":7}";
   }
 
   @AfterEach
@@ -353,80 +335,6 @@ class PullApplierTest {
     assertEquals("\"optimistic\"", value("b"));
     assertEquals("\"copy of \\\"new\\\"\"", value("src-copy"));
     assertEquals(java.util.Arrays.asList(2L, 3L), pendingIDs());
-  }
-
-  @Test
-  void aPullEchoingWhatAConfirmedMutationWroteDoesNotWriteItAgain() throws Exception {
-    apply(pull(1, "", ""), Cookie.NULL);
-    local.mutate("message", "m1", 0);
-    local.mutate("message", "m2", 0);
-    String local1 = value("m1");
-    assertEquals("{\"content\":\"m1\",\"from\":\"me\",\"order\":7}", local1);
-
-    PullApplier.Outcome outcome =
-        apply(
-            pull(
-                2,
-                confirms(2),
-                "{\"op\":\"put\",\"key\":\"m1\",\"value\":"
-                    + serverMessage("m1")
-                    + "},{\"op\":\"put\",\"key\":\"m2\",\"value\":{\"from\":\"me\",\"content\":\"m2\",\"order\":8}}"),
-            Cookie.of(1));
-
-    assertEquals(PullApplier.Outcome.Kind.APPLIED, outcome.kind);
-    assertEquals(local1, value("m1"), "the same value: not written again (the local text stays)");
-    assertEquals(
-        "{\"from\":\"me\",\"content\":\"m2\",\"order\":8}", value("m2"), "another value: written");
-    assertEquals(0, local.pendingCount());
-    assertEquals(Cookie.of(2), local.cookie());
-    // Confirmed: the next pull that changes nothing leaves it as the server had it.
-    apply(pull(3, "", ""), Cookie.of(2));
-    assertEquals(local1, value("m1"));
-  }
-
-  @Test
-  void anEchoedKeyAnotherWriteChangedWhileThePullWasPreparedIsWritten() throws Exception {
-    apply(pull(1, "", ""), Cookie.NULL);
-    local.mutate("message", "m1", 0);
-    // Not a new mutation: the value read before the lock is no longer the stored one.
-    applier.beforeWrite(
-        () ->
-            local.store.writeUnchecked(
-                write -> {
-                  write.view().put(write.db, "m1", "\"changed\"");
-                  return null;
-                }));
-
-    apply(
-        pull(
-            2,
-            confirms(1),
-            "{\"op\":\"put\",\"key\":\"m1\",\"value\":" + serverMessage("m1") + "}"),
-        Cookie.of(1));
-
-    assertEquals(serverMessage("m1"), value("m1"));
-    assertEquals(0, local.pendingCount());
-  }
-
-  @Test
-  void anEchoedKeyANewMutationChangedWhileThePullWasPreparedEndsAsItsReplay() throws Exception {
-    apply(pull(1, "", ""), Cookie.NULL);
-    local.mutate("message", "m1", 0);
-    applier.beforeWrite(() -> local.mutate("put", "m1", 0));
-
-    apply(
-        pull(
-            2,
-            confirms(1),
-            "{\"op\":\"put\",\"key\":\"m1\",\"value\":" + serverMessage("m1") + "}"),
-        Cookie.of(1));
-
-    assertEquals("\"optimistic\"", value("m1"), "mutation 2 replayed on the patch");
-    assertEquals(java.util.Collections.singletonList(2L), pendingIDs());
-    applier.beforeWrite(() -> {});
-    apply(pull(3, confirms(2), ""), Cookie.of(2));
-    assertEquals(
-        serverMessage("m1"), value("m1"), "mutation 2 confirmed without the key: reverted");
   }
 
   java.util.List<Long> pendingIDs() {
