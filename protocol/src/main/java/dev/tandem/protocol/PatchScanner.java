@@ -227,11 +227,14 @@ final class PatchScanner {
    */
   private int plainString(int p) {
     if (at(p) != '"') return -1;
-    while (true) {
-      byte b = at(++p);
-      if (b == '"') return p + 1;
+    byte[] window = this.window; // A plain loop: it runs before the JIT has compiled much.
+    int end = this.end;
+    for (int i = p + 1; i < end; i++) {
+      byte b = window[i];
+      if (b == '"') return i + 1;
       if (b == '\\' || (b >= 0 && b < 0x20)) return -1;
     }
+    throw NEED_MORE;
   }
 
   /** The index after a canonical value at {@code p}, or -1 for anything else. */
@@ -242,11 +245,13 @@ final class PatchScanner {
   }
 
   private int whitespace(int p) {
-    while (true) {
-      byte b = at(p);
+    byte[] window = this.window;
+    int end = this.end;
+    for (; p < end; p++) {
+      byte b = window[p];
       if (b != ' ' && b != '\n' && b != '\r' && b != '\t') return p;
-      p++;
     }
+    throw NEED_MORE;
   }
 
   private byte at(int p) {
