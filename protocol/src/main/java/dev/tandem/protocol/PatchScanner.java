@@ -33,8 +33,9 @@ final class PatchScanner {
   private static final class NeedMore extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    NeedMore() {
-      super(null, null, false, false);
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this; // Control flow, thrown from one shared instance: no stack trace (API 21).
     }
   }
 
