@@ -79,6 +79,28 @@ class StubServerSyncTest {
     return client.query(tx -> tx.get("counter/" + key, Long.class));
   }
 
+  /**
+   * Once the server has confirmed every mutation and the queue is empty, the next ones are pushed
+   * too: queue positions are not reused while the store is open (the pusher goes on after the last
+   * position it sent).
+   */
+  @Test
+  void mutationsMadeAfterTheQueueEmptiedArePushed() throws Exception {
+    Tandem a = client("a");
+    a.mutate("increment", new Increment("k", 1));
+    a.mutate("increment", new Increment("k", 1));
+    flush(a);
+    assertEquals(0, a.pendingMutations().size());
+
+    a.mutate("increment", new Increment("k", 5));
+    flush(a);
+
+    assertEquals(0, a.pendingMutations().size());
+    Tandem b = client("b");
+    pull(b);
+    assertEquals(7L, counter(b, "k"));
+  }
+
   @Test
   void twoClientsConvergeIncludingConcurrentEditsOfTheSameKey() throws Exception {
     Tandem ann = client("ann");

@@ -49,7 +49,7 @@ final class CheckpointFloor {
         control[k].execute(
             "CREATE TABLE kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID");
         control[k].execute(
-            "CREATE TABLE pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT,"
+            "CREATE TABLE pending (seq INTEGER PRIMARY KEY, client_id TEXT,"
                 + " id INTEGER, name TEXT, args TEXT, timestamp REAL)");
         upsert[k] =
             db[k].prepareStatement(

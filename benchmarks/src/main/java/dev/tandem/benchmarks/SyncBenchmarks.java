@@ -45,7 +45,7 @@ final class SyncBenchmarks {
         statement.execute(
             "CREATE TABLE kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID");
         statement.execute(
-            "CREATE TABLE pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT,"
+            "CREATE TABLE pending (seq INTEGER PRIMARY KEY, client_id TEXT,"
                 + " id INTEGER, name TEXT, args TEXT, timestamp REAL)");
       }
       PreparedStatement upsert =

@@ -193,7 +193,7 @@ public final class TandemSide {
           ddl.execute(
               "CREATE TABLE kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID");
           ddl.execute(
-              "CREATE TABLE pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT,"
+              "CREATE TABLE pending (seq INTEGER PRIMARY KEY, client_id TEXT,"
                   + " id INTEGER, name TEXT, args TEXT, timestamp REAL)");
         }
         upsert[f] =

@@ -1,6 +1,7 @@
 package dev.tandem.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -13,6 +14,8 @@ import dev.tandem.Row;
 import dev.tandem.ScanOptions;
 import dev.tandem.Schema;
 import dev.tandem.Table;
+import dev.tandem.internal.db.SqlConnection;
+import dev.tandem.internal.db.SqlCursor;
 import dev.tandem.internal.db.SqlDriver;
 import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.internal.store.KeySet;
@@ -61,6 +64,7 @@ public abstract class EngineContract {
     driver = open(new File(folder.getRoot(), "engine.db"));
     Mutators.Builder mutators = Mutators.builder();
     mutators.add("put", String.class, (tx, key) -> tx.put(key, "optimistic"));
+    mutators.add("del", String.class, (tx, key) -> tx.del(key));
     mutators.add(
         "addTask",
         String.class,
@@ -175,29 +179,100 @@ public abstract class EngineContract {
 
   /**
    * A store of version 2 (undo entries in {@code tandem_undo}, the queue with a unique index on
-   * {@code (client_id, id)} and no {@code undo} column) is copied into version 3's shape at open on
+   * {@code (client_id, id)} and no {@code undo} column) is copied into the current shape at open on
    * this driver's SQLite, and its entries still revert.
    */
   @Test
   public void aStoreOfVersionTwoIsUpgradedInPlaceAndItsUndoEntriesStillRevert() throws Exception {
+    openedAfterRewrite(db -> dev.tandem.internal.store.StoreVersionTwo.rewrite(db));
+    bothRevertAndTheNextTakesTheNextPosition();
+  }
+
+  /**
+   * A store of version 3 (the queue numbered by {@code AUTOINCREMENT}, its records holding undo
+   * entries) is copied into version 4's shape at open on this driver's SQLite: the records keep
+   * their positions and undo entries, which still revert, and nothing is left of the {@code
+   * AUTOINCREMENT}.
+   */
+  @Test
+  public void aStoreOfVersionThreeIsUpgradedInPlaceAndItsUndoEntriesStillRevert() throws Exception {
+    SqlConnection db =
+        openedAfterRewrite(old -> dev.tandem.internal.store.StoreVersionThree.rewrite(old, 9));
+    assertEquals(1, engine.store.pending(0, 10).get(0).seq);
+    try (SqlCursor cursor =
+        db.query("SELECT sql FROM sqlite_master WHERE name = 'tandem_pending'")) {
+      assertTrue(cursor.next());
+      assertFalse(cursor.getString(0), cursor.getString(0).contains("AUTOINCREMENT"));
+    }
+    try (SqlCursor cursor =
+        db.query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_sequence'")) {
+      cursor.next();
+      if (cursor.getLong(0) > 0) {
+        try (SqlCursor marks =
+            db.query("SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'tandem_pending'")) {
+          marks.next();
+          assertEquals("no high-water mark left", 0, marks.getLong(0));
+        }
+      }
+    }
+    bothRevertAndTheNextTakesTheNextPosition(); // From the entries in their records.
+  }
+
+  /**
+   * Two pending mutations over a snapshot where {@code a} is 1; the store closed, rewritten by
+   * {@code rewrite} into an older version's shape, and opened again.
+   *
+   * @return the upgraded store's writer connection.
+   */
+  private SqlConnection openedAfterRewrite(java.util.function.Consumer<SqlConnection> rewrite)
+      throws Exception {
     pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"a\",\"value\":1}");
     engine.mutate("put", "a", 0);
     engine.mutate("addTask", "t1", 0);
     engine.store.close();
     File file = new File(folder.getRoot(), "engine.db");
     SqlDriver old = open(file);
-    dev.tandem.internal.store.StoreVersionTwo.rewrite(old.writer());
+    rewrite.accept(old.writer());
     old.close();
 
-    engine = Engine.open(open(file), schema(), mutators);
+    SqlDriver upgraded = open(file);
+    engine = Engine.open(upgraded, schema(), mutators);
     assertEquals(2, engine.pendingCount());
-    // The server confirms both and changes neither: both revert to the snapshot.
+    return upgraded.writer();
+  }
+
+  /**
+   * The server confirms both of {@link #openedAfterRewrite}'s mutations and changes neither: both
+   * revert to the snapshot; the next mutation's position is not one of theirs.
+   */
+  private void bothRevertAndTheNextTakesTheNextPosition() throws Exception {
     pull(Cookie.of(1), 2, "{\"" + engine.clientID + "\":2}", "");
     assertEquals(0, engine.pendingCount());
     assertEquals("1", json("a"));
     assertNull(json("task/t1"));
     engine.mutate("put", "b", 0);
-    assertEquals(3, engine.store.pending(0, 10).get(0).seq); // Positions are not reused.
+    assertEquals(3, engine.store.pending(0, 10).get(0).seq);
+  }
+
+  /**
+   * A new mutation that puts a key absent locally records "absent" in its queue record in the same
+   * statement as the put; when a replay recorded the key in {@code tandem_undo} before (here: a
+   * pending delete replayed over the server's value), that entry still counts.
+   */
+  @Test
+  public void aNewKeysAbsentEntryDoesNotHideAReplaysEarlierEntry() throws Exception {
+    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"a\",\"value\":1}");
+    engine.mutate("del", "a", 0);
+    // The server changes a: the pending delete is replayed over 2 (tandem_undo: a was 2).
+    pull(Cookie.of(1), 2, "{}", "{\"op\":\"put\",\"key\":\"a\",\"value\":2}");
+    assertNull(json("a"));
+    engine.mutate("put", "a", 0); // a is absent here: put and its entry in one statement.
+    assertEquals("\"optimistic\"", json("a"));
+
+    // Both confirmed without a change to a: a reverts to the snapshot's 2, not to absent.
+    pull(Cookie.of(2), 3, "{\"" + engine.clientID + "\":2}", "");
+    assertEquals(0, engine.pendingCount());
+    assertEquals("2", json("a"));
   }
 
   @Test

@@ -33,8 +33,7 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
   public void put(String key, Object value) {
     if (key == null) throw new NullPointerException("key == null");
     String json = value instanceof RawJsonValue ? ((RawJsonValue) value).json : codec.toJson(value);
-    write.recordUndo(key);
-    data.put(db, key, json);
+    write.put(key, json);
     changes.addChange(key, json);
     footprint.addKey(key);
   }

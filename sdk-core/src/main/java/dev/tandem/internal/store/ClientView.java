@@ -153,6 +153,14 @@ public final class ClientView {
     seen.add(new Violation(table.table.name(), key, json, problem));
   }
 
+  /**
+   * Puts {@code key}, a plain key (no schema table's), only if it is absent: true if it was (and is
+   * now put); false, with nothing written, if it is a schema table's key or is stored.
+   */
+  boolean putIfAbsentPlain(SqlConnection db, String key, String json) {
+    return route(key) == null && KvTable.insertIfAbsent(db, key, json);
+  }
+
   /** Reports the violations of a committed transaction; call without holding the write lock. */
   void report(List<Violation> committed) {
     for (Violation violation : committed) violation.reportTo(violations);

@@ -23,6 +23,11 @@ final class KvTable {
     db.execute("INSERT OR REPLACE INTO tandem_kv (key, value) VALUES (?, ?)", key, json);
   }
 
+  /** Puts {@code key} only if it is not stored here; true if it was not (and is now). */
+  static boolean insertIfAbsent(SqlConnection db, String key, String json) {
+    return db.execute("INSERT OR IGNORE INTO tandem_kv (key, value) VALUES (?, ?)", key, json) == 1;
+  }
+
   static void putAll(SqlConnection db, List<Entry> entries) {
     List<Object[]> args = new ArrayList<>(entries.size());
     for (Entry entry : entries) args.add(new Object[] {entry.key, entry.json});

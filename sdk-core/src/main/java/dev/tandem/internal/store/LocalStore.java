@@ -49,6 +49,7 @@ public final class LocalStore {
     public final SqlConnection db;
     public final KeySet changes = new KeySet();
     private long mutationID;
+    private long seq;
     private long pendingDelta;
     private boolean newMutation;
     private boolean mutating;
@@ -92,9 +93,11 @@ public final class LocalStore {
     public Pending enqueue(String name, dev.tandem.protocol.RawJson args, double timestamp) {
       newMutation = true;
       long id = nextMutationID();
-      Pending pending = new Pending(0, clientID, id, name, args, timestamp, schemaVersion);
+      long position = (seq == 0 ? lastSeq : seq) + 1;
+      Pending pending = new Pending(position, clientID, id, name, args, timestamp, schemaVersion);
       PendingQueue.add(db, pending, UndoLog.encode(undoEntries));
       mutationID = id;
+      seq = position;
       pendingDelta++;
       return pending;
     }
@@ -120,15 +123,36 @@ public final class LocalStore {
         view.recordUndo(db, key);
         return;
       }
-      if (undoKnown.contains(key)) return;
-      if (undoRecorded == null) {
-        undoRecorded = new ArrayList<>(2);
-      } else if (undoRecorded.contains(key)) {
+      if (!unrecorded(key)) return;
+      recorded(key, view.undoEntry(db, key));
+    }
+
+    /**
+     * A mutator's put of {@code key}: its undo entry recorded ({@link #recordUndo}), then the value
+     * written. A new mutation's first write of a plain key whose entry is not known does both in
+     * one statement when the key is new ({@code INSERT OR IGNORE}): its entry is "absent". Should
+     * {@code tandem_undo} hold an entry for the key already, that one counts first and this one is
+     * never read (see {@link UndoLog}).
+     */
+    public void put(String key, String json) {
+      if (mutating && unrecorded(key) && view.putIfAbsentPlain(db, key, json)) {
+        recorded(key, new Entry(key, null));
         return;
       }
+      recordUndo(key);
+      view.put(db, key, json);
+    }
+
+    /** Whether a new mutation's write has yet to record {@code key}'s entry. */
+    private boolean unrecorded(String key) {
+      return !undoKnown.contains(key) && (undoRecorded == null || !undoRecorded.contains(key));
+    }
+
+    /** {@code key}'s entry is recorded by this write: {@code entry}, or null if in tandem_undo. */
+    private void recorded(String key, Entry entry) {
+      if (undoRecorded == null) undoRecorded = new ArrayList<>(2);
       undoRecorded.add(key);
-      Entry entry = view.undoEntry(db, key);
-      if (entry == null) return; // In tandem_undo.
+      if (entry == null) return;
       if (undoEntries == null) undoEntries = new ArrayList<>(2);
       undoEntries.add(entry);
     }
@@ -176,6 +200,14 @@ public final class LocalStore {
 
   /** This client's newest mutation ID. Guarded by lock; volatile for lock-free reads. */
   private volatile long lastMutationID;
+
+  /**
+   * The queue's newest position: the next record takes the one after it. Positions are never reused
+   * while the store is open (the pusher and a pull's snapshot hold positions); after a restart
+   * numbering goes on from the newest record, as nothing stored refers to a position. Guarded by
+   * lock.
+   */
+  private long lastSeq;
 
   /** Rows in tandem_pending, kept here so a mutation does not count them. Guarded by lock. */
   private volatile long pendingCount;
@@ -265,6 +297,7 @@ public final class LocalStore {
       if (upgrade.rebuildReason != null) local.rebuild = upgrade;
       local.lastMutationID = PendingQueue.lastMutationID(db, local.clientID);
       local.pendingCount = PendingQueue.count(db);
+      local.lastSeq = PendingQueue.lastSeq(db);
       db.commit();
       view.report(view.takeViolations());
       return local;
@@ -425,6 +458,7 @@ public final class LocalStore {
         result = work.run(write);
         db.commit();
         if (write.mutationID != 0) lastMutationID = write.mutationID;
+        if (write.seq != 0) lastSeq = write.seq;
         if (!write.newMutation) otherWrites++;
         pendingCount += write.pendingDelta;
       } catch (Exception | Error e) {

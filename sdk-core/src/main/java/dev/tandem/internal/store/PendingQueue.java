@@ -10,11 +10,16 @@ import java.util.List;
 public final class PendingQueue {
   private PendingQueue() {}
 
-  /** Queues {@code pending} with its undo entries ({@link UndoLog#encode}; null if none). */
+  /**
+   * Queues {@code pending} at its position {@code pending.seq} (past every position in use: {@link
+   * LocalStore} numbers the queue) with its undo entries ({@link UndoLog#encode}; null if none).
+   */
   static void add(SqlConnection db, Pending pending, String undo) {
     db.execute(
-        "INSERT INTO tandem_pending (client_id, id, name, args, timestamp, schema_version, undo)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO tandem_pending"
+            + " (seq, client_id, id, name, args, timestamp, schema_version, undo)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        pending.seq,
         pending.clientID,
         pending.id,
         pending.name,

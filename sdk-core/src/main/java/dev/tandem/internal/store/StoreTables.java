@@ -24,12 +24,14 @@ final class StoreTables {
   /**
    * 2: {@code tandem_pending.schema_version}, the schema version each mutation was made with. 3: a
    * new mutation's undo entries in its queue record ({@code tandem_pending.undo}, see {@link
-   * UndoLog}), and no index on {@code (client_id, id)}: each cost every commit a b-tree page.
+   * UndoLog}), and no index on {@code (client_id, id)}: each cost every commit a b-tree page. 4:
+   * {@code tandem_pending.seq} without {@code AUTOINCREMENT}, whose high-water mark in {@code
+   * sqlite_sequence} cost every commit a third page; {@link LocalStore} numbers the queue itself.
    */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   private static final String PENDING_COLUMNS =
-      " (seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT NOT NULL, id INTEGER NOT NULL,"
+      " (seq INTEGER PRIMARY KEY, client_id TEXT NOT NULL, id INTEGER NOT NULL,"
           + " name TEXT NOT NULL, args TEXT NOT NULL, timestamp REAL NOT NULL,"
           + " schema_version TEXT NOT NULL DEFAULT '', undo TEXT)";
 
@@ -51,8 +53,9 @@ final class StoreTables {
    * Creates the tables of a new database, or checks that an existing one is one Tandem knows and
    * upgrades it in place: a store of version 1 gains {@code tandem_pending.schema_version}, filled
    * with {@code schemaVersion} (the version opening it; version 1 did not record one); one of
-   * version 1 or 2 gets {@code tandem_pending} rebuilt with the {@code undo} column and without the
-   * index (its undo entries stay in {@code tandem_undo}, where they still count first).
+   * version 1, 2 or 3 gets {@code tandem_pending} rebuilt in version 4's shape: with the {@code
+   * undo} column (a version 1 or 2 store's undo entries stay in {@code tandem_undo}, where they
+   * still count first), without the index, without {@code AUTOINCREMENT}.
    */
   static void create(SqlDriver driver, String schemaVersion) {
     SqlConnection db = driver.writer();
@@ -75,7 +78,7 @@ final class StoreTables {
         db.execute("ALTER TABLE tandem_pending ADD COLUMN schema_version TEXT NOT NULL DEFAULT ''");
         db.execute("UPDATE tandem_pending SET schema_version = ?", schemaVersion);
       }
-      if (version == 1 || version == 2) rebuildPending(db);
+      if (version >= 1 && version <= 3) rebuildPending(db, version == 3);
       db.execute("PRAGMA user_version = " + VERSION);
       db.commit();
     } catch (RuntimeException e) {
@@ -85,27 +88,21 @@ final class StoreTables {
   }
 
   /**
-   * Copies {@code tandem_pending} into a table of version 3's shape (SQLite cannot drop a
-   * constraint), keeping the positions and the AUTOINCREMENT high-water mark: queue positions are
-   * never reused.
+   * Copies {@code tandem_pending} into a table of version 4's shape (SQLite can neither drop a
+   * constraint nor {@code AUTOINCREMENT}), keeping the positions, and the undo entries of a version
+   * 3 store ({@code withUndo}). Dropping the old table drops its {@code sqlite_sequence} row.
    */
-  private static void rebuildPending(SqlConnection db) {
-    Long sequence = null;
-    try (SqlCursor cursor =
-        db.query("SELECT seq FROM sqlite_sequence WHERE name = 'tandem_pending'")) {
-      if (cursor.next()) sequence = cursor.getLong(0);
-    }
-    db.execute("CREATE TABLE tandem_pending_v3" + PENDING_COLUMNS);
+  private static void rebuildPending(SqlConnection db, boolean withUndo) {
+    String columns =
+        "seq, client_id, id, name, args, timestamp, schema_version" + (withUndo ? ", undo" : "");
+    db.execute("CREATE TABLE tandem_pending_v4" + PENDING_COLUMNS);
     db.execute(
-        "INSERT INTO tandem_pending_v3 (seq, client_id, id, name, args, timestamp, schema_version)"
-            + " SELECT seq, client_id, id, name, args, timestamp, schema_version"
+        "INSERT INTO tandem_pending_v4 ("
+            + columns
+            + ") SELECT "
+            + columns
             + " FROM tandem_pending ORDER BY seq");
     db.execute("DROP TABLE tandem_pending");
-    db.execute("ALTER TABLE tandem_pending_v3 RENAME TO tandem_pending");
-    if (sequence == null) return;
-    if (db.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'tandem_pending'", sequence)
-        == 0) {
-      db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('tandem_pending', ?)", sequence);
-    }
+    db.execute("ALTER TABLE tandem_pending_v4 RENAME TO tandem_pending");
   }
 }

@@ -34,11 +34,12 @@ class PendingQueueTest {
     driver = new JdbcSqlDriver(new File(directory.toFile(), "queue.db"), false);
     StoreTables.create(driver, "1");
     SqlConnection db = driver.writer();
+    long seq = 0;
     for (String ref : refs) {
       String[] parts = ref.split(":");
       PendingQueue.add(
           db,
-          new Pending(0, parts[0], Long.parseLong(parts[1]), "m", RawJson.parse("1"), 0, "1"),
+          new Pending(++seq, parts[0], Long.parseLong(parts[1]), "m", RawJson.parse("1"), 0, "1"),
           null);
     }
     return db;

@@ -288,7 +288,7 @@ class UndoLogTest {
               + " VALUES ('c1', ?, 'set', '1', 0, '1')",
           (long) id);
     }
-    db.execute("DELETE FROM tandem_pending WHERE id = 3"); // The high-water mark stays at 3.
+    db.execute("DELETE FROM tandem_pending WHERE id = 3"); // Its position is free again.
     db.execute("INSERT INTO tandem_kv (key, value) VALUES ('plain/a', '2')");
     db.execute("INSERT INTO tandem_undo (key, prior) VALUES ('plain/a', '1')");
     db.execute("PRAGMA user_version = 2");
@@ -313,8 +313,8 @@ class UndoLogTest {
       assertEquals(1, store.oldestPendingSeq());
       mutation(store, "plain/a", "3", false); // tandem_undo has the key: no queue entry.
       Pending made = PendingQueue.find(db, store.clientID(), store.lastMutationID());
-      assertEquals(4, made.seq, "positions are not reused");
-      assertNull(queuedUndo(db, 4));
+      assertEquals(3, made.seq, "numbered on from the newest record");
+      assertNull(queuedUndo(db, 3));
       assertEquals(Collections.singletonMap("plain/a", "1"), undo(db));
     } finally {
       store.close();
