@@ -70,6 +70,7 @@ public final class ClientBenchmarks {
               + ")");
       List<String> only = Arrays.asList(args);
       if (selected(only, "mutate")) SyncBenchmarks.mutateLatency(work);
+      if (selected(only, "tablemutate")) SyncBenchmarks.tableMutateLatency(work);
       if (selected(only, "pull")) {
         SyncBenchmarks.firstPull(
             work, 100_000, 3, false); // JIT warm-up of both sides: not reported.

@@ -27,30 +27,104 @@ final class SyncBenchmarks {
   // --- 1. mutate latency ---
 
   static void mutateLatency(Path work) throws Exception {
+    mutateLatency(
+        "mutate latency",
+        localClient(work.resolve("mutate.db").toFile()),
+        "putItem",
+        ClientBenchmarks.sqliteBare(work.resolve("raw-mutate.db")),
+        new String[] {
+          "CREATE TABLE kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID"
+        },
+        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value ="
+            + " excluded.value",
+        (row, i, json) -> {
+          row.setString(1, "item/i" + i);
+          row.setString(2, json);
+        });
+  }
+
+  /**
+   * The same for a schema table's row ({@code tx.table("item").insert(item)}), beside a raw
+   * transaction that inserts the row into a table of Tandem's shape for it (key, JSON, a column per
+   * field, the primary key's unique index) plus the queue record.
+   */
+  static void tableMutateLatency(Path work) throws Exception {
+    Tandem tandem =
+        Tandem.builder()
+            .databaseFile(work.resolve("table-mutate.db").toFile())
+            .schema(
+                dev.tandem.Schema.builder()
+                    .version(1)
+                    .table(
+                        dev.tandem.Table.named("item")
+                            .columns(
+                                dev.tandem.Column.string("id"),
+                                dev.tandem.Column.string("text"),
+                                dev.tandem.Column.number("n"))
+                            .primaryKey("id"))
+                    .build())
+            .mutator("insertItem", Item.class, (tx, item) -> tx.table("item").insert(item))
+            .build();
+    mutateLatency(
+        "table mutate latency",
+        tandem,
+        "insertItem",
+        ClientBenchmarks.sqliteBare(work.resolve("raw-table-mutate.db")),
+        new String[] {
+          "CREATE TABLE item (_key TEXT PRIMARY KEY NOT NULL, _json TEXT NOT NULL, c_id TEXT,"
+              + " c_text TEXT, c_n REAL) WITHOUT ROWID",
+          "CREATE UNIQUE INDEX item_pk ON item (c_id)"
+        },
+        "INSERT INTO item (_key, _json, c_id, c_text, c_n) VALUES (?, ?, ?, ?, ?)",
+        (row, i, json) -> {
+          row.setString(1, "item/i" + i);
+          row.setString(2, json);
+          row.setString(3, "i" + i);
+          row.setString(4, TEXT);
+          row.setDouble(5, i);
+        });
+  }
+
+  /** Binds write {@code i}'s row, whose JSON is {@code json}, to the raw side's statement. */
+  interface RowBinder {
+    void bind(PreparedStatement row, int i, String json) throws Exception;
+  }
+
+  /**
+   * {@code tandem}'s {@code mutator} of new {@link Item}s, each timed alone after a warm-up, then
+   * on {@code raw} (its tables made by {@code rawDdl}) the same writes as one bare transaction
+   * each: {@code rawRow} and the queue record. Closes both.
+   */
+  private static void mutateLatency(
+      String label,
+      Tandem tandem,
+      String mutator,
+      Connection raw,
+      String[] rawDdl,
+      String rawRow,
+      RowBinder binder)
+      throws Exception {
     int warmup = 5_000;
     int count = 20_000;
     long[] tandemNanos = new long[count];
-    try (Tandem tandem = localClient(work.resolve("mutate.db").toFile())) {
-      for (int i = 0; i < warmup; i++) tandem.mutate("putItem", new Item("w" + i, TEXT, i));
+    try (Tandem client = tandem) {
+      for (int i = 0; i < warmup; i++) client.mutate(mutator, new Item("w" + i, TEXT, i));
       for (int i = 0; i < count; i++) {
         Item item = new Item("i" + i, TEXT, i);
         long start = System.nanoTime();
-        tandem.mutate("putItem", item);
+        client.mutate(mutator, item);
         tandemNanos[i] = System.nanoTime() - start;
       }
     }
     long[] rawNanos = new long[count];
-    try (Connection db = ClientBenchmarks.sqliteBare(work.resolve("raw-mutate.db"))) {
+    try (Connection db = raw) {
       try (Statement statement = db.createStatement()) {
-        statement.execute(
-            "CREATE TABLE kv (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID");
+        for (String ddl : rawDdl) statement.execute(ddl);
         statement.execute(
             "CREATE TABLE pending (seq INTEGER PRIMARY KEY, client_id TEXT,"
                 + " id INTEGER, name TEXT, args TEXT, timestamp REAL)");
       }
-      PreparedStatement upsert =
-          db.prepareStatement(
-              "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      PreparedStatement row = db.prepareStatement(rawRow);
       PreparedStatement queue =
           db.prepareStatement(
               "INSERT INTO pending (client_id, id, name, args, timestamp) VALUES (?, ?, ?, ?, ?)");
@@ -61,12 +135,11 @@ final class SyncBenchmarks {
         String json = "{\"id\":\"i" + i + "\",\"n\":" + i + ",\"text\":\"" + TEXT + "\"}";
         long start = System.nanoTime();
         begin.execute();
-        upsert.setString(1, "item/i" + i);
-        upsert.setString(2, json);
-        upsert.executeUpdate();
+        binder.bind(row, i, json);
+        row.executeUpdate();
         queue.setString(1, "client");
         queue.setLong(2, i + 1);
-        queue.setString(3, "putItem");
+        queue.setString(3, mutator);
         queue.setString(4, json);
         queue.setDouble(5, i);
         queue.executeUpdate();
@@ -79,8 +152,8 @@ final class SyncBenchmarks {
     double rawP50 = percentile(rawNanos, 50) / 1e3;
     double rawP99 = percentile(rawNanos, 99) / 1e3;
     System.out.printf(
-        "mutate latency (%d mutations): tandem p50 %.1f us p99 %.1f us | raw upsert+queue tx p50 %.1f us p99 %.1f us | ratio p50 %.2fx p99 %.2fx%n",
-        count, tandemP50, tandemP99, rawP50, rawP99, tandemP50 / rawP50, tandemP99 / rawP99);
+        "%s (%d mutations): tandem p50 %.1f us p99 %.1f us | raw row+queue tx p50 %.1f us p99 %.1f us | ratio p50 %.2fx p99 %.2fx%n",
+        label, count, tandemP50, tandemP99, rawP50, rawP99, tandemP50 / rawP50, tandemP99 / rawP99);
   }
 
   // --- 2. first pull ---

@@ -66,6 +66,15 @@ public abstract class EngineContract {
     mutators.add("put", String.class, (tx, key) -> tx.put(key, "optimistic"));
     mutators.add("del", String.class, (tx, key) -> tx.del(key));
     mutators.add(
+        "upsertTask",
+        String.class,
+        (tx, id) -> {
+          Map<String, Object> row = new java.util.LinkedHashMap<>();
+          row.put("id", id);
+          row.put("title", "fits");
+          tx.table("task").upsert(row);
+        });
+    mutators.add(
         "addTask",
         String.class,
         (tx, id) -> {
@@ -273,6 +282,28 @@ public abstract class EngineContract {
     pull(Cookie.of(2), 3, "{\"" + engine.clientID + "\":2}", "");
     assertEquals(0, engine.pendingCount());
     assertEquals("2", json("a"));
+  }
+
+  /**
+   * A value that does not fit its table is kept as a plain value and read back, even after a read
+   * found none there (the store then knows {@code tandem_kv} holds none of the table's keys, until
+   * such a value is written); a row that fits replaces it, in the table, and the plain value goes.
+   */
+  @Test
+  public void aValueThatDoesNotFitItsTableIsReadBackAndThenReplacedByARowThatFits()
+      throws Exception {
+    assertNull(json("task/t1"));
+
+    engine.mutate("put", "task/t1", 0); // A JSON string: not a task row.
+    assertEquals("\"optimistic\"", json("task/t1"));
+    assertEquals(1, engine.read(tx -> tx.scan(ScanOptions.prefix("task/")), null).size());
+
+    engine.mutate("upsertTask", "t1", 0);
+    assertTrue(json("task/t1").contains("\"fits\""));
+    assertEquals(1, engine.read(tx -> tx.scan(ScanOptions.prefix("task/")), null).size());
+    engine.mutate("del", "task/t1", 0);
+    assertNull(json("task/t1"));
+    assertTrue(engine.read(tx -> tx.scan(ScanOptions.prefix("task/")), null).isEmpty());
   }
 
   @Test
