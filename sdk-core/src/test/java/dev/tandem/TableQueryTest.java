@@ -11,6 +11,7 @@ import dev.tandem.SchemaFixture.Insert;
 import dev.tandem.internal.Engine;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.JdbcSqlDriver;
+import dev.tandem.internal.rebase.PullApplier;
 import dev.tandem.protocol.Cookie;
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
@@ -506,5 +507,69 @@ class TableQueryTest {
         SchemaFixture.register(Tandem.builder())
             .databaseFile(new File(directory.toFile(), "x.db"))
             .build();
+  }
+
+  @Test
+  void aKeyPutTwiceInOneBatchKeepsTheLaterValueWhereverEachFits() throws Exception {
+    // The patch writer batches puts; a key put twice in a batch must land in order, also when the
+    // first value fits the typed table and the second does not (or the other way round): once
+    // right after itself (keys still ascending) and once after the keys stopped ascending.
+    tandem.close();
+    JdbcSqlDriver driver = new JdbcSqlDriver(new File(directory.toFile(), "twice.db"), false);
+    try {
+      Engine local =
+          Engine.open(
+              driver,
+              SchemaFixture.schema(),
+              dev.tandem.Mutators.builder(),
+              (table, key, json, problem) -> violations.add(key + ": " + problem));
+      String fits = "{\"id\":\"%s\",\"name\":\"Ann\",\"partner\":true}";
+      String misfit = "{\"id\":\"%s\",\"partner\":\"yes\"}";
+      for (boolean parallel : new boolean[] {false, true}) {
+        String patch =
+            "{\"op\":\"clear\"},"
+                + put("user/u1", String.format(fits, "u1"))
+                + ","
+                + put("user/u1", String.format(misfit, "u1"))
+                + ","
+                + put("user/u5", String.format(fits, "u5"))
+                + ","
+                + put("user/u2", String.format(misfit, "u2"))
+                + ","
+                + put("user/u5", String.format(misfit, "u5"))
+                + ","
+                + put("user/u2", String.format(fits, "u2"));
+        PullApplier.Outcome outcome =
+            local.applier.apply(
+                new Buffer()
+                    .writeUtf8(
+                        "{\"cookie\":"
+                            + (parallel ? 2 : 1)
+                            + ",\"lastMutationIDChanges\":{},\"patch\":["
+                            + patch
+                            + "]}"),
+                local.cookie(),
+                parallel);
+        assertEquals(PullApplier.Outcome.Kind.APPLIED, outcome.kind);
+        assertEquals(
+            String.format(misfit, "u1"), local.read(tx -> tx.getJson("user/u1"), null), "u1");
+        assertEquals(
+            String.format(misfit, "u5"), local.read(tx -> tx.getJson("user/u5"), null), "u5");
+        List<Row> users = local.read(tx -> tx.query(Query.from("user")), null);
+        assertEquals(1, users.size(), "only u2 fits the table: " + users);
+        assertEquals("u2", users.get(0).getString("id"));
+        assertEquals("Ann", users.get(0).getString("name"));
+      }
+    } finally {
+      driver.close();
+    }
+    tandem =
+        SchemaFixture.register(Tandem.builder())
+            .databaseFile(new File(directory.toFile(), "y.db"))
+            .build();
+  }
+
+  private static String put(String key, String json) {
+    return "{\"op\":\"put\",\"key\":\"" + key + "\",\"value\":" + json + "}";
   }
 }

@@ -24,9 +24,17 @@ final class CanonicalJson {
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
-  private final byte[] text;
-  private final int length;
+  private byte[] text;
+  private int length;
   private int pos;
+
+  /**
+   * True if the last {@link #end} looked at or past its limit: bytes after it could change the
+   * answer (a number or a string that goes on, a literal cut short).
+   */
+  boolean hitEnd;
+
+  CanonicalJson() {}
 
   private CanonicalJson(byte[] text) {
     this.text = text;
@@ -39,12 +47,26 @@ final class CanonicalJson {
     return json.value(0) && json.pos == json.length;
   }
 
+  /**
+   * Where the canonical value starting at {@code text[from]} ends (the index after it), or -1 if
+   * the bytes from there up to {@code limit} do not start with one. Bytes after the value are not
+   * looked at, except that a number's end is only known at the first byte that cannot continue it:
+   * see {@link #hitEnd}. Reuses this instance; not thread-safe.
+   */
+  int end(byte[] text, int from, int limit) {
+    this.text = text;
+    this.length = limit;
+    this.pos = from;
+    this.hitEnd = false;
+    return value(0) ? pos : -1;
+  }
+
   static boolean is(String text) {
     return is(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private boolean value(int depth) {
-    if (pos >= length) return false;
+    if (pos >= length) return atEnd();
     switch (text[pos]) {
       case '{':
         return object(depth + 1);
@@ -68,7 +90,8 @@ final class CanonicalJson {
     pos++; // {
     if (next('}')) return true;
     do {
-      if (pos >= length || text[pos] != '"' || !string()) return false;
+      if (pos >= length) return atEnd();
+      if (text[pos] != '"' || !string()) return false;
       if (!next(':') || !value(depth)) return false;
     } while (next(','));
     return next('}');
@@ -85,15 +108,22 @@ final class CanonicalJson {
   }
 
   private boolean next(char c) {
-    if (pos < length && text[pos] == c) {
+    if (pos >= length) return atEnd();
+    if (text[pos] == c) {
       pos++;
       return true;
     }
     return false;
   }
 
+  /** False, noting that the limit was reached. */
+  private boolean atEnd() {
+    hitEnd = true;
+    return false;
+  }
+
   private boolean literal(byte[] word) {
-    if (pos + word.length > length) return false;
+    if (pos + word.length > length) return atEnd();
     for (int i = 0; i < word.length; i++) {
       if (text[pos + i] != word[i]) return false;
     }
@@ -123,7 +153,7 @@ final class CanonicalJson {
       }
       if (b < 0) continue; // Another byte of a character beyond ASCII.
       // A backslash.
-      if (at >= length) return false;
+      if (at >= length) return atEnd();
       byte e = text[at++];
       switch (e) {
         case '"':
@@ -143,12 +173,12 @@ final class CanonicalJson {
           return false; // For example "\/", which the writer writes as "/".
       }
     }
-    return false;
+    return atEnd();
   }
 
   /** After "\\u": four lowercase hex digits of a character the writer escapes that way. */
   private boolean canonicalUnicodeEscape() {
-    if (pos + 4 > length) return false;
+    if (pos + 4 > length) return atEnd();
     int code = 0;
     for (int i = 0; i < 4; i++) {
       byte h = text[pos++];
@@ -181,7 +211,11 @@ final class CanonicalJson {
 
   private boolean digits(boolean nonZeroFirst) {
     int start = pos;
-    while (pos < length) {
+    while (true) {
+      if (pos >= length) {
+        hitEnd = true; // More digits may follow.
+        break;
+      }
       byte c = text[pos];
       if (c < '0' || c > '9' || (nonZeroFirst && pos == start && c == '0')) break;
       pos++;

@@ -117,7 +117,7 @@ public final class PatchOperation {
   }
 
   /** The operation, or null if a field it needs is missing or the op is unknown. */
-  private static PatchOperation of(Op op, String key, RawJson value) {
+  static PatchOperation of(Op op, String key, RawJson value) {
     if (op == null) return null;
     switch (op) {
       case PUT:

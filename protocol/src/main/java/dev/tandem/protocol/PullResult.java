@@ -1,5 +1,7 @@
 package dev.tandem.protocol;
 
+import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import java.io.IOException;
@@ -73,6 +75,16 @@ public final class PullResult {
    * and before an error or a malformed part is found: apply them where they can be undone.
    */
   public static PullResult read(JsonReader reader, PatchHandler handler) throws IOException {
+    return read(reader, handler, null);
+  }
+
+  /**
+   * {@link #read(JsonReader, PatchHandler)}; with {@code source}, the source {@code reader} reads
+   * (and nothing else does), the patch's operations are read by {@link PatchScanner} as far as it
+   * takes them, and by the reader from there.
+   */
+  private static PullResult read(
+      JsonReader reader, PatchHandler handler, okio.BufferedSource source) throws IOException {
     String path = reader.getPath();
     Cookie cookie = null;
     Map<String, Long> lastMutationIDChanges = null;
@@ -97,8 +109,20 @@ public final class PullResult {
           break;
         case "patch":
           JsonTokens.beginArray(reader);
-          while (reader.hasNext()) handler.handle(PatchOperation.read(reader));
-          reader.endArray();
+          int scanned = source == null ? 0 : PatchScanner.read(source, handler);
+          try {
+            while (reader.hasNext()) handler.handle(PatchOperation.read(reader));
+            reader.endArray();
+          } catch (JsonDataException e) {
+            if (scanned == 0) throw e;
+            throw new JsonDataException(countFrom(e.getMessage(), scanned), e);
+          } catch (JsonEncodingException e) {
+            if (scanned == 0) throw e;
+            throw withCause(new JsonEncodingException(countFrom(e.getMessage(), scanned)), e);
+          } catch (java.io.EOFException e) {
+            if (scanned == 0) throw e;
+            throw withCause(new java.io.EOFException(countFrom(e.getMessage(), scanned)), e);
+          }
           patch = true;
           break;
         case "refusedMutations":
@@ -124,16 +148,42 @@ public final class PullResult {
             refused));
   }
 
+  private static <T extends Throwable> T withCause(T error, Throwable cause) {
+    error.initCause(cause);
+    return error;
+  }
+
+  /**
+   * {@code message} of an error the reader found after {@link PatchScanner} took {@code scanned}
+   * operations: the reader counted the patch's operations from the first one it read, so its paths
+   * {@code $.patch[i]} are {@code $.patch[scanned + i]}.
+   */
+  private static String countFrom(String message, int scanned) {
+    if (message == null) return null;
+    java.util.regex.Matcher index =
+        java.util.regex.Pattern.compile("\\$\\.patch\\[(\\d+)\\]").matcher(message);
+    StringBuffer moved = new StringBuffer();
+    while (index.find()) {
+      long at = Long.parseLong(index.group(1)) + scanned;
+      index.appendReplacement(
+          moved, java.util.regex.Matcher.quoteReplacement("$.patch[" + at + "]"));
+    }
+    index.appendTail(moved);
+    return moved.toString();
+  }
+
   /**
    * Reads a whole pull response body with {@link #read(JsonReader, PatchHandler)} and checks that
-   * nothing follows it.
+   * nothing follows it. The patch's operations in the shape servers send are read in one pass over
+   * their bytes ({@link PatchScanner}): the same result, and malformed input is refused as {@code
+   * read} refuses it, naming the same path.
    *
    * @throws com.squareup.moshi.JsonDataException for trailing content, or as {@code read} does.
    */
   public static PullResult readBody(okio.BufferedSource body, PatchHandler handler)
       throws IOException {
     JsonReader reader = JsonReader.of(body);
-    PullResult result = read(reader, handler);
+    PullResult result = read(reader, handler, body);
     if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
       throw new com.squareup.moshi.JsonDataException("trailing content after the pull response");
     }

@@ -49,6 +49,13 @@ public final class RawJson {
     }
   }
 
+  /**
+   * {@code json}, already known to be canonical ({@link CanonicalJson}): kept as it is, unchecked.
+   */
+  static RawJson canonical(String json) {
+    return new RawJson(json);
+  }
+
   /** A JSON string holding {@code value}. */
   public static RawJson string(String value) {
     Buffer buffer = new Buffer();

@@ -164,11 +164,20 @@ public final class JdbcSqlDriver implements SqlDriver {
     }
 
     private PreparedStatement prepare(String sql, Object[] args) throws SQLException {
+      return bind(statement(sql), args);
+    }
+
+    private PreparedStatement statement(String sql) throws SQLException {
       PreparedStatement statement = statements.get(sql);
       if (statement == null) {
         statement = connection.prepareStatement(sql);
         statements.put(sql, statement);
       }
+      return statement;
+    }
+
+    private static PreparedStatement bind(PreparedStatement statement, Object[] args)
+        throws SQLException {
       for (int i = 0; i < args.length; i++) {
         Object arg = args[i];
         if (arg == null) {
@@ -203,10 +212,9 @@ public final class JdbcSqlDriver implements SqlDriver {
     public void executeBatch(String sql, List<Object[]> argsList) {
       if (argsList.isEmpty()) return;
       try {
-        PreparedStatement statement = null;
+        PreparedStatement statement = statement(sql); // Looked up once for the batch.
         for (Object[] args : argsList) {
-          statement = prepare(sql, args);
-          statement.addBatch();
+          bind(statement, args).addBatch();
         }
         statement.executeBatch();
       } catch (SQLException e) {

@@ -24,7 +24,15 @@ final class PatchWriter {
   private final KeySet changes;
   private final Set<String> optimistic;
   private final List<Entry> puts = new ArrayList<>(BATCH);
+
+  /**
+   * The batch's keys, filled only once they stop coming in ascending order: until then a key
+   * greater than the last cannot be one of them (a first pull's patch is sorted by key).
+   */
   private final Set<String> keys = new HashSet<>();
+
+  private String lastKey;
+  private boolean ascending = true;
 
   /** Of {@code optimistic}, the keys the patch wrote or deleted. */
   final Set<String> patchedOptimistic = new HashSet<>();
@@ -69,9 +77,9 @@ final class PatchWriter {
   void apply(PatchOperation op) {
     switch (op.op()) {
       case PUT:
-        if (!keys.add(op.key())) {
+        if (!added(op.key())) {
           flush(); // The same key twice: the later put must land after the earlier one.
-          keys.add(op.key());
+          added(op.key());
         }
         String json = op.value().toString();
         puts.add(new Entry(op.key(), json));
@@ -85,7 +93,7 @@ final class PatchWriter {
         break;
       case CLEAR:
         puts.clear(); // Cleared before they were written.
-        keys.clear();
+        forgetKeys();
         view.clear(db);
         changes.addAll();
         cleared = true;
@@ -93,10 +101,29 @@ final class PatchWriter {
     }
   }
 
+  /** Notes {@code key} in the batch; false if the batch has it already. */
+  private boolean added(String key) {
+    if (ascending) {
+      if (lastKey == null || key.compareTo(lastKey) > 0) {
+        lastKey = key;
+        return true;
+      }
+      ascending = false; // From here on, a set of the batch's keys.
+      for (Entry put : puts) keys.add(put.key);
+    }
+    return keys.add(key);
+  }
+
+  private void forgetKeys() {
+    lastKey = null;
+    if (!ascending) keys.clear();
+    ascending = true;
+  }
+
   void flush() {
     if (puts.isEmpty()) return;
     view.putAll(db, puts);
     puts.clear();
-    keys.clear();
+    forgetKeys();
   }
 }
