@@ -284,6 +284,23 @@ public abstract class EngineContract {
     assertEquals("2", json("a"));
   }
 
+  /** The same for a schema table's row: an insert's "absent" entry does not hide a replay's. */
+  @Test
+  public void anInsertedRowsAbsentEntryDoesNotHideAReplaysEarlierEntry() throws Exception {
+    String row = "{\"id\":\"t1\",\"title\":\"server\",\"rank\":1}";
+    pull(Cookie.NULL, 1, "{}", "{\"op\":\"put\",\"key\":\"task/t1\",\"value\":" + row + "}");
+    engine.mutate("del", "task/t1", 0);
+    String changed = row.replace("server", "server2");
+    pull(Cookie.of(1), 2, "{}", "{\"op\":\"put\",\"key\":\"task/t1\",\"value\":" + changed + "}");
+    assertNull(json("task/t1"));
+    engine.mutate("addTask", "t1", 0); // Read as absent by the insert: its entry without a read.
+    assertTrue(json("task/t1").contains("\"mine\""));
+
+    pull(Cookie.of(2), 3, "{\"" + engine.clientID + "\":2}", "");
+    assertEquals(0, engine.pendingCount());
+    assertTrue(json("task/t1"), json("task/t1").contains("\"server2\""));
+  }
+
   /**
    * A value that does not fit its table is kept as a plain value and read back, even after a read
    * found none there (the store then knows {@code tandem_kv} holds none of the table's keys, until

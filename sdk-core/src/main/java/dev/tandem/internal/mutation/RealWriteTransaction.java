@@ -76,7 +76,10 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
         if (getJson(key) != null) {
           throw new IllegalStateException("table '" + table.table.name() + "' already has " + key);
         }
-        put(key, RawJsonValue.of(table.encode(values)));
+        String json = table.encode(values);
+        write.putAbsent(key, json); // Just read as absent: that is its undo entry.
+        changes.addChange(key, json);
+        footprint.addKey(key);
       }
 
       @Override

@@ -143,6 +143,20 @@ public final class LocalStore {
       view.put(db, key, json);
     }
 
+    /**
+     * {@link #put} of a key this write has just read as absent: a new mutation's entry for it, if
+     * not recorded yet, is "absent" without reading it again (as in {@link #put}, an entry in
+     * {@code tandem_undo} still counts first).
+     */
+    public void putAbsent(String key, String json) {
+      if (!mutating) {
+        put(key, json);
+        return;
+      }
+      if (unrecorded(key)) recorded(key, new Entry(key, null));
+      view.put(db, key, json);
+    }
+
     /** Whether a new mutation's write has yet to record {@code key}'s entry. */
     private boolean unrecorded(String key) {
       return !undoKnown.contains(key) && (undoRecorded == null || !undoRecorded.contains(key));
