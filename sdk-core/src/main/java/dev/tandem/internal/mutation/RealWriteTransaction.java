@@ -34,6 +34,11 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
     if (key == null) throw new NullPointerException("key == null");
     String json = value instanceof RawJsonValue ? ((RawJsonValue) value).json : codec.toJson(value);
     write.put(key, json);
+    wrote(key, json);
+  }
+
+  /** {@code key} now holds {@code json}: a change for live queries, a write of this footprint. */
+  private void wrote(String key, String json) {
     changes.addChange(key, json);
     footprint.addKey(key);
   }
@@ -78,8 +83,7 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
         }
         String json = table.encode(values);
         write.putAbsent(key, json); // Just read as absent: that is its undo entry.
-        changes.addChange(key, json);
-        footprint.addKey(key);
+        wrote(key, json);
       }
 
       @Override
