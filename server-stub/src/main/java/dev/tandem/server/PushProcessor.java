@@ -176,7 +176,7 @@ final class PushProcessor {
         if (row == null && mutation.id() > 1) {
           // An unknown client past its first mutation: the server lost its state (rule 7).
           throw new Transactor.Rollback(
-              outcome(ok(ErrorResponse.clientStateNotFound()), 0, 0, 0, 0));
+              outcome(HandlerResponse.ok(ErrorResponse.clientStateNotFound()), 0, 0, 0, 0));
         }
         client = new ClientState(row != null, row == null ? 0L : row.lastMutationID);
         clients.put(clientID, client);
@@ -223,7 +223,7 @@ final class PushProcessor {
     if (start.speculated && changed) {
       ClientState first = clients.get(firstClientID);
       if (!first.changed) { // Resends or a gap only: the row as it was.
-        Clients.restoreClient(
+        Clients.updateClient(
             kept, connection, firstClientID, start.client.lastMutationID, start.clientVersion);
       }
     }
@@ -231,7 +231,7 @@ final class PushProcessor {
       // Nothing changed (resends only, or a gap first): the version must not move.
       if (!claimed) throw new Transactor.Rollback(outcome(response, 0, 0, skipped, 0));
       if (start.speculated) {
-        Clients.restoreClient(
+        Clients.updateClient(
             kept, connection, firstClientID, start.client.lastMutationID, start.clientVersion);
       }
       Bookkeeping.setVersion(connection, version - 1); // Keep the claim, undo the version step.
@@ -335,10 +335,6 @@ final class PushProcessor {
   private static Outcome forbidden() {
     return outcome(
         HandlerResponse.error(403, "this client group belongs to another user"), 0, 0, 0, 0);
-  }
-
-  static HandlerResponse ok(ErrorResponse error) {
-    return HandlerResponse.ok(ProtocolJsonWriter.write(ErrorResponse.class, error));
   }
 
   private static final class Context implements MutationContext {
