@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Replicache push/pull backend over a {@link Database}: framework-agnostic handlers that take the
@@ -32,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: handlers may be called from any number of threads at once.
  */
 public final class Backend implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.sync");
-
   /**
    * The SLF4J {@code MDC} key of the request ID the handlers' log lines carry ({@code request=…});
    * put the client's {@code X-Replicache-RequestID} there around a call to have it logged.
@@ -43,18 +39,18 @@ public final class Backend implements AutoCloseable {
   private final Metrics metrics = new Metrics();
 
   private final Database database;
-  private final Authenticator authenticator;
   private final SchemaVersions schemaVersions;
   private final Transactor transactor;
   private final PushHandler pushHandler;
   private final PullHandler pullHandler;
+  private final PokeHandler pokeHandler;
   private final Pokes pokes = new Pokes();
   private final PokeRelay relay; // Postgres: pokes across instances; null on SQLite
   private final ClientGc gc;
 
   private Backend(Builder builder) throws Exception {
     this.database = builder.database;
-    this.authenticator = builder.authenticator;
+    Authenticator authenticator = builder.authenticator;
     ServedApp app = new ServedApp(builder);
     this.schemaVersions = app.schemaVersions;
     this.transactor = new Transactor(database);
@@ -76,6 +72,7 @@ public final class Backend implements AutoCloseable {
             transactor,
             app.records);
     this.pullHandler = new PullHandler(authenticator, schemaVersions, builder.maxBodyBytes, pulls);
+    this.pokeHandler = new PokeHandler(authenticator, pokes, transactor);
     // Instances starting together on Postgres take turns: one creates and migrates, the others
     // then see it done (CREATE TABLE IF NOT EXISTS alone races on the catalog).
     try (Connection connection = database.writes().getConnection();
@@ -174,37 +171,7 @@ public final class Backend implements AutoCloseable {
    */
   public Pokes.Subscription subscribePokes(
       String authorization, String clientGroupID, Pokes.StreamListener listener) {
-    String userID = authenticator.userID(authorization);
-    if (userID == null) {
-      return Pokes.refused(HandlerResponse.error(401, "missing, invalid or expired token"));
-    }
-    if (clientGroupID == null || clientGroupID.isEmpty()) {
-      return Pokes.refused(
-          RequestLog.refused(
-              "poke",
-              userID,
-              HandlerResponse.error(400, "the clientGroupID query parameter is missing")));
-    }
-    // Subscribed before the owner is read, so a claim in between reaches the subscription.
-    Pokes.Subscription subscription = pokes.add(clientGroupID, userID, listener);
-    String owner;
-    try {
-      owner = transactor.read(connection -> ClientGroups.groupOwner(connection, clientGroupID));
-    } catch (Exception e) {
-      subscription.close();
-      log.error("poke stream failed: group={}", clientGroupID, e);
-      return Pokes.refused(HandlerResponse.error(500, "poke stream failed (see the server log)"));
-    }
-    if (owner != null && !owner.equals(userID)) {
-      subscription.close();
-      return Pokes.refused(
-          RequestLog.refused(
-              "poke",
-              userID,
-              HandlerResponse.error(403, "this client group belongs to another user")));
-    }
-    if (owner != null) pokes.owner(clientGroupID, owner);
-    return subscription;
+    return pokeHandler.subscribe(authorization, clientGroupID, listener);
   }
 
   /**
