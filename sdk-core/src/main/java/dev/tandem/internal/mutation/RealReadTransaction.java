@@ -198,9 +198,10 @@ public class RealReadTransaction implements ReadTransaction {
         throw miss();
       }
     }
-    List<Entry> found = data.scan(db, from, exclusive, to, limit);
-    if (memo != null) memo.recordScan(from, exclusive, to, limit, found);
-    return found;
+    if (memo == null) return data.scan(db, from, exclusive, to, limit);
+    List<Entry> found = data.scan(db, from, exclusive, to, ReadMemo.fetched(limit));
+    memo.recordScan(from, exclusive, to, limit, found);
+    return found.size() > limit ? found.subList(0, limit) : found;
   }
 
   @Override

@@ -16,10 +16,11 @@ import java.util.Set;
  * entries of each range it scanned. Patched with the change sets of the commits since (in commit
  * order), it answers the same reads again without SQLite, so the query re-runs in memory. It
  * refuses (a {@link Miss}, or {@link #apply} false) whatever it cannot answer exactly: a read it
- * did not record, a change of a schema table's key in a recorded read (a row is read back in its
- * table's form, not as written), a change whose value is unknown, and a deletion inside a scan
- * window that was cut at its limit (the entry that would move up is not known). Used by one watch's
- * runner at a time.
+ * did not record, a change of a schema table's key in a recorded read (only a plain key is sure to
+ * read back as the text its change carries: a row's stored form is its table's to decide), a change
+ * whose value is unknown, and more deletions inside a scan window cut at its limit than the entries
+ * recorded past it (then the entry that would move up is not known). Used by one watch's runner at
+ * a time.
  */
 public final class ReadMemo {
   /**
@@ -46,6 +47,17 @@ public final class ReadMemo {
     boolean isPlain(String key);
   }
 
+  /**
+   * Entries a recording run reads past a scan's limit: a deletion inside the window then moves the
+   * next one up from what is known, instead of leaving the window unknown.
+   */
+  static final int AHEAD = 2;
+
+  /** How many entries a recording run reads for a scan with {@code limit}. */
+  public static int fetched(int limit) {
+    return limit > Integer.MAX_VALUE - AHEAD ? Integer.MAX_VALUE : limit + AHEAD;
+  }
+
   /** Recorded entries past which a run keeps no memo: it would cost more memory than it saves. */
   static final int MAX_ENTRIES = 10_000;
 
@@ -57,7 +69,13 @@ public final class ReadMemo {
     final boolean exclusive;
     final String to;
     final int limit;
+
+    /** The range's first entries: the scan's window, and up to {@link #AHEAD} past it. */
     final List<Entry> entries;
+
+    /** The range holds no entry past {@link #entries}. */
+    final boolean whole;
+
     boolean used;
 
     Scan(String from, boolean exclusive, String to, int limit, List<Entry> entries) {
@@ -66,6 +84,11 @@ public final class ReadMemo {
       this.to = to;
       this.limit = limit;
       this.entries = entries;
+      this.whole = entries.size() < fetched(limit);
+    }
+
+    List<Entry> window() {
+      return entries.size() > limit ? entries.subList(0, limit) : entries;
     }
 
     boolean same(String from, boolean exclusive, String to, int limit) {
@@ -93,7 +116,10 @@ public final class ReadMemo {
     if (gets.put(key, json == null ? ABSENT : json) == null) count(1);
   }
 
-  /** Records that the run scanned a range and found {@code found} (the memo's own from now on). */
+  /**
+   * Records that the run scanned a range with {@code limit} and found {@code found}, read with
+   * {@link #fetched}{@code (limit)} (the memo's own from now on).
+   */
   public void recordScan(String from, boolean exclusive, String to, int limit, List<Entry> found) {
     scans.add(new Scan(from, exclusive, to, limit, found));
     count(found.size() + 1);
@@ -130,7 +156,7 @@ public final class ReadMemo {
     for (Scan scan : scans) {
       if (scan.same(from, exclusive, to, limit)) {
         scan.used = true;
-        return scan.entries;
+        return scan.window();
       }
     }
     throw Miss.INSTANCE;
@@ -180,29 +206,25 @@ public final class ReadMemo {
     return true;
   }
 
-  /** One change in one scan's window; false if the window's new contents are not known. */
+  /** One change in one scan's range; false if the window's new contents are not known. */
   private static boolean patch(Scan scan, String key, String json) {
     List<Entry> list = scan.entries;
-    // Whole: the scan found fewer than its limit, so its range holds nothing else.
-    boolean whole = list.size() < scan.limit;
     int at = find(list, key);
     if (json == null) {
-      if (at < 0) return true; // Not in the window: beyond it, or it was not there.
-      if (!whole) return false; // The entry past the cut would move up: not known.
+      if (at < 0) return true; // Not there, or past what is known (so past the window).
       list.remove(at);
-      return true;
+      // Unless the range ends within what is known, the window needs as many known entries.
+      return scan.whole || list.size() >= scan.limit;
     }
     if (at >= 0) {
       list.set(at, new Entry(key, json));
       return true;
     }
     int insert = -at - 1;
-    if (whole) {
+    if (scan.whole || insert < list.size()) {
       list.add(insert, new Entry(key, json));
-    } else if (insert < list.size()) {
-      list.add(insert, new Entry(key, json));
-      list.remove(list.size() - 1); // Pushed past the cut.
-    } // Else past the cut: not in the window.
+      if (!scan.whole && list.size() > fetched(scan.limit)) list.remove(list.size() - 1);
+    } // Else past what is known, so past the window.
     return true;
   }
 
