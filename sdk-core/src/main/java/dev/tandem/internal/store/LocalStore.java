@@ -467,9 +467,11 @@ public final class LocalStore {
       checkOpen();
       SqlConnection db = driver.writer();
       write = new Write(db);
+      boolean committing = false;
       db.begin();
       try {
         result = work.run(write);
+        committing = true;
         db.commit();
         if (write.mutationID != 0) lastMutationID = write.mutationID;
         if (write.seq != 0) lastSeq = write.seq;
@@ -480,6 +482,7 @@ public final class LocalStore {
         view.takeViolations();
         // A failed commit may still have ended in the file: forget what another write may change.
         if (!write.mutating) undoKnown.clear();
+        if (committing) afterFailedCommit(db, write, e);
         throw e;
       }
       if (!write.newMutation) {
@@ -500,6 +503,23 @@ public final class LocalStore {
     }
     if (!write.changes.isEmpty()) listener.committed(write.changes);
     return result;
+  }
+
+  /**
+   * After {@code write}'s commit failed, which may still have ended in the file: its queue position
+   * is not taken again (positions may skip, never repeat), the mutation ID, and the queue's size are
+   * read back from the queue, and it counts as another write (a prepared pull plans again).
+   */
+  private void afterFailedCommit(SqlConnection db, Write write, Throwable failure) {
+    otherWrites++;
+    if (write.seq == 0) return;
+    lastSeq = Math.max(lastSeq, write.seq);
+    try {
+      lastMutationID = PendingQueue.lastMutationID(db, clientID);
+      pendingCount = PendingQueue.count(db);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /** {@link #write} for work that throws no checked exception. */
