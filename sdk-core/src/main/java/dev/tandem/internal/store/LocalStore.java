@@ -507,8 +507,8 @@ public final class LocalStore {
 
   /**
    * After {@code write}'s commit failed, which may still have ended in the file: its queue position
-   * is not taken again (positions may skip, never repeat), the mutation ID, and the queue's size are
-   * read back from the queue, and it counts as another write (a prepared pull plans again).
+   * is not taken again (positions may skip, never repeat), the mutation ID, and the queue's size
+   * are read back from the queue, and it counts as another write (a prepared pull plans again).
    */
   private void afterFailedCommit(SqlConnection db, Write write, Throwable failure) {
     otherWrites++;

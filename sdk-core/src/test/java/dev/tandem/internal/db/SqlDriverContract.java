@@ -159,8 +159,8 @@ public abstract class SqlDriverContract {
   }
 
   /**
-   * A batch that fails (a constraint, an argument that cannot be bound) leaves nothing of itself
-   * to run with the next batch of the same statement, which the connection may have kept.
+   * A batch that fails (a constraint, an argument that cannot be bound) leaves nothing of itself to
+   * run with the next batch of the same statement, which the connection may have kept.
    */
   @Test
   public void aFailedBatchLeavesNothingForTheNextOfTheSameStatement() {

@@ -188,8 +188,18 @@ class EngineModelPropertyTest {
   }
 
   static final String[] NAMES = {
-    "set", "twice", "delPut", "putDel", "del", "copy", "append", "failAfter", "ifAbsent", "addTask",
-    "upsertTask", "delThenAddTask"
+    "set",
+    "twice",
+    "delPut",
+    "putDel",
+    "del",
+    "copy",
+    "append",
+    "failAfter",
+    "ifAbsent",
+    "addTask",
+    "upsertTask",
+    "delThenAddTask"
   };
 
   static Mutators.Builder mutators() {
@@ -426,8 +436,7 @@ class EngineModelPropertyTest {
      * change its data, and the client pulls; {@code during} mutations are made between the
      * preparation and the write lock.
      */
-    void pullWith(int confirm, boolean streamed, boolean othersWrite, int during)
-        throws Exception {
+    void pullWith(int confirm, boolean streamed, boolean othersWrite, int during) throws Exception {
       steps.add(
           "pull confirm="
               + confirm
@@ -450,9 +459,13 @@ class EngineModelPropertyTest {
       String body = body(patch(), changes);
       List<Mutation> confirmed = new ArrayList<>(pending.subList(0, confirm));
       Map<String, Object> before = expected();
-      if (during > 0) {
+      boolean otherWrite = !streamed && random.nextInt(5) == 0;
+      if (otherWrite) steps.add("  during: another write");
+      if (during > 0 || otherWrite) {
         engine.applier.beforeWrite(
             () -> {
+              // A write that is not a new mutation: the pull plans again under the lock.
+              if (otherWrite) engine.store.setMeta("note", "x");
               for (int i = 0; i < during; i++) mutateDuring(before);
             });
       }

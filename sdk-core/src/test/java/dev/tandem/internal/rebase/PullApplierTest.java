@@ -40,8 +40,7 @@ class PullApplierTest {
     mutators.add(
         "copy", String.class, (tx, key) -> tx.put(key + "-copy", "copy of " + tx.getJson(key)));
     // Writes "x" when "s" is "1", else "y": which key it writes depends on what it read.
-    mutators.add(
-        "branch", String.class, (tx, v) -> tx.put("1".equals(tx.get("s")) ? "x" : "y", v));
+    mutators.add("branch", String.class, (tx, v) -> tx.put("1".equals(tx.get("s")) ? "x" : "y", v));
     // An Error (not an Exception) when "t" is "bad", as an assert in an app's mutator throws.
     mutators.add(
         "check",
