@@ -456,12 +456,17 @@ public final class LocalStore {
    * and is rethrown as is; after commit and outside the lock, schema violations are reported and
    * the listener hears what changed.
    *
-   * @throws IllegalStateException if the store is closed.
+   * @throws IllegalStateException if the store is closed, or if called inside a write (a mutator
+   *     calling {@code mutate}: Android's SQLite would nest the transactions).
    */
   public <T> T write(Work<T> work) throws Exception {
     Write write;
     T result;
     List<Violation> violations;
+    if (lock.isHeldByCurrentThread()) {
+      throw new IllegalStateException(
+          "a write inside a write: a mutator writes through its WriteTransaction, not mutate");
+    }
     lock.lock();
     try {
       checkOpen();
