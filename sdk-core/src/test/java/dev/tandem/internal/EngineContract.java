@@ -180,9 +180,9 @@ public abstract class EngineContract {
   }
 
   /**
-   * A mutate called inside a mutator (misuse) is refused at once, on every driver (Android's
-   * {@code SQLiteDatabase} would nest the transactions); the mutation around it stays whole, and
-   * mutation IDs and queue positions go on without a gap.
+   * A mutate called inside a mutator (misuse) is refused at once, on every driver (Android's {@code
+   * SQLiteDatabase} would nest the transactions); the mutation around it stays whole, and mutation
+   * IDs and queue positions go on without a gap.
    */
   @Test
   public void aMutateInsideAMutatorIsRefusedAndTheOuterStaysWhole() throws Exception {

@@ -47,18 +47,23 @@ import org.junit.jupiter.api.io.TempDir;
  * pending mutation run again on it in queue order, and the queue holds exactly the model's pending
  * mutations. The mutators put a key twice, delete then put, put then delete, read what they write,
  * throw after a put, or throw when a key exists (so a replay may fail); mutations are also made
- * between a pull's preparation and its write lock. Pulls confirm a queue prefix of several clients
- * (some refused by the server: confirmed without their effect), patch with echoes, keys out of
- * order, a key put twice, a clear, and now and then are malformed and roll back.
+ * between a pull's preparation and its write lock, with or without another write there. Pulls
+ * confirm a queue prefix of several clients (some refused by the server: confirmed without their
+ * effect, and reported), patch with echoes, keys out of order, a key put twice, a clear, now and
+ * then over a thousand keys (batches, the streamed pipeline), and now and then are malformed and
+ * roll back.
  *
  * <p>Each seed is one test; a failure names its seed and steps: run one with {@code
  * -Dtest=EngineModelPropertyTest -Dtandem.seed=SEED}, more with {@code -Dtandem.seeds=N}.
  */
 class EngineModelPropertyTest {
-  static final int SEEDS = 120;
+  static final int SEEDS = 100;
 
   static final String[] PLAIN = {"p/a", "p/b", "p/c"};
   static final String[] TASKS = {"t1", "t2"};
+
+  /** How many keys a bulk write may touch. */
+  static final int BULK = 1500;
 
   static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
 
@@ -387,14 +392,12 @@ class EngineModelPropertyTest {
         case "delThenAddTask":
           return TASKS[random.nextInt(TASKS.length)] + "|" + value();
         case "copy":
-          return PLAIN[random.nextInt(PLAIN.length)] + "|" + PLAIN[random.nextInt(PLAIN.length)];
+          return plain() + "|" + plain();
         default:
           {
             String key =
-                random.nextInt(5) == 0
-                    ? "task/" + TASKS[random.nextInt(TASKS.length)]
-                    : PLAIN[random.nextInt(PLAIN.length)];
-            if (name.equals("append")) key = PLAIN[random.nextInt(PLAIN.length)];
+                random.nextInt(5) == 0 ? "task/" + TASKS[random.nextInt(TASKS.length)] : plain();
+            if (name.equals("append")) key = plain();
             return key + "|" + value();
           }
       }
@@ -444,9 +447,13 @@ class EngineModelPropertyTest {
               + (othersWrite ? " others" : "")
               + (during > 0 ? " during=" + during : ""));
       Map<String, Long> changes = new LinkedHashMap<>();
+      List<String> refused = new ArrayList<>();
       for (int i = 0; i < confirm; i++) {
         Mutation mutation = pending.get(i);
-        if (random.nextInt(8) != 0) runOn(server, mutation.name, mutation.arg);
+        // Refused now and then: confirmed without its effect, and said so.
+        if (random.nextInt(8) == 0 || !runOn(server, mutation.name, mutation.arg)) {
+          refused.add(mutation.clientID + "#" + mutation.id);
+        }
         serverConfirmed.put(mutation.clientID, mutation.id);
         changes.put(mutation.clientID, mutation.id);
       }
@@ -456,7 +463,7 @@ class EngineModelPropertyTest {
         if (random.nextInt(4) == 0) changes.put(known.getKey(), known.getValue());
       }
       serverCookie++;
-      String body = body(patch(), changes);
+      String body = body(patch(), changes, refused);
       List<Mutation> confirmed = new ArrayList<>(pending.subList(0, confirm));
       Map<String, Object> before = expected();
       boolean otherWrite = !streamed && random.nextInt(5) == 0;
@@ -476,6 +483,11 @@ class EngineModelPropertyTest {
         engine.applier.beforeWrite(() -> {});
       }
       assertEquals(PullApplier.Outcome.Kind.APPLIED, outcome.kind, body);
+      List<String> told = new ArrayList<>();
+      for (dev.tandem.RefusedMutation refusal : outcome.refused) {
+        told.add(refusal.mutation().clientID() + "#" + refusal.mutation().id());
+      }
+      assertEquals(refused, told, "the refusals reported");
       pending.removeAll(confirmed);
       snapshot = new TreeMap<>(server);
       cookie = Cookie.of(serverCookie);
@@ -495,8 +507,27 @@ class EngineModelPropertyTest {
           new Mutation(engine.store.clientID(), id, name, arg, engine.store.schemaVersion()));
     }
 
-    /** Other clients change the server's data. */
+    /** A plain key: one of a few, or now and then one of many (after a bulk write). */
+    String plain() {
+      return random.nextInt(8) == 0
+          ? String.format("q/%04d", random.nextInt(BULK))
+          : PLAIN[random.nextInt(PLAIN.length)];
+    }
+
+    /** Other clients change the server's data; now and then many keys (batches, a pipeline). */
     void othersWrite() {
+      if (random.nextInt(12) == 0) {
+        int from = random.nextInt(BULK);
+        int count = 500 + random.nextInt(BULK);
+        for (int i = 0; i < count; i++) {
+          String key = String.format("q/%04d", (from + i) % BULK);
+          if (random.nextInt(10) == 0) {
+            server.remove(key);
+          } else {
+            server.put(key, "b" + value());
+          }
+        }
+      }
       int changes = 1 + random.nextInt(3);
       for (int i = 0; i < changes; i++) {
         if (random.nextBoolean()) {
@@ -577,7 +608,7 @@ class EngineModelPropertyTest {
       return "{" + gap + String.join("," + gap, members) + gap + "}";
     }
 
-    String body(List<String> ops, Map<String, Long> changes) {
+    String body(List<String> ops, Map<String, Long> changes, List<String> refused) {
       StringBuilder ids = new StringBuilder("{");
       for (Map.Entry<String, Long> change : changes.entrySet()) {
         if (ids.length() > 1) ids.append(',');
@@ -590,7 +621,24 @@ class EngineModelPropertyTest {
           + ids
           + ",\"patch\":["
           + String.join(",", ops)
-          + "]}";
+          + "]"
+          + refusals(refused)
+          + "}";
+    }
+
+    static String refusals(List<String> refused) {
+      if (refused.isEmpty()) return "";
+      List<String> entries = new ArrayList<>();
+      for (String name : refused) {
+        int hash = name.indexOf('#');
+        entries.add(
+            "{\"clientID\":\""
+                + name.substring(0, hash)
+                + "\",\"id\":"
+                + name.substring(hash + 1)
+                + ",\"error\":\"no\"}");
+      }
+      return ",\"refusedMutations\":[" + String.join(",", entries) + "]";
     }
 
     /** A pull whose body breaks after its patch began: nothing changes. */
@@ -599,7 +647,7 @@ class EngineModelPropertyTest {
       steps.add("broken pull" + (streamed ? " streamed" : ""));
       Map<String, Object> saved = new TreeMap<>(server);
       othersWrite();
-      String body = body(patch(), new LinkedHashMap<>());
+      String body = body(patch(), new LinkedHashMap<>(), new ArrayList<>());
       server.clear();
       server.putAll(saved);
       String broken = body.substring(0, body.length() - 1 - random.nextInt(10));
