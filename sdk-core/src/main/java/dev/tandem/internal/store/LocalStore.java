@@ -526,10 +526,13 @@ public final class LocalStore {
   /**
    * After {@code write}'s commit failed, which may still have ended in the file: its queue position
    * is not taken again (positions may skip, never repeat), the mutation ID, and the queue's size
-   * are read back from the queue, and it counts as another write (a prepared pull plans again).
+   * are read back from the queue, it counts as another write (a prepared pull plans again), and the
+   * next commit's listener hears that anything may have changed (a live query's memo cannot follow
+   * a commit it was not told).
    */
   private void afterFailedCommit(SqlConnection db, Write write, Throwable failure) {
     otherWrites++;
+    untold.add(KeySet.everything());
     if (write.seq == 0) return;
     lastSeq = Math.max(lastSeq, write.seq);
     try {
