@@ -174,7 +174,8 @@ public final class Tandem implements Closeable {
    *     of its args type (or null for one that takes args), or its JSON is larger than {@link
    *     Builder#maxMutationBytes}.
    * @throws MutationException if the mutator threw; nothing was written.
-   * @throws IllegalStateException if this instance is closed.
+   * @throws IllegalStateException if this instance is closed, or if called inside a mutator (it
+   *     writes through its {@code WriteTransaction}).
    * @throws RuntimeException ({@code SqlException}) if the local database failed, for instance at
    *     commit; nothing was written.
    */

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class CanonicalJson {
   /** Moshi's reader refuses deeper nesting; the slow path reports it. */
-  private static final int MAX_DEPTH = 255;
+  static final int MAX_DEPTH = 255;
 
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
@@ -27,6 +27,7 @@ final class CanonicalJson {
   private byte[] text;
   private int length;
   private int pos;
+  private int maxDepth = MAX_DEPTH;
 
   /**
    * True if the last {@link #end} looked at or past its limit: bytes after it could change the
@@ -54,10 +55,18 @@ final class CanonicalJson {
    * see {@link #hitEnd}. Reuses this instance; not thread-safe.
    */
   int end(byte[] text, int from, int limit) {
+    return end(text, from, limit, MAX_DEPTH);
+  }
+
+  /**
+   * {@link #end(byte[], int, int)}, answering -1 for a value nested deeper than {@code maxDepth}.
+   */
+  int end(byte[] text, int from, int limit, int maxDepth) {
     this.text = text;
     this.length = limit;
     this.pos = from;
     this.hitEnd = false;
+    this.maxDepth = maxDepth;
     return value(0) ? pos : -1;
   }
 
@@ -86,7 +95,7 @@ final class CanonicalJson {
   }
 
   private boolean object(int depth) {
-    if (depth > MAX_DEPTH) return false;
+    if (depth > maxDepth) return false;
     pos++; // {
     if (next('}')) return true;
     do {
@@ -98,7 +107,7 @@ final class CanonicalJson {
   }
 
   private boolean array(int depth) {
-    if (depth > MAX_DEPTH) return false;
+    if (depth > maxDepth) return false;
     pos++; // [
     if (next(']')) return true;
     do {

@@ -29,6 +29,13 @@ import okio.BufferedSource;
 final class PatchScanner {
   private static final int WINDOW = 64 * 1024;
 
+  /**
+   * How deep another member's value may nest to be skipped here. The reader skips such a value with
+   * its own stack, which also holds the document, the body, the patch and the operation, and
+   * refuses more than 256 scopes: a deeper value is left to it, to skip or refuse.
+   */
+  private static final int SKIPPED_MAX_DEPTH = 200;
+
   /** Thrown when a step needs bytes past the window: refill and start the step again. */
   private static final class NeedMore extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -204,7 +211,7 @@ final class PatchScanner {
         default:
           {
             // Another member: skipped, as the reader skips it, when its value is canonical.
-            int close = value(p);
+            int close = value(p, SKIPPED_MAX_DEPTH);
             if (close < 0) return -1;
             p = close;
           }
@@ -240,7 +247,12 @@ final class PatchScanner {
 
   /** The index after a canonical value at {@code p}, or -1 for anything else. */
   private int value(int p) {
-    int close = canonical.end(window, p, end);
+    return value(p, CanonicalJson.MAX_DEPTH);
+  }
+
+  /** {@link #value(int)}, -1 for a value nested deeper than {@code maxDepth}. */
+  private int value(int p, int maxDepth) {
+    int close = canonical.end(window, p, end, maxDepth);
     if (canonical.hitEnd && !exhausted) throw NEED_MORE;
     return close;
   }

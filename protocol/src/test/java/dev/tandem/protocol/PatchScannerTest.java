@@ -122,7 +122,11 @@ class PatchScannerTest {
   }
 
   private static void check(String json) {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    checkBytes(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void checkBytes(byte[] body) {
+    String json = new Buffer().write(body).readUtf8();
     Outcome expected = before(body);
     assertSame(json, expected, after(new Buffer().write(body)));
     assertSame(json + " (trickled)", expected, after(trickling(body, new Random(json.hashCode()))));
@@ -227,6 +231,67 @@ class PatchScannerTest {
                     new Buffer().writeUtf8(body("[{\"op\":\"clear\"},{\"op\":\"clear\"},]")),
                     op -> {}));
     assertTrue(comma.getMessage().contains("$.patch[2]"), comma.getMessage());
+  }
+
+  /**
+   * Bytes that are not UTF-8 (in a key, in a value), encoded surrogates, whitespace JSON does not
+   * allow (a BOM, a form feed, a no-break space) and numbers at the edges: the same operations,
+   * text and errors as the reader alone.
+   */
+  @Test
+  void oddBytesWhitespaceAndNumbersGiveWhatTheReaderGives() throws IOException {
+    byte[][] pieces = {
+      {(byte) 0xff},
+      {(byte) 0xc3},
+      {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+      {(byte) 0xf0, (byte) 0x9f}
+    };
+    for (byte[] piece : pieces) {
+      for (String at : new String[] {"key", "value"}) {
+        Buffer patch = new Buffer().writeUtf8("[{\"op\":\"put\",\"key\":\"k");
+        if (at.equals("key")) patch.write(piece);
+        patch.writeUtf8("\",\"value\":\"v");
+        if (at.equals("value")) patch.write(piece);
+        patch.writeUtf8("\"}]");
+        Buffer body =
+            new Buffer().writeUtf8("{\"cookie\":7,\"lastMutationIDChanges\":{},\"patch\":");
+        body.writeAll(patch);
+        checkBytes(body.writeUtf8("}").readByteArray());
+      }
+    }
+    for (String gap : new String[] {"\ufeff", "\f", "\u000b", "\u00a0"}) {
+      check(body("[{\"op\":\"clear\"}," + gap + "{\"op\":\"clear\"}]"));
+      check(body("[{\"op\":" + gap + "\"clear\"}]"));
+    }
+    for (String number :
+        new String[] {
+          "1e400", "-0", "-0.0e-0", "1E+0", "0e0", "9223372036854775808", "-9223372036854775809",
+          "123456789012345678901234567890", "1.", ".5", "+1", "00", "-", "NaN"
+        }) {
+      check(body("[{\"op\":\"put\",\"key\":\"k\",\"value\":" + number + "}]"));
+      check(body("[{\"op\":\"put\",\"key\":\"k\",\"value\":[" + number + "]}]"));
+    }
+  }
+
+  /**
+   * Nesting near the reader's limit (256 scopes, the document, the body, the patch and the
+   * operation among them): a value, and another member's value, which the reader skips with its own
+   * stack, are taken or refused as the reader alone takes or refuses them.
+   */
+  @Test
+  void deepValuesAreTakenOrRefusedAsTheReaderDoes() {
+    for (int depth = 245; depth <= 258; depth++) {
+      StringBuilder open = new StringBuilder();
+      StringBuilder close = new StringBuilder();
+      for (int i = 0; i < depth; i++) {
+        open.append(i % 2 == 0 ? "[" : "{\"a\":");
+        close.insert(0, i % 2 == 0 ? "]" : "}");
+      }
+      String deep = open + "1" + close;
+      check(body("[{\"op\":\"put\",\"key\":\"k\",\"value\":" + deep + "}]"));
+      check(body("[{\"op\":\"put\",\"key\":\"k\",\"value\":1,\"extra\":" + deep + "}]"));
+      check(body("[{\"op\":\"clear\"},{\"extra\":" + deep + ",\"op\":\"clear\"}]"));
+    }
   }
 
   @Test

@@ -23,11 +23,15 @@ public final class Engine {
   public final PullApplier applier;
   private final Mutations mutations;
 
+  /** Schema changes' and forgotten groups' handling of what is pending. */
+  public final SchemaRecovery recovery;
+
   private Engine(LocalStore store, Mutations mutations) {
     this.store = store;
     this.clientID = store.clientID();
     this.mutations = mutations;
     this.applier = new PullApplier(store, mutations);
+    this.recovery = new SchemaRecovery(store, mutations);
   }
 
   public static Engine open(

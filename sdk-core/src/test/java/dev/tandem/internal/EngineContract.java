@@ -112,6 +112,19 @@ public abstract class EngineContract {
           if (tx.reason() == dev.tandem.WriteTransaction.Reason.REBASE) replays.incrementAndGet();
           tx.put(to, tx.get("source"));
         });
+    // Misuse: a mutator that calls mutate itself (the app's Tandem, here the engine).
+    mutators.add(
+        "nested",
+        String.class,
+        (tx, key) -> {
+          try {
+            engine.mutate("put", "inner", 0);
+            fail("a mutate inside a mutator ran");
+          } catch (IllegalStateException expected) {
+            // Refused at once.
+          }
+          tx.put(key, "outer");
+        });
     this.mutators = mutators;
     engine = Engine.open(driver, schema(), mutators);
     engine.store.setListener(commits::add);
@@ -164,6 +177,24 @@ public abstract class EngineContract {
     assertEquals(0, engine.pendingCount());
     assertTrue(commits.isEmpty());
     assertEquals(1, engine.mutate("put", "y", 0));
+  }
+
+  /**
+   * A mutate called inside a mutator (misuse) is refused at once, on every driver (Android's {@code
+   * SQLiteDatabase} would nest the transactions); the mutation around it stays whole, and mutation
+   * IDs and queue positions go on without a gap.
+   */
+  @Test
+  public void aMutateInsideAMutatorIsRefusedAndTheOuterStaysWhole() throws Exception {
+    assertEquals(1, engine.mutate("nested", "k", 0));
+    assertEquals("\"outer\"", json("k"));
+    assertNull(json("inner"));
+    assertEquals(2, engine.mutate("put", "b", 0));
+    List<String> queue = new ArrayList<>();
+    for (dev.tandem.internal.store.Pending pending : engine.store.pending(0, 10)) {
+      queue.add(pending.seq + ":" + pending.id + ":" + pending.name);
+    }
+    assertEquals(java.util.Arrays.asList("1:1:nested", "2:2:put"), queue);
   }
 
   @Test

@@ -213,8 +213,13 @@ public final class JdbcSqlDriver implements SqlDriver {
       if (argsList.isEmpty()) return;
       try {
         PreparedStatement statement = statement(sql); // Looked up once for the batch.
-        for (Object[] args : argsList) {
-          bind(statement, args).addBatch();
+        try {
+          for (Object[] args : argsList) {
+            bind(statement, args).addBatch();
+          }
+        } catch (SQLException | RuntimeException e) {
+          statement.clearBatch(); // The statement is kept: its next batch must not run these.
+          throw e;
         }
         statement.executeBatch();
       } catch (SQLException e) {

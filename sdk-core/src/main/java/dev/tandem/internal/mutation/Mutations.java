@@ -61,7 +61,8 @@ public final class Mutations {
           }
           write.enqueue(name, json, timestamp);
           // Under the write lock: a pull sees it with its mutation or not at all. Should the commit
-          // fail, the ID is taken again by the next mutation, which records its own.
+          // fail and not end in the file, the ID is taken again by the next mutation, which records
+          // its own.
           footprints.record(write.clientID(), id, footprint);
           return id;
         });

@@ -165,8 +165,10 @@ public final class PullApplier {
           });
     } catch (Abort abort) {
       return abort.outcome;
-    } catch (IOException | RuntimeException e) {
-      footprints.clear(); // The rollback may have undone replays whose footprints were recorded.
+    } catch (IOException | RuntimeException | Error e) {
+      // The rollback may have undone replays whose footprints were recorded (a mutator's Error,
+      // an assert say, is not caught by its replay's savepoint: it rolls the whole pull back).
+      footprints.clear();
       throw e;
     } catch (Exception e) {
       footprints.clear();

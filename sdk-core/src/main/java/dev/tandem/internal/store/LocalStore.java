@@ -468,20 +468,27 @@ public final class LocalStore {
    * and is rethrown as is; after commit and outside the lock, schema violations are reported and
    * the listener hears what changed.
    *
-   * @throws IllegalStateException if the store is closed.
+   * @throws IllegalStateException if the store is closed, or if called inside a write (a mutator
+   *     calling {@code mutate}: Android's SQLite would nest the transactions).
    */
   public <T> T write(Work<T> work) throws Exception {
     Write write;
     T result;
     List<Violation> violations;
+    if (lock.isHeldByCurrentThread()) {
+      throw new IllegalStateException(
+          "a write inside a write: a mutator writes through its WriteTransaction, not mutate");
+    }
     lock.lock();
     try {
       checkOpen();
       SqlConnection db = driver.writer();
       write = new Write(db);
+      boolean committing = false;
       db.begin();
       try {
         result = work.run(write);
+        committing = true;
         db.commit();
         if (write.mutationID != 0) lastMutationID = write.mutationID;
         if (write.seq != 0) lastSeq = write.seq;
@@ -493,6 +500,7 @@ public final class LocalStore {
         view.takeViolations();
         // A failed commit may still have ended in the file: forget what another write may change.
         if (!write.mutating) undoKnown.clear();
+        if (committing) afterFailedCommit(db, write, e);
         throw e;
       }
       if (!write.newMutation) {
@@ -513,6 +521,26 @@ public final class LocalStore {
     }
     if (!write.changes.isEmpty()) tell();
     return result;
+  }
+
+  /**
+   * After {@code write}'s commit failed, which may still have ended in the file: its queue position
+   * is not taken again (positions may skip, never repeat), the mutation ID, and the queue's size
+   * are read back from the queue, it counts as another write (a prepared pull plans again), and the
+   * next commit's listener hears that anything may have changed (a live query's memo cannot follow
+   * a commit it was not told).
+   */
+  private void afterFailedCommit(SqlConnection db, Write write, Throwable failure) {
+    otherWrites++;
+    untold.add(KeySet.everything());
+    if (write.seq == 0) return;
+    lastSeq = Math.max(lastSeq, write.seq);
+    try {
+      lastMutationID = PendingQueue.lastMutationID(db, clientID);
+      pendingCount = PendingQueue.count(db);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /**

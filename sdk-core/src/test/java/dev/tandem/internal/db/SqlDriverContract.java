@@ -158,6 +158,42 @@ public abstract class SqlDriverContract {
     db.executeBatch("INSERT INTO t (k, n) VALUES (?, ?)", new ArrayList<Object[]>()); // No-op.
   }
 
+  /**
+   * A batch that fails (a constraint, an argument that cannot be bound) leaves nothing of itself to
+   * run with the next batch of the same statement, which the connection may have kept.
+   */
+  @Test
+  public void aFailedBatchLeavesNothingForTheNextOfTheSameStatement() {
+    SqlConnection db = driver.writer();
+    String insert = "INSERT INTO t (k, n) VALUES (?, ?)";
+    db.execute("INSERT INTO t (k) VALUES ('taken')");
+    db.begin();
+    try {
+      db.executeBatch(insert, Arrays.asList(new Object[] {"a", 1L}, new Object[] {"taken", 2L}));
+      fail("a duplicate key was accepted");
+    } catch (SqlException expected) {
+      // The pull or mutation it was part of rolls back.
+    }
+    db.rollback();
+    db.begin();
+    try {
+      db.executeBatch(
+          insert, Arrays.asList(new Object[] {"b", 1L}, new Object[] {"c", new Object()}));
+      fail("an object was bound");
+    } catch (IllegalArgumentException expected) {
+      // Nothing can bind it.
+    }
+    db.rollback();
+    db.begin();
+    db.executeBatch(insert, Arrays.<Object[]>asList(new Object[] {"d", 4L}));
+    db.commit();
+    List<String> keys = new ArrayList<>();
+    try (SqlCursor c = db.query("SELECT k FROM t ORDER BY k")) {
+      while (c.next()) keys.add(c.getString(0));
+    }
+    assertEquals(Arrays.asList("d", "taken"), keys);
+  }
+
   @Test
   public void commitKeepsAndRollbackDiscards() {
     SqlConnection db = driver.writer();

@@ -39,6 +39,15 @@ class PullApplierTest {
     // Writes "<key>-copy": what it read at "<key>", marked as a copy.
     mutators.add(
         "copy", String.class, (tx, key) -> tx.put(key + "-copy", "copy of " + tx.getJson(key)));
+    // Writes "x" when "s" is "1", else "y": which key it writes depends on what it read.
+    mutators.add("branch", String.class, (tx, v) -> tx.put("1".equals(tx.get("s")) ? "x" : "y", v));
+    // An Error (not an Exception) when "t" is "bad", as an assert in an app's mutator throws.
+    mutators.add(
+        "check",
+        String.class,
+        (tx, v) -> {
+          if ("bad".equals(tx.get("t"))) throw new AssertionError("t is bad");
+        });
     JsonCodec codec = new JsonCodec(moshi);
     local = Engine.open(driver, null, mutators);
     applier = local.applier;
@@ -335,6 +344,29 @@ class PullApplierTest {
     assertEquals("\"optimistic\"", value("b"));
     assertEquals("\"copy of \\\"new\\\"\"", value("src-copy"));
     assertEquals(java.util.Arrays.asList(2L, 3L), pendingIDs());
+  }
+
+  /**
+   * A replay that throws an Error rolls the pull back, replays and all; the footprints those
+   * replays recorded (here: "branch" wrote "x") must not outlive them, or the next pull trusts them
+   * and keeps a mutation whose real writes ("y") its patch changed.
+   */
+  @Test
+  void aPullRolledBackByAnErrorInAReplayForgetsTheReplaysFootprints() throws Exception {
+    apply(pull(1, "", ""), Cookie.NULL);
+    local.mutate("branch", "mine", 0); // Writes y.
+    local.mutate("check", "", 0);
+
+    String bad =
+        "{\"op\":\"put\",\"key\":\"s\",\"value\":\"1\"},"
+            + "{\"op\":\"put\",\"key\":\"t\",\"value\":\"bad\"}";
+    assertThrows(AssertionError.class, () -> apply(pull(2, "", bad), Cookie.of(1)));
+    assertEquals("\"mine\"", value("y"), "rolled back");
+
+    apply(pull(2, "", "{\"op\":\"put\",\"key\":\"y\",\"value\":\"theirs\"}"), Cookie.of(1));
+
+    assertEquals("\"mine\"", value("y"), "branch replayed over the server's y");
+    assertNull(value("x"));
   }
 
   java.util.List<Long> pendingIDs() {
