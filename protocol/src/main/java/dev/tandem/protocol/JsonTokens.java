@@ -13,41 +13,42 @@ final class JsonTokens {
   private JsonTokens() {}
 
   static String string(JsonReader reader) throws IOException {
-    JsonReader.Token token = reader.peek();
-    if (token != JsonReader.Token.STRING) throw expected("a string", token, reader);
+    expect(JsonReader.Token.STRING, "a string", reader);
     return reader.nextString();
   }
 
   /** A JSON number that is an integer (no fraction) and fits a {@code long}. */
   static long integer(JsonReader reader) throws IOException {
-    JsonReader.Token token = reader.peek();
-    if (token != JsonReader.Token.NUMBER) throw expected("an integer", token, reader);
+    expect(JsonReader.Token.NUMBER, "an integer", reader);
     return reader.nextLong(); // Throws JsonDataException with the path for 1.5 or 1e30.
   }
 
   /** A JSON number that is an integer and fits an {@code int}. */
   static int int32(JsonReader reader) throws IOException {
-    JsonReader.Token token = reader.peek();
-    if (token != JsonReader.Token.NUMBER) throw expected("an integer", token, reader);
+    expect(JsonReader.Token.NUMBER, "an integer", reader);
     return reader.nextInt();
   }
 
   static double number(JsonReader reader) throws IOException {
-    JsonReader.Token token = reader.peek();
-    if (token != JsonReader.Token.NUMBER) throw expected("a number", token, reader);
+    expect(JsonReader.Token.NUMBER, "a number", reader);
     return reader.nextDouble();
   }
 
   static void beginObject(JsonReader reader) throws IOException {
-    JsonReader.Token token = reader.peek();
-    if (token != JsonReader.Token.BEGIN_OBJECT) throw expected("an object", token, reader);
+    expect(JsonReader.Token.BEGIN_OBJECT, "an object", reader);
     reader.beginObject();
   }
 
   static void beginArray(JsonReader reader) throws IOException {
-    JsonReader.Token token = reader.peek();
-    if (token != JsonReader.Token.BEGIN_ARRAY) throw expected("an array", token, reader);
+    expect(JsonReader.Token.BEGIN_ARRAY, "an array", reader);
     reader.beginArray();
+  }
+
+  /** Checks that the next token is {@code token}, described as {@code what} if it is not. */
+  private static void expect(JsonReader.Token token, String what, JsonReader reader)
+      throws IOException {
+    JsonReader.Token actual = reader.peek();
+    if (actual != token) throw expected(what, actual, reader);
   }
 
   static JsonDataException expected(String what, JsonReader.Token actual, JsonReader reader) {

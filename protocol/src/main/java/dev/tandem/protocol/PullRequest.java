@@ -14,10 +14,7 @@ public final class PullRequest {
   /** The only pull version Tandem speaks. */
   public static final int VERSION = 1;
 
-  private final int pullVersion;
-  private final String clientGroupID;
-  private final String profileID;
-  private final String schemaVersion;
+  private final RequestHeader header;
   private final Cookie cookie;
 
   public PullRequest(
@@ -26,30 +23,29 @@ public final class PullRequest {
       String profileID,
       String schemaVersion,
       Cookie cookie) {
-    if (clientGroupID == null || profileID == null || schemaVersion == null || cookie == null) {
-      throw new NullPointerException();
-    }
-    this.pullVersion = pullVersion;
-    this.clientGroupID = clientGroupID;
-    this.profileID = profileID;
-    this.schemaVersion = schemaVersion;
+    this(new RequestHeader(pullVersion, clientGroupID, profileID, schemaVersion), cookie);
+  }
+
+  private PullRequest(RequestHeader header, Cookie cookie) {
+    if (cookie == null) throw new NullPointerException();
+    this.header = header;
     this.cookie = cookie;
   }
 
   public int pullVersion() {
-    return pullVersion;
+    return header.version;
   }
 
   public String clientGroupID() {
-    return clientGroupID;
+    return header.clientGroupID;
   }
 
   public String profileID() {
-    return profileID;
+    return header.profileID;
   }
 
   public String schemaVersion() {
-    return schemaVersion;
+    return header.schemaVersion;
   }
 
   public Cookie cookie() {
@@ -58,40 +54,18 @@ public final class PullRequest {
 
   public static PullRequest read(JsonReader reader) throws IOException {
     String path = reader.getPath();
-    Integer pullVersion = null;
-    String clientGroupID = null;
-    String profileID = null;
-    String schemaVersion = null;
+    RequestHeader.Fields header = new RequestHeader.Fields("pullVersion");
     Cookie cookie = null;
     JsonTokens.beginObject(reader);
     while (reader.hasNext()) {
-      switch (reader.nextName()) {
-        case "pullVersion":
-          pullVersion = JsonTokens.int32(reader);
-          break;
-        case "clientGroupID":
-          clientGroupID = JsonTokens.string(reader);
-          break;
-        case "profileID":
-          profileID = JsonTokens.string(reader);
-          break;
-        case "schemaVersion":
-          schemaVersion = JsonTokens.string(reader);
-          break;
-        case "cookie":
-          cookie = Cookie.read(reader);
-          break;
-        default:
-          reader.skipValue();
-      }
+      String name = reader.nextName();
+      if (name.equals("cookie")) cookie = Cookie.read(reader);
+      else header.read(name, reader);
     }
     reader.endObject();
-    JsonTokens.require(pullVersion, "pullVersion", path);
-    JsonTokens.require(clientGroupID, "clientGroupID", path);
-    JsonTokens.require(profileID, "profileID", path);
-    JsonTokens.require(schemaVersion, "schemaVersion", path);
+    RequestHeader read = header.require(path);
     JsonTokens.require(cookie, "cookie", path);
-    return new PullRequest(pullVersion, clientGroupID, profileID, schemaVersion, cookie);
+    return new PullRequest(read, cookie);
   }
 
   /**
@@ -174,10 +148,7 @@ public final class PullRequest {
 
   public void write(JsonWriter writer) throws IOException {
     writer.beginObject();
-    writer.name("pullVersion").value(pullVersion);
-    writer.name("clientGroupID").value(clientGroupID);
-    writer.name("profileID").value(profileID);
-    writer.name("schemaVersion").value(schemaVersion);
+    header.write(writer, "pullVersion");
     writer.name("cookie");
     cookie.write(writer);
     writer.endObject();
@@ -187,20 +158,16 @@ public final class PullRequest {
   public boolean equals(Object o) {
     if (!(o instanceof PullRequest)) return false;
     PullRequest other = (PullRequest) o;
-    return pullVersion == other.pullVersion
-        && clientGroupID.equals(other.clientGroupID)
-        && profileID.equals(other.profileID)
-        && schemaVersion.equals(other.schemaVersion)
-        && cookie.equals(other.cookie);
+    return header.sameAs(other.header) && cookie.equals(other.cookie);
   }
 
   @Override
   public int hashCode() {
-    return clientGroupID.hashCode() * 31 + cookie.hashCode();
+    return header.clientGroupID.hashCode() * 31 + cookie.hashCode();
   }
 
   @Override
   public String toString() {
-    return "PullRequest{group=" + clientGroupID + ", cookie=" + cookie + "}";
+    return "PullRequest{group=" + header.clientGroupID + ", cookie=" + cookie + "}";
   }
 }

@@ -16,10 +16,7 @@ public final class PushRequest {
   /** The only push version Tandem speaks. */
   public static final int VERSION = 1;
 
-  private final int pushVersion;
-  private final String clientGroupID;
-  private final String profileID;
-  private final String schemaVersion;
+  private final RequestHeader header;
   private final List<Mutation> mutations;
 
   public PushRequest(
@@ -28,30 +25,29 @@ public final class PushRequest {
       String profileID,
       String schemaVersion,
       List<Mutation> mutations) {
-    if (clientGroupID == null || profileID == null || schemaVersion == null || mutations == null) {
-      throw new NullPointerException();
-    }
-    this.pushVersion = pushVersion;
-    this.clientGroupID = clientGroupID;
-    this.profileID = profileID;
-    this.schemaVersion = schemaVersion;
+    this(new RequestHeader(pushVersion, clientGroupID, profileID, schemaVersion), mutations);
+  }
+
+  private PushRequest(RequestHeader header, List<Mutation> mutations) {
+    if (mutations == null) throw new NullPointerException();
+    this.header = header;
     this.mutations = Collections.unmodifiableList(new ArrayList<>(mutations));
   }
 
   public int pushVersion() {
-    return pushVersion;
+    return header.version;
   }
 
   public String clientGroupID() {
-    return clientGroupID;
+    return header.clientGroupID;
   }
 
   public String profileID() {
-    return profileID;
+    return header.profileID;
   }
 
   public String schemaVersion() {
-    return schemaVersion;
+    return header.schemaVersion;
   }
 
   public List<Mutation> mutations() {
@@ -60,51 +56,29 @@ public final class PushRequest {
 
   public static PushRequest read(JsonReader reader) throws IOException {
     String path = reader.getPath();
-    Integer pushVersion = null;
-    String clientGroupID = null;
-    String profileID = null;
-    String schemaVersion = null;
+    RequestHeader.Fields header = new RequestHeader.Fields("pushVersion");
     List<Mutation> mutations = null;
     JsonTokens.beginObject(reader);
     while (reader.hasNext()) {
-      switch (reader.nextName()) {
-        case "pushVersion":
-          pushVersion = JsonTokens.int32(reader);
-          break;
-        case "clientGroupID":
-          clientGroupID = JsonTokens.string(reader);
-          break;
-        case "profileID":
-          profileID = JsonTokens.string(reader);
-          break;
-        case "schemaVersion":
-          schemaVersion = JsonTokens.string(reader);
-          break;
-        case "mutations":
-          mutations = new ArrayList<>();
-          JsonTokens.beginArray(reader);
-          while (reader.hasNext()) mutations.add(Mutation.read(reader));
-          reader.endArray();
-          break;
-        default:
-          reader.skipValue();
+      String name = reader.nextName();
+      if (name.equals("mutations")) {
+        mutations = new ArrayList<>();
+        JsonTokens.beginArray(reader);
+        while (reader.hasNext()) mutations.add(Mutation.read(reader));
+        reader.endArray();
+      } else {
+        header.read(name, reader);
       }
     }
     reader.endObject();
-    JsonTokens.require(pushVersion, "pushVersion", path);
-    JsonTokens.require(clientGroupID, "clientGroupID", path);
-    JsonTokens.require(profileID, "profileID", path);
-    JsonTokens.require(schemaVersion, "schemaVersion", path);
+    RequestHeader read = header.require(path);
     JsonTokens.require(mutations, "mutations", path);
-    return new PushRequest(pushVersion, clientGroupID, profileID, schemaVersion, mutations);
+    return new PushRequest(read, mutations);
   }
 
   public void write(JsonWriter writer) throws IOException {
     writer.beginObject();
-    writer.name("pushVersion").value(pushVersion);
-    writer.name("clientGroupID").value(clientGroupID);
-    writer.name("profileID").value(profileID);
-    writer.name("schemaVersion").value(schemaVersion);
+    header.write(writer, "pushVersion");
     writer.name("mutations").beginArray();
     for (Mutation mutation : mutations) mutation.write(writer);
     writer.endArray();
@@ -115,20 +89,16 @@ public final class PushRequest {
   public boolean equals(Object o) {
     if (!(o instanceof PushRequest)) return false;
     PushRequest other = (PushRequest) o;
-    return pushVersion == other.pushVersion
-        && clientGroupID.equals(other.clientGroupID)
-        && profileID.equals(other.profileID)
-        && schemaVersion.equals(other.schemaVersion)
-        && mutations.equals(other.mutations);
+    return header.sameAs(other.header) && mutations.equals(other.mutations);
   }
 
   @Override
   public int hashCode() {
-    return clientGroupID.hashCode() * 31 + mutations.hashCode();
+    return header.clientGroupID.hashCode() * 31 + mutations.hashCode();
   }
 
   @Override
   public String toString() {
-    return "PushRequest{group=" + clientGroupID + ", mutations=" + mutations.size() + "}";
+    return "PushRequest{group=" + header.clientGroupID + ", mutations=" + mutations.size() + "}";
   }
 }

@@ -6,26 +6,16 @@ import dev.tandem.Migrations;
 import dev.tandem.Mutators;
 import dev.tandem.Permissions;
 import dev.tandem.Schema;
-import dev.tandem.Subset;
-import dev.tandem.internal.app.JsonCodec;
-import dev.tandem.internal.app.MigrationPlan;
-import dev.tandem.internal.app.SchemaJson;
 import dev.tandem.server.internal.RequestLog;
-import dev.tandem.server.internal.schema.Access;
-import dev.tandem.server.internal.schema.ClientViewRecords;
-import dev.tandem.server.internal.schema.SchemaStorage;
-import dev.tandem.server.internal.schema.SharedMutators;
 import java.io.InputStream;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.LongFunction;
 
 /**
  * A Replicache push/pull backend over a {@link Database}: framework-agnostic handlers that take the
@@ -40,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: handlers may be called from any number of threads at once.
  */
 public final class Backend implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.sync");
-
   /**
    * The SLF4J {@code MDC} key of the request ID the handlers' log lines carry ({@code request=…});
    * put the client's {@code X-Replicache-RequestID} there around a call to have it logged.
@@ -51,90 +39,28 @@ public final class Backend implements AutoCloseable {
   private final Metrics metrics = new Metrics();
 
   private final Database database;
-  private final Authenticator authenticator;
   private final SchemaVersions schemaVersions;
   private final Transactor transactor;
   private final PushHandler pushHandler;
   private final PullHandler pullHandler;
+  private final PokeHandler pokeHandler;
   private final Pokes pokes = new Pokes();
   private final PokeRelay relay; // Postgres: pokes across instances; null on SQLite
   private final ClientGc gc;
 
   private Backend(Builder builder) throws Exception {
     this.database = builder.database;
-    this.authenticator = builder.authenticator;
-    MigrationPlan plan = null;
-    if (builder.migrations != null) {
-      plan = MigrationPlan.of(builder.migrations.steps());
-      if (builder.schema != null
-          && !SchemaJson.write(builder.schema)
-              .equals(SchemaJson.write(builder.migrations.current()))) {
-        throw new IllegalArgumentException(
-            "the app's schema() is not the schema of its last migration ("
-                + builder.migrations.current().version()
-                + "): add a migration to it");
-      }
-      if (builder.schemaVersions != SchemaVersions.all()) {
-        throw new IllegalArgumentException(
-            "the served schema versions follow the app's migrations ("
-                + plan.last().minClientVersion
-                + ".."
-                + plan.last().version
-                + "); do not set them as well");
-      }
-      this.schemaVersions = SchemaVersions.range(plan.last().minClientVersion, plan.last().version);
-    } else {
-      this.schemaVersions = builder.schemaVersions;
-    }
+    Authenticator authenticator = builder.authenticator;
+    ServedApp app = new ServedApp(builder);
+    this.schemaVersions = app.schemaVersions;
     this.transactor = new Transactor(database);
-    Map<String, Mutator> mutators = new LinkedHashMap<>(builder.mutators);
-    ClientView view = builder.clientView;
-    SchemaStorage storage = null;
-    Access access = null;
-    if (builder.schema != null || builder.shared != null || builder.overridden || plan != null) {
-      Moshi moshi = builder.moshi != null ? builder.moshi : new Moshi.Builder().build();
-      JsonCodec codec = new JsonCodec(moshi);
-      storage =
-          plan != null
-              ? new SchemaStorage(plan, database.dialect(), codec)
-              : new SchemaStorage(builder.schema, database.dialect(), codec);
-      Mutators shared = builder.shared != null ? builder.shared : Mutators.builder().build();
-      Map<String, Mutator> fromApp =
-          SharedMutators.of(storage, shared, builder.overrides.build(), moshi);
-      for (Map.Entry<String, Mutator> entry : fromApp.entrySet()) {
-        if (mutators.putIfAbsent(entry.getKey(), entry.getValue()) != null) {
-          throw new IllegalArgumentException(
-              "mutator '"
-                  + entry.getKey()
-                  + "' is both an app mutator and a hand-written server mutator: override an"
-                  + " app mutator with serverMutator()");
-        }
-      }
-      view = view.and(storage);
-      if (builder.permissions != null) {
-        if (builder.customView) {
-          throw new IllegalArgumentException(
-              "permissions cover the app's schema tables; a hand-written clientView() would be"
-                  + " served to every user: serve it from another Backend");
-        }
-        access = storage.permissions(builder.permissions);
-      }
-    } else if (builder.permissions != null) {
-      throw new IllegalArgumentException("permissions need the app's schema (Builder.app)");
-    }
-    // The row-version strategy's records, for an app with permissions; else null.
-    ClientViewRecords records = access == null ? null : new ClientViewRecords(storage, access);
-    // A subset choice is recorded for its client group (the app's own mutator is the client's).
-    if (records != null && records.hasSubset()) {
-      mutators.put(Subset.MUTATOR, records.subsetMutator());
-    }
     this.relay = database.dialect() == Dialect.POSTGRES ? new PokeRelay(database, pokes) : null;
     if (relay != null) pokes.onDemand(relay::start);
     this.gc = new ClientGc(builder.clock, builder.forgetClientsAfter);
     PushProcessor pushes =
-        new PushProcessor(transactor, mutators, database.dialect(), pokes, relay, gc);
+        new PushProcessor(transactor, app.mutators, database.dialect(), pokes, relay, gc);
     PullProcessor pulls =
-        new PullProcessor(transactor, view, pokes, gc, records, database.dialect());
+        new PullProcessor(transactor, app.view, pokes, gc, app.records, database.dialect());
     this.pushHandler =
         new PushHandler(
             authenticator,
@@ -144,31 +70,16 @@ public final class Backend implements AutoCloseable {
             metrics,
             pokes,
             transactor,
-            records);
+            app.records);
     this.pullHandler = new PullHandler(authenticator, schemaVersions, builder.maxBodyBytes, pulls);
+    this.pokeHandler = new PokeHandler(authenticator, pokes, transactor);
     // Instances starting together on Postgres take turns: one creates and migrates, the others
     // then see it done (CREATE TABLE IF NOT EXISTS alone races on the catalog).
     try (Connection connection = database.writes().getConnection();
         Bookkeeping.Held turn = Bookkeeping.migrationLock(connection, database.dialect())) {
-      setUpTables(connection, plan, storage, builder, gc.now());
-      if (records != null) records.migrate(connection);
+      app.setUpTables(connection, gc.now());
     }
     gc.start(transactor);
-  }
-
-  private static void setUpTables(
-      Connection connection, MigrationPlan plan, SchemaStorage storage, Builder builder, long now)
-      throws SQLException {
-    Dialect dialect = builder.database.dialect();
-    if (plan != null) {
-      // Migrations take sync versions for the rows they change: the version row comes first.
-      Bookkeeping.migrate(connection, dialect, builder.ddl, now);
-      storage.migrate(connection);
-    } else {
-      // The app's tables are checked before anything is created: a mismatch changes nothing.
-      if (storage != null) storage.migrate(connection);
-      Bookkeeping.migrate(connection, dialect, builder.ddl, now);
-    }
   }
 
   public static Builder builder() {
@@ -211,15 +122,8 @@ public final class Backend implements AutoCloseable {
    * the logging binding keeps one.
    */
   public HandlerResponse push(String authorization, String requestID, InputStream body) {
-    long start = System.nanoTime();
-    String previous = RequestLog.enter(requestID);
-    try {
-      HandlerResponse response = pushHandler.handle(authorization, body, start);
-      metrics.pushed(response.status(), System.nanoTime() - start);
-      return response;
-    } finally {
-      RequestLog.exit(previous);
-    }
+    return handle(
+        requestID, start -> pushHandler.handle(authorization, body, start), metrics::pushed);
   }
 
   /** Handles {@code POST /pull}; see {@link #pull(String, String, InputStream)}. */
@@ -229,11 +133,23 @@ public final class Backend implements AutoCloseable {
 
   /** Handles {@code POST /pull}; its log lines carry {@code requestID} as a push's do. */
   public HandlerResponse pull(String authorization, String requestID, InputStream body) {
+    return handle(
+        requestID, start -> pullHandler.handle(authorization, body, start), metrics::pulled);
+  }
+
+  /** Counts a request answered with {@code status} after {@code nanos}. */
+  private interface Counter {
+    void count(int status, long nanos);
+  }
+
+  /** Runs {@code handler} with {@code requestID} on its log lines, then counts its answer. */
+  private static HandlerResponse handle(
+      String requestID, LongFunction<HandlerResponse> handler, Counter counter) {
     long start = System.nanoTime();
     String previous = RequestLog.enter(requestID);
     try {
-      HandlerResponse response = pullHandler.handle(authorization, body, start);
-      metrics.pulled(response.status(), System.nanoTime() - start);
+      HandlerResponse response = handler.apply(start);
+      counter.count(response.status(), System.nanoTime() - start);
       return response;
     } finally {
       RequestLog.exit(previous);
@@ -255,37 +171,7 @@ public final class Backend implements AutoCloseable {
    */
   public Pokes.Subscription subscribePokes(
       String authorization, String clientGroupID, Pokes.StreamListener listener) {
-    String userID = authenticator.userID(authorization);
-    if (userID == null) {
-      return Pokes.refused(HandlerResponse.error(401, "missing, invalid or expired token"));
-    }
-    if (clientGroupID == null || clientGroupID.isEmpty()) {
-      return Pokes.refused(
-          RequestLog.refused(
-              "poke",
-              userID,
-              HandlerResponse.error(400, "the clientGroupID query parameter is missing")));
-    }
-    // Subscribed before the owner is read, so a claim in between reaches the subscription.
-    Pokes.Subscription subscription = pokes.add(clientGroupID, userID, listener);
-    String owner;
-    try {
-      owner = transactor.read(connection -> ClientGroups.groupOwner(connection, clientGroupID));
-    } catch (Exception e) {
-      subscription.close();
-      log.error("poke stream failed: group={}", clientGroupID, e);
-      return Pokes.refused(HandlerResponse.error(500, "poke stream failed (see the server log)"));
-    }
-    if (owner != null && !owner.equals(userID)) {
-      subscription.close();
-      return Pokes.refused(
-          RequestLog.refused(
-              "poke",
-              userID,
-              HandlerResponse.error(403, "this client group belongs to another user")));
-    }
-    if (owner != null) pokes.owner(clientGroupID, owner);
-    return subscription;
+    return pokeHandler.subscribe(authorization, clientGroupID, listener);
   }
 
   /**
@@ -329,23 +215,24 @@ public final class Backend implements AutoCloseable {
 
   /** Builds a {@link Backend}. */
   public static final class Builder {
-    private Database database;
-    private Authenticator authenticator = Authenticator.dev();
-    private SchemaVersions schemaVersions = SchemaVersions.all();
-    private long maxBodyBytes = 4L << 20;
-    private final Map<String, Mutator> mutators = new LinkedHashMap<>();
-    private final List<String> ddl = new ArrayList<>();
-    private ClientView clientView = (connection, since, out) -> {};
-    private Schema schema;
-    private Migrations migrations;
-    private Permissions permissions;
-    private boolean customView;
-    private Mutators shared;
-    private Moshi moshi;
-    private final Mutators.Builder overrides = Mutators.builder();
-    private boolean overridden;
-    private Duration forgetClientsAfter;
-    private Clock clock = Clock.systemUTC();
+    // Package-private: read by the Backend and its ServedApp at build.
+    Database database;
+    Authenticator authenticator = Authenticator.dev();
+    SchemaVersions schemaVersions = SchemaVersions.all();
+    long maxBodyBytes = 4L << 20;
+    final Map<String, Mutator> mutators = new LinkedHashMap<>();
+    final List<String> ddl = new ArrayList<>();
+    ClientView clientView = (connection, since, out) -> {};
+    Schema schema;
+    Migrations migrations;
+    Permissions permissions;
+    boolean customView;
+    Mutators shared;
+    Moshi moshi;
+    final Mutators.Builder overrides = Mutators.builder();
+    boolean overridden;
+    Duration forgetClientsAfter;
+    Clock clock = Clock.systemUTC();
 
     private Builder() {}
 

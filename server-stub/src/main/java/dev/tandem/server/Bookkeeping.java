@@ -159,6 +159,27 @@ final class Bookkeeping {
     }
   }
 
+  /**
+   * Postgres: begins a {@code REPEATABLE READ} snapshot and reads the version as its first read, in
+   * one round trip.
+   */
+  static long snapshotVersion(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(
+          "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;"
+              + " SELECT version FROM replicache_server WHERE id = 1");
+      while (statement.getResultSet() == null) {
+        if (!statement.getMoreResults() && statement.getUpdateCount() == -1) {
+          throw new SQLException("the version row was not read");
+        }
+      }
+      try (ResultSet rows = statement.getResultSet()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+
   /** Sets the version row back to {@code version}. The transaction must hold the push lock. */
   static void setVersion(Connection connection, long version) throws SQLException {
     try (PreparedStatement statement =

@@ -16,13 +16,8 @@ final class ClientGroups {
 
   /** The user owning {@code groupID}, or null if no one has used it yet. */
   static String groupOwner(Connection connection, String groupID) throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement("SELECT user_id FROM replicache_client_group WHERE id = ?")) {
-      statement.setString(1, groupID);
-      try (ResultSet rows = statement.executeQuery()) {
-        return rows.next() ? rows.getString(1) : null;
-      }
-    }
+    GroupRow group = group(connection, groupID);
+    return group == null ? null : group.owner;
   }
 
   /** A group's owner and when it last pushed or pulled (epoch ms, coarse). */

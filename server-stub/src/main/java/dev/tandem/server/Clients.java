@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** {@code replicache_client}: each client's group and last mutation ID, read and recorded. */
 final class Clients {
@@ -32,6 +34,23 @@ final class Clients {
     }
   }
 
+  /** The last mutation IDs of {@code groupID}'s clients changed after version {@code since}. */
+  static Map<String, Long> changedSince(Connection connection, String groupID, long since)
+      throws SQLException {
+    Map<String, Long> changes = new LinkedHashMap<>();
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT id, last_mutation_id FROM replicache_client"
+                + " WHERE client_group_id = ? AND version > ?")) {
+      statement.setString(1, groupID);
+      statement.setLong(2, since);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) changes.put(rows.getString(1), rows.getLong(2));
+      }
+    }
+    return changes;
+  }
+
   /**
    * Records the new last mutation IDs of a push's clients at {@code version}: an {@code UPDATE} by
    * key for clients that have a row (no conflict check), an {@code INSERT} for new ones. The
@@ -46,14 +65,7 @@ final class Clients {
       throws SQLException {
     for (ClientChange change : changes) {
       if (change.exists) {
-        PreparedStatement update =
-            kept.get(
-                connection,
-                "UPDATE replicache_client SET last_mutation_id = ?, version = ? WHERE id = ?");
-        update.setLong(1, change.lastMutationID);
-        update.setLong(2, version);
-        update.setString(3, change.clientID);
-        update.executeUpdate();
+        updateClient(kept, connection, change.clientID, change.lastMutationID, version);
       } else {
         PreparedStatement insert =
             kept.get(
@@ -83,10 +95,11 @@ final class Clients {
   }
 
   /**
-   * Sets a client's row back to {@code lastMutationID} at {@code version}: undoes the first
-   * statement's write of a row the push did not change after all.
+   * Sets a client's row to {@code lastMutationID} at {@code version}: a push's change of a client
+   * that has a row, or the undoing of the first statement's write of a row the push did not change
+   * after all.
    */
-  static void restoreClient(
+  static void updateClient(
       KeptStatements kept,
       Connection connection,
       String clientID,

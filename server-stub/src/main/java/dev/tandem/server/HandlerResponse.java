@@ -1,5 +1,6 @@
 package dev.tandem.server;
 
+import dev.tandem.protocol.ErrorResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -30,6 +31,11 @@ public final class HandlerResponse {
 
   static HandlerResponse ok(String json) {
     return new HandlerResponse(200, json);
+  }
+
+  /** 200 with a protocol error clients read ({@code ClientStateNotFound}, …). */
+  static HandlerResponse ok(ErrorResponse error) {
+    return ok(ProtocolJsonWriter.write(ErrorResponse.class, error));
   }
 
   /**

@@ -1,12 +1,8 @@
 package dev.tandem.server;
 
-import com.squareup.moshi.JsonDataException;
-import com.squareup.moshi.JsonEncodingException;
 import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.PullRequest;
-import dev.tandem.server.internal.JsonBodies;
 import dev.tandem.server.internal.RequestLog;
-import java.io.IOException;
 import java.io.InputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,26 +36,20 @@ final class PullHandler {
     if (userID == null) return HandlerResponse.error(401, "missing, invalid or expired token");
     PullRequest pull;
     try {
-      pull = JsonBodies.parse(body, maxBodyBytes, PullRequest::read);
-    } catch (JsonBodies.BodyTooLarge e) {
-      return RequestLog.refused("pull", userID, HandlerResponse.bodyTooLarge(maxBodyBytes));
-    } catch (JsonEncodingException | JsonDataException e) {
-      return RequestLog.refused(
-          "pull", userID, HandlerResponse.error(400, "malformed pull: " + e.getMessage()));
-    } catch (IOException e) {
-      return RequestLog.refused(
-          "pull",
-          userID,
-          HandlerResponse.error(400, "malformed or truncated pull body: " + e.getMessage()));
+      pull = RequestChecks.read(ErrorResponse.PULL, userID, body, maxBodyBytes, PullRequest::read);
+    } catch (RequestChecks.Refused e) {
+      return e.response;
     }
-    HandlerResponse response;
     long version = 0;
     int ops = 0;
-    if (pull.pullVersion() != PullRequest.VERSION) {
-      response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.PULL));
-    } else if (!schemaVersions.supports(pull.schemaVersion())) {
-      response = PushProcessor.ok(schemaVersions.refusal(pull.schemaVersion()));
-    } else {
+    HandlerResponse response =
+        RequestChecks.unsupported(
+            ErrorResponse.PULL,
+            pull.pullVersion(),
+            PullRequest.VERSION,
+            schemaVersions,
+            pull.schemaVersion());
+    if (response == null) {
       try {
         PullProcessor.Outcome outcome = pulls.process(userID, pull);
         response = outcome.response;

@@ -7,13 +7,8 @@ import dev.tandem.protocol.PullRequest;
 import dev.tandem.protocol.PullResponse;
 import dev.tandem.protocol.PullResult;
 import dev.tandem.server.internal.schema.ClientViewRecords;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -116,23 +111,19 @@ final class PullProcessor {
           long version = Bookkeeping.version(connection);
           if (since > version) {
             // The client has seen versions this server never reached: the server lost its state.
-            return new Outcome(PushProcessor.ok(ErrorResponse.clientStateNotFound()), version, 0);
+            return new Outcome(HandlerResponse.ok(ErrorResponse.clientStateNotFound()), version, 0);
           }
-          Map<String, Long> lastMutationIDs = lastMutationIDChanges(connection, groupID, since);
+          Map<String, Long> lastMutationIDs = Clients.changedSince(connection, groupID, since);
           List<PatchOperation> patch = new ArrayList<>();
           if (since == 0) patch.add(PatchOperation.clear());
           view.changes(connection, since, patch::add);
-          PullResponse response =
+          return answered(
               new PullResponse(
                   Cookie.of(version),
                   lastMutationIDs,
                   patch,
-                  Refusals.refusals(connection, groupID, since));
-          return new Outcome(
-              HandlerResponse.ok(
-                  ProtocolJsonWriter.write(PullResult.class, PullResult.of(response))),
-              version,
-              patch.size());
+                  Refusals.refusals(connection, groupID, since)),
+              version);
         });
   }
 
@@ -143,26 +134,8 @@ final class PullProcessor {
   private Outcome pullRecorded(String userID, String groupID, Cookie cookie) throws Exception {
     Transactor.Work<Outcome> work =
         connection -> {
-          long version;
-          if (postgres) {
-            // One round trip: the isolation level, then the version (the snapshot's first read).
-            try (Statement statement = connection.createStatement()) {
-              statement.execute(
-                  "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;"
-                      + " SELECT version FROM replicache_server WHERE id = 1");
-              while (statement.getResultSet() == null) {
-                if (!statement.getMoreResults() && statement.getUpdateCount() == -1) {
-                  throw new SQLException("the version row was not read");
-                }
-              }
-              try (ResultSet rows = statement.getResultSet()) {
-                rows.next();
-                version = rows.getLong(1);
-              }
-            }
-          } else {
-            version = Bookkeeping.version(connection);
-          }
+          long version =
+              postgres ? Bookkeeping.snapshotVersion(connection) : Bookkeeping.version(connection);
           ClientViewRecords.Result result =
               records.pull(
                   connection,
@@ -170,21 +143,17 @@ final class PullProcessor {
                   userID,
                   cookie,
                   version,
-                  after -> lastMutationIDChanges(connection, groupID, after));
+                  after -> Clients.changedSince(connection, groupID, after));
           // A refusal advances its client's last mutation ID at its version: none without one.
-          PullResponse response =
+          return answered(
               new PullResponse(
                   result.cookie,
                   result.lastMutationIDChanges,
                   result.patch,
                   result.lastMutationIDChanges.isEmpty()
-                      ? java.util.Collections.emptyList()
-                      : Refusals.refusals(connection, groupID, result.since));
-          return new Outcome(
-              HandlerResponse.ok(
-                  ProtocolJsonWriter.write(PullResult.class, PullResult.of(response))),
-              version,
-              result.patch.size());
+                      ? Collections.emptyList()
+                      : Refusals.refusals(connection, groupID, result.since)),
+              version);
         };
     // SQLite: the write lock first, so the snapshot is the latest. Postgres: no push lock, a
     // concurrent pull of the group is caught when it records its view (and retried).
@@ -202,19 +171,11 @@ final class PullProcessor {
     }
   }
 
-  private static Map<String, Long> lastMutationIDChanges(
-      Connection connection, String groupID, long since) throws SQLException {
-    Map<String, Long> changes = new LinkedHashMap<>();
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT id, last_mutation_id FROM replicache_client"
-                + " WHERE client_group_id = ? AND version > ?")) {
-      statement.setString(1, groupID);
-      statement.setLong(2, since);
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) changes.put(rows.getString(1), rows.getLong(2));
-      }
-    }
-    return changes;
+  /** A pull answered with {@code response}, the patch's size logged. */
+  private static Outcome answered(PullResponse response, long version) {
+    return new Outcome(
+        HandlerResponse.ok(ProtocolJsonWriter.write(PullResult.class, PullResult.of(response))),
+        version,
+        response.patch().size());
   }
 }

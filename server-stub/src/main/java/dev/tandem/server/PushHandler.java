@@ -1,14 +1,10 @@
 package dev.tandem.server;
 
-import com.squareup.moshi.JsonDataException;
-import com.squareup.moshi.JsonEncodingException;
 import dev.tandem.protocol.ErrorResponse;
 import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PushRequest;
-import dev.tandem.server.internal.JsonBodies;
 import dev.tandem.server.internal.RequestLog;
 import dev.tandem.server.internal.schema.ClientViewRecords;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Set;
@@ -59,29 +55,23 @@ final class PushHandler {
     if (userID == null) return HandlerResponse.error(401, "missing, invalid or expired token");
     PushRequest push;
     try {
-      push = JsonBodies.parse(body, maxBodyBytes, PushRequest::read);
-    } catch (JsonBodies.BodyTooLarge e) {
-      return RequestLog.refused("push", userID, HandlerResponse.bodyTooLarge(maxBodyBytes));
-    } catch (JsonEncodingException | JsonDataException e) {
-      return RequestLog.refused(
-          "push", userID, HandlerResponse.error(400, "malformed push: " + e.getMessage()));
-    } catch (IOException e) {
-      return RequestLog.refused(
-          "push",
-          userID,
-          HandlerResponse.error(400, "malformed or truncated push body: " + e.getMessage()));
+      push = RequestChecks.read(ErrorResponse.PUSH, userID, body, maxBodyBytes, PushRequest::read);
+    } catch (RequestChecks.Refused e) {
+      return e.response;
     }
     String badID = badMutationID(push);
     if (badID != null) return RequestLog.refused("push", userID, HandlerResponse.error(400, badID));
-    HandlerResponse response;
     int processed = 0;
     int failed = 0;
     long version = 0;
-    if (push.pushVersion() != PushRequest.VERSION) {
-      response = PushProcessor.ok(ErrorResponse.versionNotSupported(ErrorResponse.PUSH));
-    } else if (!schemaVersions.supports(push.schemaVersion())) {
-      response = PushProcessor.ok(schemaVersions.refusal(push.schemaVersion()));
-    } else {
+    HandlerResponse response =
+        RequestChecks.unsupported(
+            ErrorResponse.PUSH,
+            push.pushVersion(),
+            PushRequest.VERSION,
+            schemaVersions,
+            push.schemaVersion());
+    if (response == null) {
       try {
         PushProcessor.Outcome outcome = pushes.process(userID, push);
         response = outcome.response;

@@ -5,15 +5,10 @@ import dev.tandem.protocol.Mutation;
 import dev.tandem.protocol.PushRequest;
 import dev.tandem.server.internal.KeptStatements;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Applies a push (PROTOCOL.md, server rules 1–7) in one transaction at version + 1: duplicates are
@@ -27,8 +22,6 @@ import org.slf4j.LoggerFactory;
  * changes nothing rolls back, so the version moves only when something changed.
  */
 final class PushProcessor {
-  private static final Logger log = LoggerFactory.getLogger("dev.tandem.server.push");
-
   /** What a push did. {@code response} is what to answer. */
   static final class Outcome {
     final HandlerResponse response;
@@ -55,7 +48,7 @@ final class PushProcessor {
   }
 
   private final Transactor transactor;
-  private final Map<String, Mutator> mutators;
+  private final MutationRunner runner;
   private final Dialect dialect;
   private final Pokes pokes;
   private final String startPush;
@@ -76,7 +69,7 @@ final class PushProcessor {
       ClientGc gc) {
     this.transactor = transactor;
     this.gc = gc;
-    this.mutators = mutators;
+    this.runner = new MutationRunner(mutators, dialect);
     this.dialect = dialect;
     this.pokes = pokes;
     this.instanceID = relay == null ? null : relay.instanceID();
@@ -93,7 +86,7 @@ final class PushProcessor {
     Outcome outcome;
     try {
       outcome = transactor.writeLocking(connection -> apply(connection, userID, push, false));
-    } catch (MutatorFailed e) {
+    } catch (MutationRunner.MutatorFailed e) {
       outcome = transactor.writeLocking(connection -> apply(connection, userID, push, true));
     }
     // Streams of the group opened by others end, before the poke.
@@ -105,15 +98,6 @@ final class PushProcessor {
       throws Exception {
     try (StatementCache statements = new StatementCache(connection)) {
       return apply(connection, statements, userID, push, savepoints);
-    }
-  }
-
-  /** A mutator threw in a run without savepoints. */
-  private static final class MutatorFailed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    MutatorFailed(Throwable cause) {
-      super(cause);
     }
   }
 
@@ -176,7 +160,7 @@ final class PushProcessor {
         if (row == null && mutation.id() > 1) {
           // An unknown client past its first mutation: the server lost its state (rule 7).
           throw new Transactor.Rollback(
-              outcome(ok(ErrorResponse.clientStateNotFound()), 0, 0, 0, 0));
+              outcome(HandlerResponse.ok(ErrorResponse.clientStateNotFound()), 0, 0, 0, 0));
         }
         client = new ClientState(row != null, row == null ? 0L : row.lastMutationID);
         clients.put(clientID, client);
@@ -197,8 +181,11 @@ final class PushProcessor {
                 + "; it and every mutation after it were not applied";
         break;
       }
-      if (run(connection, statements, mutation, userID, push, version, savepoints)) processed++;
-      else failed++;
+      if (runner.run(connection, statements, mutation, userID, push, version, savepoints)) {
+        processed++;
+      } else {
+        failed++;
+      }
       client.lastMutationID = mutation.id();
       client.changed = true;
     }
@@ -223,7 +210,7 @@ final class PushProcessor {
     if (start.speculated && changed) {
       ClientState first = clients.get(firstClientID);
       if (!first.changed) { // Resends or a gap only: the row as it was.
-        Clients.restoreClient(
+        Clients.updateClient(
             kept, connection, firstClientID, start.client.lastMutationID, start.clientVersion);
       }
     }
@@ -231,7 +218,7 @@ final class PushProcessor {
       // Nothing changed (resends only, or a gap first): the version must not move.
       if (!claimed) throw new Transactor.Rollback(outcome(response, 0, 0, skipped, 0));
       if (start.speculated) {
-        Clients.restoreClient(
+        Clients.updateClient(
             kept, connection, firstClientID, start.client.lastMutationID, start.clientVersion);
       }
       Bookkeeping.setVersion(connection, version - 1); // Keep the claim, undo the version step.
@@ -239,92 +226,6 @@ final class PushProcessor {
     }
     Clients.saveClients(kept, connection, groupID, version, changes);
     return new Outcome(response, processed, failed, skipped, version, claimed);
-  }
-
-  /**
-   * Runs one mutation; false if it was refused (an unknown mutator, or one that threw and was
-   * rolled back to its savepoint), which is recorded for the group's next pull.
-   */
-  private boolean run(
-      Connection connection,
-      StatementCache statements,
-      Mutation mutation,
-      String userID,
-      PushRequest push,
-      long version,
-      boolean savepoints)
-      throws SQLException {
-    Mutator mutator = mutators.get(mutation.name());
-    if (mutator == null) {
-      log.warn(
-          "mutation {} of client {}: unknown mutator '{}', refused",
-          mutation.id(),
-          mutation.clientID(),
-          mutation.name());
-      Refusals.recordRefusal(
-          statements, mutation, "unknown mutator '" + mutation.name() + "'", version);
-      return false;
-    }
-    Context context =
-        new Context(
-            connection,
-            statements,
-            version,
-            userID,
-            mutation.clientID(),
-            mutation.id(),
-            push.schemaVersion(),
-            push.clientGroupID(),
-            dialect);
-    if (!savepoints) {
-      try {
-        mutator.apply(context, mutation.args());
-        return true;
-      } catch (Exception e) {
-        SQLException retry = retryable(e);
-        if (retry != null) throw retry;
-        throw new MutatorFailed(e);
-      }
-    }
-    Savepoint savepoint = connection.setSavepoint();
-    try {
-      mutator.apply(context, mutation.args());
-      connection.releaseSavepoint(savepoint);
-      return true;
-    } catch (Exception e) {
-      SQLException retry = retryable(e);
-      if (retry != null) throw retry; // Retry the whole push.
-      connection.rollback(savepoint);
-      logFailure(mutation, e);
-      Refusals.recordRefusal(statements, mutation, reason(e), version);
-      return false;
-    }
-  }
-
-  /** A serialization failure or busy database under {@code e}, to retry the push on; or null. */
-  private static SQLException retryable(Exception e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException && Transactor.retryable((SQLException) t)) {
-        return (SQLException) t;
-      }
-    }
-    return null;
-  }
-
-  /** What a refusal says: the exception's message (its class name if it has none), no stack. */
-  static String reason(Exception e) {
-    String message = e.getMessage();
-    if (message == null || message.isEmpty()) message = e.getClass().getSimpleName();
-    return message.length() <= 1000 ? message : message.substring(0, 997) + "...";
-  }
-
-  private static void logFailure(Mutation mutation, Exception e) {
-    log.warn(
-        "mutation {} of client {} ({}) failed and was refused: {}",
-        mutation.id(),
-        mutation.clientID(),
-        mutation.name(),
-        e.toString());
   }
 
   private static Outcome outcome(
@@ -335,87 +236,5 @@ final class PushProcessor {
   private static Outcome forbidden() {
     return outcome(
         HandlerResponse.error(403, "this client group belongs to another user"), 0, 0, 0, 0);
-  }
-
-  static HandlerResponse ok(ErrorResponse error) {
-    return HandlerResponse.ok(ProtocolJsonWriter.write(ErrorResponse.class, error));
-  }
-
-  private static final class Context implements MutationContext {
-    private final Connection connection;
-    private final StatementCache statements;
-    private final long version;
-    private final String userID;
-    private final String clientID;
-    private final long mutationID;
-    private final String schemaVersion;
-    private final String clientGroupID;
-    private final Dialect dialect;
-
-    Context(
-        Connection connection,
-        StatementCache statements,
-        long version,
-        String userID,
-        String clientID,
-        long mutationID,
-        String schemaVersion,
-        String clientGroupID,
-        Dialect dialect) {
-      this.clientGroupID = clientGroupID;
-      this.connection = connection;
-      this.statements = statements;
-      this.version = version;
-      this.userID = userID;
-      this.clientID = clientID;
-      this.mutationID = mutationID;
-      this.schemaVersion = schemaVersion;
-      this.dialect = dialect;
-    }
-
-    @Override
-    public String schemaVersion() {
-      return schemaVersion;
-    }
-
-    @Override
-    public String clientGroupID() {
-      return clientGroupID;
-    }
-
-    @Override
-    public long mutationID() {
-      return mutationID;
-    }
-
-    @Override
-    public Connection connection() {
-      return connection;
-    }
-
-    @Override
-    public PreparedStatement statement(String sql) throws SQLException {
-      return statements.get(sql);
-    }
-
-    @Override
-    public long version() {
-      return version;
-    }
-
-    @Override
-    public String userID() {
-      return userID;
-    }
-
-    @Override
-    public String clientID() {
-      return clientID;
-    }
-
-    @Override
-    public Dialect dialect() {
-      return dialect;
-    }
   }
 }

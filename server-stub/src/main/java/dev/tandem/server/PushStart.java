@@ -59,7 +59,7 @@ final class PushStart {
    * last mutation ID becomes the push's last mutation of that client, at the new version, if the
    * row is of the push's group and below it ({@link #speculated}). That is what the push records in
    * the common case (no gap, nothing resent), so the push then writes the row no more; otherwise it
-   * writes it again ({@link Clients#saveClients}, {@link Clients#restoreClient}). One round trip
+   * writes it again ({@link Clients#saveClients}, {@link Clients#updateClient}). One round trip
    * less per push; the reads come before the write, so they see the row as it was.
    */
   static String sql(Dialect dialect) {

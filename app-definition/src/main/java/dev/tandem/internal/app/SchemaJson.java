@@ -44,28 +44,24 @@ public final class SchemaJson {
         writer.name("type").value(column.type().name());
         writer.name("field").value(column.field());
         writer.name("optional").value(column.isOptional());
-        if (column.values() != null) {
-          writer.name("values").beginArray();
-          for (String value : column.values()) writer.value(value);
-          writer.endArray();
-        }
+        if (column.values() != null) strings(writer.name("values"), column.values());
         writer.endObject();
       }
       writer.endArray();
-      writer.name("primaryKey").beginArray();
-      for (String name : table.primaryKey()) writer.value(name);
-      writer.endArray();
+      strings(writer.name("primaryKey"), table.primaryKey());
       writer.name("indexes").beginArray();
-      for (List<String> index : table.indexes()) {
-        writer.beginArray();
-        for (String name : index) writer.value(name);
-        writer.endArray();
-      }
+      for (List<String> index : table.indexes()) strings(writer, index);
       writer.endArray();
       writer.endObject();
     }
     writer.endArray();
     writer.endObject();
+  }
+
+  private static void strings(JsonWriter writer, Iterable<String> strings) throws IOException {
+    writer.beginArray();
+    for (String string : strings) writer.value(string);
+    writer.endArray();
   }
 
   /**
@@ -84,9 +80,7 @@ public final class SchemaJson {
             schema.version(reader.nextInt());
             break;
           case "tables":
-            reader.beginArray();
-            while (reader.hasNext()) schema.table(readTable(reader));
-            reader.endArray();
+            for (Table table : array(reader, SchemaJson::readTable)) schema.table(table);
             break;
           default:
             reader.skipValue();
@@ -115,17 +109,13 @@ public final class SchemaJson {
           from = reader.nextString();
           break;
         case "columns":
-          reader.beginArray();
-          while (reader.hasNext()) columns.add(readColumn(reader));
-          reader.endArray();
+          columns = array(reader, SchemaJson::readColumn);
           break;
         case "primaryKey":
           key = strings(reader);
           break;
         case "indexes":
-          reader.beginArray();
-          while (reader.hasNext()) indexes.add(strings(reader));
-          reader.endArray();
+          indexes = array(reader, SchemaJson::strings);
           break;
         default:
           reader.skipValue();
@@ -192,9 +182,18 @@ public final class SchemaJson {
   }
 
   private static List<String> strings(JsonReader reader) throws IOException {
-    List<String> result = new ArrayList<>();
+    return array(reader, JsonReader::nextString);
+  }
+
+  /** Reads one element of an array. */
+  private interface Element<T> {
+    T read(JsonReader reader) throws IOException;
+  }
+
+  private static <T> List<T> array(JsonReader reader, Element<T> element) throws IOException {
+    List<T> result = new ArrayList<>();
     reader.beginArray();
-    while (reader.hasNext()) result.add(reader.nextString());
+    while (reader.hasNext()) result.add(element.read(reader));
     reader.endArray();
     return result;
   }

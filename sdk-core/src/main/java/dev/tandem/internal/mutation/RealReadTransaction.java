@@ -11,6 +11,7 @@ import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.SqlConnection;
 import dev.tandem.internal.query.LiveQueries;
 import dev.tandem.internal.query.QueryRunner;
+import dev.tandem.internal.query.ReadMemo;
 import dev.tandem.internal.store.ClientView;
 import dev.tandem.internal.store.Entry;
 import dev.tandem.internal.store.KeySet;
@@ -44,35 +45,105 @@ public class RealReadTransaction implements ReadTransaction {
 
   /** Live queries' reader: a batch of queries in one read transaction of {@code local}. */
   public static LiveQueries.Reader liveReader(final LocalStore local) {
-    return batch ->
-        local.read(
-            db -> {
-              batch.run(
-                  new LiveQueries.Transaction() {
-                    @Override
-                    public <T> T read(ReadQuery<T> query, KeySet reads) throws Exception {
-                      return query.query(
-                          new RealReadTransaction(
-                              db, local.view(), local.codec(), local.clientID(), reads));
-                    }
-                  });
-              return null;
-            });
+    return new LiveReader(local);
   }
+
+  /**
+   * Runs live queries in read transactions of the store, recording what they found ({@link
+   * ReadMemo}), and again from that memo alone.
+   */
+  private static final class LiveReader implements LiveQueries.Reader, LiveQueries.Memos {
+    private final LocalStore local;
+
+    LiveReader(LocalStore local) {
+      this.local = local;
+    }
+
+    @Override
+    public void inTransaction(final LiveQueries.Batch batch) throws Exception {
+      local.read(
+          db -> {
+            batch.run(
+                new LiveQueries.Transaction() {
+                  @Override
+                  public <T> T read(ReadQuery<T> query, KeySet reads) throws Exception {
+                    return read(query, reads, null);
+                  }
+
+                  @Override
+                  public <T> T read(ReadQuery<T> query, KeySet reads, ReadMemo record)
+                      throws Exception {
+                    return query.query(
+                        new RealReadTransaction(
+                            db, local.view(), local.codec(), local.clientID(), reads, record));
+                  }
+                });
+            return null;
+          });
+    }
+
+    @Override
+    public <T> T fromMemo(ReadQuery<T> query, KeySet reads, ReadMemo memo) throws Exception {
+      RealReadTransaction tx =
+          new RealReadTransaction(null, local.view(), local.codec(), local.clientID(), reads, memo);
+      T result = query.query(tx);
+      if (tx.missed) throw ReadMemo.Miss.INSTANCE; // The query caught it: its result is not true.
+      return result;
+    }
+
+    @Override
+    public boolean isPlain(String key) {
+      return local.view().isPlain(key);
+    }
+  }
+
+  /**
+   * With {@code memo}: a live query's run that records what it reads into {@code memo}, or, with
+   * {@code db} null, answers every read from it (throwing {@link ReadMemo.Miss} where it cannot).
+   */
+  private final ReadMemo memo;
+
+  /** A read from the memo missed (the query may have caught the exception). */
+  private boolean missed;
 
   RealReadTransaction(
       SqlConnection db, ClientView data, JsonCodec codec, String clientID, KeySet reads) {
+    this(db, data, codec, clientID, reads, null);
+  }
+
+  private RealReadTransaction(
+      SqlConnection db,
+      ClientView data,
+      JsonCodec codec,
+      String clientID,
+      KeySet reads,
+      ReadMemo memo) {
     this.db = db;
     this.data = data;
     this.codec = codec;
     this.clientID = clientID;
     this.reads = reads;
+    this.memo = memo;
+  }
+
+  private ReadMemo.Miss miss() {
+    missed = true;
+    return ReadMemo.Miss.INSTANCE;
   }
 
   @Override
   public String getJson(String key) {
     if (reads != null) reads.addKey(key);
-    return data.get(db, key);
+    if (db == null) {
+      try {
+        return memo.get(key);
+      } catch (ReadMemo.Miss e) {
+        throw miss();
+      }
+    }
+    String json = data.get(db, key);
+    if (memo != null) memo.recordGet(key, json);
+    return json;
   }
 
   @Override
@@ -95,7 +166,7 @@ public class RealReadTransaction implements ReadTransaction {
   @Override
   public boolean isEmpty() {
     if (reads != null) reads.addRange("", null);
-    return data.scan(db, "", false, null, 1).isEmpty();
+    return entries("", false, null, 1).isEmpty();
   }
 
   @Override
@@ -112,14 +183,30 @@ public class RealReadTransaction implements ReadTransaction {
     if (reads != null) reads.addRange(from, to);
     List<KeyValue> result = new ArrayList<>();
     if (options.limit() == 0) return result;
-    for (Entry entry : data.scan(db, from, exclusive, to, options.limit())) {
+    for (Entry entry : entries(from, exclusive, to, options.limit())) {
       result.add(INTERNAL.keyValue(entry.key, entry.json, codec));
     }
     return result;
   }
 
+  /** The view's entries in a range, from the database or the memo, recorded when asked. */
+  private List<Entry> entries(String from, boolean exclusive, String to, int limit) {
+    if (db == null) {
+      try {
+        return memo.scan(from, exclusive, to, limit);
+      } catch (ReadMemo.Miss e) {
+        throw miss();
+      }
+    }
+    List<Entry> found = data.scan(db, from, exclusive, to, limit);
+    if (memo != null) memo.recordScan(from, exclusive, to, limit, found);
+    return found;
+  }
+
   @Override
   public List<Row> query(Query query) {
+    if (db == null) throw miss(); // Schema queries are not recorded: they run in SQLite.
+    if (memo != null) memo.refuse();
     return new QueryRunner(db, data, codec, reads).run(query);
   }
 

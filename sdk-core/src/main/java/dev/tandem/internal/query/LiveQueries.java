@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Live queries: each watch runs its query at once, then again after every commit that changed a key
@@ -51,12 +52,46 @@ public final class LiveQueries implements LocalStore.CommitListener {
   /** The read transaction a batch runs in. */
   public interface Transaction {
     <T> T read(ReadQuery<T> query, KeySet reads) throws Exception;
+
+    /** Runs {@code query}, recording what it read and found into {@code record} (null: not). */
+    default <T> T read(ReadQuery<T> query, KeySet reads, ReadMemo record) throws Exception {
+      return read(query, reads);
+    }
   }
+
+  /**
+   * A reader that can also run a query from its last run's {@link ReadMemo} alone, without a read
+   * transaction: such a reader's watches record what they find, and re-run from memory when every
+   * change since is known (see {@link ReadMemo}).
+   */
+  public interface Memos extends ReadMemo.Keys {
+    /**
+     * Runs {@code query} on {@code memo}'s reads alone.
+     *
+     * @throws ReadMemo.Miss if it read anything the memo cannot answer (even if it caught that).
+     */
+    <T> T fromMemo(ReadQuery<T> query, KeySet reads, ReadMemo memo) throws Exception;
+  }
+
+  /** Re-runs answered from memos: for tests and benchmarks. */
+  private final AtomicLong memoRuns = new AtomicLong();
+
+  /** How many re-runs were answered from their memo, without SQLite. */
+  public long memoRuns() {
+    return memoRuns.get();
+  }
+
+  /** Change sets a watch keeps for its next run from memory; past this it runs in SQLite. */
+  static final int MAX_LOG = 64;
 
   /** Tasks on the query scheduler taking re-runs from the queue at the same time. */
   static final int MAX_RUNNERS = 2;
 
   private final Reader reader;
+
+  /** The reader's memo runs; null if it has none. */
+  private final Memos memos;
+
   private final Scheduler scheduler;
   private final Set<Watch<?>> watches =
       Collections.newSetFromMap(new ConcurrentHashMap<Watch<?>, Boolean>());
@@ -140,6 +175,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
 
   LiveQueries(Reader reader, Scheduler scheduler, boolean stayAwake, Clock clock) {
     this.reader = reader;
+    this.memos = reader instanceof Memos ? (Memos) reader : null;
     this.scheduler = scheduler;
     this.stayAwake = stayAwake;
     this.clock = clock;
@@ -202,7 +238,10 @@ public final class LiveQueries implements LocalStore.CommitListener {
       for (String key : keys) current.find(key, seen, changes, touched);
     }
     // Queued together, then taken together: one batch, one read transaction, one wake-up.
-    for (Watch<?> watch : touched) watch.queue();
+    for (Watch<?> watch : touched) {
+      watch.changed(changes);
+      watch.queue();
+    }
     startRunners();
   }
 
@@ -285,32 +324,53 @@ public final class LiveQueries implements LocalStore.CommitListener {
     }
   }
 
-  /** Runs {@code batch} in one read transaction begun after each was queued, then emits. */
+  /**
+   * Runs {@code batch}, each from its memo where it can and the rest in one read transaction begun
+   * after each was queued, then emits.
+   */
   private void runBatch(final List<Watch<?>> batch) {
     final Object[] results = new Object[batch.size()];
     final Throwable[] errors = new Throwable[batch.size()];
     final KeySet[] reads = new KeySet[batch.size()];
     for (Watch<?> watch : batch) watch.starting();
     long start = clock.nanoTime();
-    try {
-      reader.inTransaction(
-          tx -> {
-            for (int i = 0; i < batch.size(); i++) {
-              Watch<?> watch = batch.get(i);
-              if (watch.emitter.isCancelled() || closed) continue;
-              reads[i] = new KeySet();
-              try {
-                results[i] = tx.read(watch.query, reads[i]);
-              } catch (Throwable e) {
-                Exceptions.throwIfFatal(e);
-                errors[i] = e;
+    final List<Integer> inSqlite = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Watch<?> watch = batch.get(i);
+      if (watch.emitter.isCancelled() || closed) continue;
+      KeySet read = new KeySet();
+      Object result = watch.fromMemo(read);
+      if (result != null) {
+        memoRuns.incrementAndGet();
+        reads[i] = read;
+        results[i] = result;
+      } else {
+        inSqlite.add(i);
+      }
+    }
+    if (!inSqlite.isEmpty()) {
+      try {
+        reader.inTransaction(
+            tx -> {
+              for (int i : inSqlite) {
+                Watch<?> watch = batch.get(i);
+                if (watch.emitter.isCancelled() || closed) continue;
+                reads[i] = new KeySet();
+                ReadMemo record = watch.memoable && memos != null ? new ReadMemo() : null;
+                try {
+                  results[i] = tx.read(watch.query, reads[i], record);
+                  watch.recorded(record);
+                } catch (Throwable e) {
+                  Exceptions.throwIfFatal(e);
+                  errors[i] = e;
+                }
               }
-            }
-          });
-    } catch (Throwable e) {
-      Exceptions.throwIfFatal(e);
-      for (int i = 0; i < batch.size(); i++) {
-        if (errors[i] == null) errors[i] = e;
+            });
+      } catch (Throwable e) {
+        Exceptions.throwIfFatal(e);
+        for (int i : inSqlite) {
+          if (errors[i] == null) errors[i] = e;
+        }
       }
     }
     runNanos = (runNanos * 7 + (clock.nanoTime() - start) / batch.size()) / 8;
@@ -336,6 +396,26 @@ public final class LiveQueries implements LocalStore.CommitListener {
 
     /** Its run has begun: what it reads may differ from the last reads, so any change counts. */
     private boolean started;
+
+    /**
+     * What its last run read and found (the runner's: one run at a time); null when it has none to
+     * trust: a first run, a run that failed or missed, or changes it could not follow.
+     */
+    private ReadMemo memo;
+
+    /** False once a run read what a memo cannot hold (a schema query): no more memos. */
+    private volatile boolean memoable = true;
+
+    /** The change sets committed since its run began that touched it, in commit order. */
+    private List<KeySet> log = new ArrayList<>();
+
+    /** Some change since its run began is not in {@link #log}: the next run reads SQLite. */
+    private boolean logLost;
+
+    /** The log its current run took at {@link #starting}, and whether it was whole. */
+    private List<KeySet> taken = Collections.emptyList();
+
+    private boolean takenWhole;
 
     Watch(ReadQuery<T> query, FlowableEmitter<T> emitter) {
       this.query = query;
@@ -385,6 +465,61 @@ public final class LiveQueries implements LocalStore.CommitListener {
     synchronized void starting() {
       dirty = false;
       started = true;
+      taken = log;
+      takenWhole = !logLost;
+      log = new ArrayList<>();
+      logLost = false;
+    }
+
+    /**
+     * A commit touched it: kept for the next run from memory. The store tells commits in commit
+     * order (LocalStore), so the log is in that order; a change set its memo could not follow
+     * anyway is not kept.
+     */
+    synchronized void changed(KeySet changes) {
+      if (memos == null || !memoable || logLost) return;
+      if (log.size() >= MAX_LOG || changes.keysOnly() == null) {
+        logLost = true;
+        log = new ArrayList<>();
+      } else {
+        log.add(changes);
+      }
+    }
+
+    /**
+     * Runs the query from its memo patched with the changes since its last run; null if it cannot
+     * (then it runs in SQLite). The runner's, between {@link #starting} and {@link #finished}.
+     */
+    Object fromMemo(KeySet read) {
+      ReadMemo current = memo;
+      memo = null; // Kept again only if this run succeeds.
+      if (current == null || !takenWhole) return null;
+      for (KeySet changes : taken) {
+        if (!current.apply(changes, memos)) return null;
+      }
+      Object result;
+      try {
+        result = memos.fromMemo(query, read, current);
+      } catch (Throwable e) {
+        // A miss, or the query failed: SQLite tells which, and the error if any is the one its
+        // read would give.
+        Exceptions.throwIfFatal(e);
+        return null;
+      }
+      if (result == null) return null; // SQLite's run reports it.
+      current.keepUsed();
+      memo = current;
+      return result;
+    }
+
+    /** The memo a run in SQLite recorded (null: none). */
+    void recorded(ReadMemo record) {
+      if (record == null) return;
+      if (record.usable()) {
+        memo = record;
+      } else {
+        memoable = false; // A schema query, or too large: every run reads SQLite.
+      }
     }
 
     /** After a run: {@code newReads} null if it did not run (cancelled or closed). */

@@ -128,6 +128,11 @@ public final class ClientView {
     return slash < 0 ? null : byPrefix.get(key.substring(0, slash));
   }
 
+  /** Whether {@code key} is a plain key (no schema table's): its value is stored as written. */
+  public boolean isPlain(String key) {
+    return route(key) == null;
+  }
+
   public String get(SqlConnection db, String key) {
     TypedTable table = route(key);
     if (table != null) {

@@ -174,6 +174,26 @@ public final class KeySet {
     if (!all) rows.addAll(other.rows);
   }
 
+  /** Receives a change set's changes, key by key. */
+  public interface Changes {
+    /** {@code key} now holds {@code json}; null: it was deleted. */
+    void changed(String key, String json);
+  }
+
+  /**
+   * Calls back every change of this change set with its new value, in no particular order (a key is
+   * changed once per set); false, with nothing called, if some change's value is unknown: a range,
+   * everything, or a key recorded without its value.
+   */
+  public boolean changes(Changes sink) {
+    if (all || !ranges.isEmpty() || !rows.isEmpty() || values.size() != keys.size()) return false;
+    for (Map.Entry<String, String> change : values.entrySet()) {
+      String json = change.getValue();
+      sink.changed(change.getKey(), json == DELETED ? null : json);
+    }
+    return true;
+  }
+
   /** Where an index of read sets files one: its keys and ranges. */
   public interface Anchors {
     void key(String key);

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,7 +26,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * changed. Reads run on pooled reader connections (WAL), concurrently with a write.
  */
 public final class LocalStore {
-  /** Hears what each commit changed, after the write lock is released. */
+  /**
+   * Hears what each commit changed, after the write lock is released, one commit at a time and in
+   * commit order (a live query's memo patches its reads in that order).
+   */
   public interface CommitListener {
     void committed(KeySet changes);
   }
@@ -228,6 +233,13 @@ public final class LocalStore {
   private volatile SchemaUpgrade rebuild;
 
   private volatile CommitListener listener = changes -> {};
+
+  /** Committed change sets the listener has not heard yet, in commit order (added under lock). */
+  private final ConcurrentLinkedQueue<KeySet> untold = new ConcurrentLinkedQueue<>();
+
+  /** Non-zero while a thread tells the listener: others leave theirs in {@link #untold} to it. */
+  private final AtomicInteger telling = new AtomicInteger();
+
   private volatile boolean closed;
 
   /** This client's newest mutation ID. Guarded by lock; volatile for lock-free reads. */
@@ -493,6 +505,7 @@ public final class LocalStore {
         if (write.seq != 0) lastSeq = write.seq;
         if (!write.newMutation) otherWrites++;
         pendingCount += write.pendingDelta;
+        if (!write.changes.isEmpty()) untold.add(write.changes);
       } catch (Exception | Error e) {
         rollbackQuietly(db, e);
         view.takeViolations();
@@ -516,8 +529,29 @@ public final class LocalStore {
     } catch (RuntimeException e) {
       RxJavaPlugins.onError(e);
     }
-    if (!write.changes.isEmpty()) listener.committed(write.changes);
+    if (!write.changes.isEmpty()) tell();
     return result;
+  }
+
+  /**
+   * Tells the listener every untold change set, in commit order. The thread that finds nobody
+   * telling tells them all, those other threads commit meanwhile included; the others return at
+   * once and leave theirs to it, so no thread waits for another's listener.
+   */
+  private void tell() {
+    if (telling.getAndIncrement() != 0) return;
+    int missed = 1;
+    do {
+      KeySet changes;
+      while ((changes = untold.poll()) != null) {
+        try {
+          listener.committed(changes);
+        } catch (RuntimeException e) {
+          RxJavaPlugins.onError(e); // The commit stands; later ones are still told.
+        }
+      }
+      missed = telling.addAndGet(-missed);
+    } while (missed != 0);
   }
 
   /** {@link #write} for work that throws no checked exception. */
