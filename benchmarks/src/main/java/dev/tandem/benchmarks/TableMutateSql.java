@@ -10,8 +10,8 @@ import java.util.Properties;
 /**
  * Where a schema table's insert ({@code tablemutate}) stands against its raw row transaction in SQL
  * alone, no Java around it: the raw side of {@code tablemutate} (insert the row into a table of
- * Tandem's shape for it, insert the queue record, commit), Tandem's statements before issue 15's
- * sixth round (the row's existence read from its table and from {@code tandem_kv}, {@code INSERT OR
+ * Tandem's shape for it, insert the queue record, commit), Tandem's statements before branch {@code
+ * tablemut} (the row's existence read from its table and from {@code tandem_kv}, {@code INSERT OR
  * REPLACE}, the removal of an earlier plain value, the queue record with its undo entry) and now
  * (one {@code INSERT OR IGNORE … SELECT … WHERE NOT EXISTS} in {@code tandem_kv}, the record), and
  * now with the pragmas Tandem's writer runs with ({@code cache_size=-16384}, {@code
