@@ -22,7 +22,7 @@ class LiveQueryMemoSyncPropertyTest extends SyncFixture {
   @Test
   void reRunsFromMemoFollowPullsAndRebases() throws Exception {
     Long only = Long.getLong("tandem.memoSeed");
-    for (long seed = only != null ? only : 1; seed <= (only != null ? only : 60); seed++) {
+    for (long seed = only != null ? only : 1; seed <= (only != null ? only : 30); seed++) {
       try {
         run(seed);
       } catch (AssertionError | RuntimeException e) {

@@ -31,7 +31,12 @@ public final class ReadMemo {
     public static final Miss INSTANCE = new Miss();
 
     private Miss() {
-      super("not in the live query's memo", null, false, false);
+      super("not in the live query's memo");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this; // Control flow: no stack trace to fill (API 21 lacks the constructor for it).
     }
   }
 
