@@ -22,9 +22,6 @@ import java.util.Map;
  * and the server take anyway: both paths store the same row.
  */
 public final class TableRow {
-  /** Not a value of the kinds above. */
-  private static final Object UNKNOWN = new Object();
-
   final TypedTable table;
   public final String key;
   public final String json;
@@ -85,8 +82,9 @@ public final class TableRow {
     }
     String text = json.append('}').toString();
     Object[] args = table.newArgs();
-    if (table.bindFields(key, text, parsed, args) != null)
-      return null; // Reported by the JSON path.
+    if (table.bindFields(key, text, parsed, args) != null) {
+      return null; // It does not fit: the JSON path keeps it in tandem_kv and reports why.
+    }
     return new TableRow(table, key, text, args);
   }
 
