@@ -94,6 +94,7 @@ public final class ClientBenchmarks {
       if (selected(only, "pending")) PendingPull.run(work);
       if (only.contains("checkpoint")) CheckpointFloor.run(work); // By name only.
       if (only.contains("mutatesql")) MutateSql.run(work); // By name only.
+      if (only.contains("tablemutatesql")) TableMutateSql.run(work); // By name only.
       if (only.contains("checkpointmutate")) CheckpointFloor.mutate(work); // By name only.
     } finally {
       deleteRecursively(work);

@@ -50,7 +50,17 @@ public final class Engine {
       String schemaVersion,
       Mutators.Builder mutators,
       SchemaViolationListener violations) {
-    Moshi moshi = new Moshi.Builder().build();
+    return open(driver, schema, schemaVersion, mutators, violations, new Moshi.Builder().build());
+  }
+
+  /** {@link #open} with the app's {@code moshi}. */
+  public static Engine open(
+      SqlDriver driver,
+      Schema schema,
+      String schemaVersion,
+      Mutators.Builder mutators,
+      SchemaViolationListener violations,
+      Moshi moshi) {
     LocalStore store =
         LocalStore.open(driver, schema, schemaVersion, new JsonCodec(moshi), violations);
     Mutations mutations =

@@ -85,6 +85,30 @@ public abstract class EngineContract {
           tx.table("task").insert(row);
         });
     mutators.add(
+        "addTaskRanked",
+        Long.class,
+        (tx, rank) -> {
+          Map<String, Object> row = new java.util.LinkedHashMap<>();
+          row.put("id", "ranked");
+          row.put("title", "mine");
+          row.put("rank", rank == 0 ? (Object) (-0.0) : rank);
+          tx.table("task").insert(row);
+        });
+    mutators.add(
+        "addTaskTwiceThenPut",
+        String.class,
+        (tx, id) -> {
+          Map<String, Object> row = new java.util.LinkedHashMap<>();
+          row.put("id", id);
+          row.put("title", "again");
+          row.put("rank", 2L);
+          try {
+            tx.table("task").insert(row);
+          } catch (IllegalStateException exists) {
+            tx.put("after", exists.getMessage());
+          }
+        });
+    mutators.add(
         "failAfterWrite",
         String.class,
         (tx, key) -> {
@@ -484,6 +508,52 @@ public abstract class EngineContract {
     assertEquals("t0", rows.get(0).getString("id"));
     assertEquals("theirs", rows.get(1).getString("title"));
     assertEquals(2, (int) engine.read(tx -> tx.scan(ScanOptions.prefix("task/")).size(), null));
+  }
+
+  /**
+   * A new mutation's insert writes its row only if the key is absent, in one statement: over a row,
+   * or over a value of the key that did not fit its table (in {@code tandem_kv}), it writes nothing
+   * and throws, and the mutator may go on.
+   */
+  @Test
+  public void anInsertOverAStoredKeyWritesNothingAndTheMutatorMayGoOn() throws Exception {
+    engine.mutate("addTask", "t1", 0);
+    engine.mutate("addTaskTwiceThenPut", "t1", 0);
+    assertTrue(json("task/t1").contains("\"mine\""));
+    assertEquals("\"table 'task' already has task/t1\"", json("after"));
+
+    engine.mutate("put", "task/t2", 0); // A JSON string: kept in tandem_kv.
+    engine.mutate("addTaskTwiceThenPut", "t2", 0);
+    assertEquals("\"optimistic\"", json("task/t2"));
+    assertEquals("\"table 'task' already has task/t2\"", json("after"));
+    assertEquals(4, engine.pendingCount());
+
+    // All four confirmed without changes: every key reverts to absent.
+    pull(Cookie.NULL, 1, "{\"" + engine.clientID + "\":4}", "");
+    assertNull(json("task/t1"));
+    assertNull(json("task/t2"));
+    assertNull(json("after"));
+  }
+
+  /**
+   * A row's numbers are stored as through JSON text: {@code -0.0} as {@code 0}, a long beyond 2^53
+   * as written and its column as the nearest double.
+   */
+  @Test
+  public void anInsertedRowsNumbersAreStoredAsTheirJsonReadsBack() throws Exception {
+    engine.mutate("addTaskRanked", 0L, 0); // -0.0
+    assertEquals("{\"id\":\"ranked\",\"title\":\"mine\",\"rank\":0}", json("task/ranked"));
+    List<Row> rows = engine.read(tx -> tx.query(Query.from("task")), null);
+    assertEquals(Double.valueOf(0.0), rows.get(0).get("rank"));
+
+    engine.mutate("del", "task/ranked", 0);
+    engine.mutate("addTaskRanked", 9007199254740993L, 0);
+    assertTrue(json("task/ranked").endsWith("\"rank\":9007199254740993}"));
+    rows =
+        engine.read(
+            tx -> tx.query(Query.from("task").where("rank", "=", 9007199254740992.0)), null);
+    assertEquals(1, rows.size());
+    assertEquals(Double.valueOf(9007199254740992.0), rows.get(0).get("rank"));
   }
 
   private static KeySet keys(String... keys) {

@@ -17,8 +17,40 @@ public final class JsonCodec {
   private final java.util.concurrent.ConcurrentHashMap<Class<?>, JsonAdapter<Object>> writers =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** See {@link #standardAdapters}; null until first asked. */
+  private volatile Boolean standard;
+
   public JsonCodec(Moshi moshi) {
     this.moshi = moshi;
+  }
+
+  /**
+   * True if this Moshi reads and writes maps, lists, strings, booleans and {@code Long}, {@code
+   * Integer} and {@code Double} numbers with Moshi's built-in adapters (no adapter of the app's
+   * replaces them): their JSON text and its parse are then known without running Moshi (see {@code
+   * TableRow} in sdk-core). The same test {@code BoundMutators} makes for native args.
+   */
+  public boolean standardAdapters() {
+    Boolean known = standard;
+    if (known == null) {
+      Moshi plain = new Moshi.Builder().build();
+      boolean same = true;
+      for (Class<?> type :
+          new Class<?>[] {
+            Object.class,
+            java.util.Map.class,
+            java.util.List.class,
+            String.class,
+            Boolean.class,
+            Long.class,
+            Integer.class,
+            Double.class
+          }) {
+        same &= moshi.adapter(type).toString().equals(plain.adapter(type).toString());
+      }
+      standard = known = same;
+    }
+    return known;
   }
 
   public <T> T fromJson(String json, Class<T> type) {

@@ -4,6 +4,7 @@ import dev.tandem.TableWriter;
 import dev.tandem.WriteTransaction;
 import dev.tandem.internal.store.KeySet;
 import dev.tandem.internal.store.LocalStore;
+import dev.tandem.internal.store.TableRow;
 import dev.tandem.internal.store.TypedTable;
 import java.util.Map;
 
@@ -78,18 +79,30 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
       public void insert(Object row) {
         Map<String, Object> values = values(row);
         String key = table.keyOf(values);
-        if (getJson(key) != null) {
-          throw new IllegalStateException("table '" + table.table.name() + "' already has " + key);
+        TableRow direct = prepare(table, key, values);
+        if (direct != null) {
+          footprint.addKey(key); // Read: is it there?
+          if (!write.insertIfAbsent(direct)) throw alreadyHas(key);
+          wrote(key, direct.json);
+          return;
         }
+        if (getJson(key) != null) throw alreadyHas(key);
         String json = table.encode(values);
         write.putAbsent(key, json); // Just read as absent: that is its undo entry.
         wrote(key, json);
       }
 
+      private IllegalStateException alreadyHas(String key) {
+        return new IllegalStateException("table '" + table.table.name() + "' already has " + key);
+      }
+
       @Override
       public void upsert(Object row) {
         Map<String, Object> values = values(row);
-        put(table.keyOf(values), RawJsonValue.of(table.encode(values)));
+        String key = table.keyOf(values);
+        if (!putDirect(prepare(table, key, values))) {
+          put(key, RawJsonValue.of(table.encode(values)));
+        }
       }
 
       @Override
@@ -102,7 +115,9 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
         }
         Map<String, Object> values = table.decode(key, json);
         values.putAll(changes);
-        put(key, RawJsonValue.of(table.encode(values)));
+        if (!putDirect(prepare(table, key, values))) {
+          put(key, RawJsonValue.of(table.encode(values)));
+        }
       }
 
       @Override
@@ -110,6 +125,22 @@ final class RealWriteTransaction extends RealReadTransaction implements WriteTra
         return del(table.keyOf(values(primaryKey)));
       }
     };
+  }
+
+  /**
+   * A new mutation's row ready to store without its JSON parsed again ({@link TableRow}), or null:
+   * replays, and rows {@link TableRow} does not take, go through JSON text as pulls do.
+   */
+  private TableRow prepare(TypedTable table, String key, Map<String, Object> values) {
+    return reason == Reason.INITIAL ? table.prepare(key, values) : null;
+  }
+
+  /** {@link #put} of {@code row} if not null; false if null. */
+  private boolean putDirect(TableRow row) {
+    if (row == null) return false;
+    write.put(row);
+    wrote(row.key, row.json);
+    return true;
   }
 
   @SuppressWarnings("unchecked")

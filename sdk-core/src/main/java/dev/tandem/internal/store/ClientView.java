@@ -158,6 +158,20 @@ public final class ClientView {
     seen.add(new Violation(table.table.name(), key, json, problem));
   }
 
+  /** {@link #put} of a row {@link TypedTable#prepare} made: it fits its table. */
+  void put(SqlConnection db, TableRow row) {
+    row.table.put(db, row);
+    KvTable.del(db, row.key); // An earlier value that did not fit, now replaced.
+  }
+
+  /**
+   * Puts {@code row} only if its key is absent (not a row of its table, not in {@code tandem_kv}):
+   * true if it was (and is now put); false, with nothing written, if it is stored.
+   */
+  boolean insertIfAbsent(SqlConnection db, TableRow row) {
+    return row.table.insertIfAbsent(db, row);
+  }
+
   /**
    * Puts {@code key}, a plain key (no schema table's), only if it is absent: true if it was (and is
    * now put); false, with nothing written, if it is a schema table's key or is stored.

@@ -162,6 +162,24 @@ public final class LocalStore {
       view.put(db, key, json);
     }
 
+    /** {@link #put} of a schema table's row {@link TypedTable#prepare} made. */
+    public void put(TableRow row) {
+      recordUndo(row.key);
+      view.put(db, row);
+    }
+
+    /**
+     * A new mutation's insert of a schema table's row: stored only if its key is absent, in one
+     * statement; true if it was, and its entry, if not recorded yet, is "absent" (as in {@link
+     * #putAbsent}); false, with nothing written, if the key is stored.
+     */
+    public boolean insertIfAbsent(TableRow row) {
+      if (!mutating) throw new IllegalStateException("a new mutation's write only");
+      if (!view.insertIfAbsent(db, row)) return false;
+      if (unrecorded(row.key)) recorded(row.key, new Entry(row.key, null));
+      return true;
+    }
+
     /** Whether a new mutation's write has yet to record {@code key}'s entry. */
     private boolean unrecorded(String key) {
       return !undoKnown.contains(key) && (undoRecorded == null || !undoRecorded.contains(key));

@@ -28,6 +28,7 @@ public final class TypedTable {
   public final String sqlName;
   private final JsonCodec codec;
   private final String insert;
+  private final String insertIfAbsent;
   private final String selectJson;
   private final String delete;
 
@@ -36,6 +37,12 @@ public final class TypedTable {
 
   /** Reads a key's undo entry for a new mutation: see {@code UndoLog.priorTypedSql}. */
   final String priorForUndo;
+
+  /** {@code "field":} per column name, as {@link TableRow} writes it. */
+  private final Map<String, String> fieldNames = new java.util.HashMap<>();
+
+  /** Whether {@link TableRow} may write rows (see there); null until first asked. */
+  private Boolean directRows;
 
   public TypedTable(Table table, JsonCodec codec) {
     this.table = table;
@@ -49,6 +56,18 @@ public final class TypedTable {
       marks.append(", ?");
     }
     this.insert = "INSERT OR REPLACE INTO " + sqlName + " (" + columns + ") VALUES (" + marks + ")";
+    // A new row: written if its key is neither a row here nor a plain value (one that did not fit).
+    this.insertIfAbsent =
+        "INSERT OR IGNORE INTO "
+            + sqlName
+            + " ("
+            + columns
+            + ") SELECT "
+            + marks
+            + " WHERE NOT EXISTS (SELECT 1 FROM tandem_kv WHERE key = ?)";
+    for (Column column : table.columns()) {
+      fieldNames.put(column.name(), TableRow.quote(column.field()) + ":");
+    }
     this.selectJson = "SELECT \"_json\" FROM " + sqlName + " WHERE \"_key\" = ?";
     this.delete = "DELETE FROM " + sqlName + " WHERE \"_key\" = ?";
     this.recordUndo = UndoLog.addTypedSql(sqlName);
@@ -166,6 +185,50 @@ public final class TypedTable {
     return problem;
   }
 
+  /**
+   * The row of {@code values} (by column name) with key {@code key}, ready to store without its
+   * JSON parsed again; null if its values are not all of the kinds {@link TableRow} knows, or it
+   * does not fit: then {@link #encode} and {@link #put} store it.
+   */
+  public TableRow prepare(String key, Map<String, ?> values) {
+    return TableRow.of(this, key, values);
+  }
+
+  /** Stores {@code row}, replacing any row of its key. */
+  void put(SqlConnection db, TableRow row) {
+    db.execute(insert, row.args);
+  }
+
+  /**
+   * Stores {@code row} only if its key is neither a row of this table nor in {@code tandem_kv}:
+   * true if it was absent (and is now stored), false if nothing was written. One statement.
+   */
+  boolean insertIfAbsent(SqlConnection db, TableRow row) {
+    Object[] args = java.util.Arrays.copyOf(row.args, row.args.length + 1);
+    args[row.args.length] = row.key;
+    return db.execute(insertIfAbsent, args) == 1;
+  }
+
+  /**
+   * Whether {@link TableRow} may make this table's rows: the codec's adapters for plain values are
+   * Moshi's own, and no two columns read one JSON field.
+   */
+  boolean directRows() {
+    Boolean direct = directRows;
+    if (direct == null) {
+      Set<String> fields = new HashSet<>();
+      boolean distinct = true;
+      for (Column column : table.columns()) distinct &= fields.add(column.field());
+      directRows = direct = distinct && codec.standardAdapters();
+    }
+    return direct;
+  }
+
+  /** {@code "field":} for {@code column}, escaped as Moshi writes it. */
+  String fieldName(Column column) {
+    return fieldNames.get(column.name());
+  }
+
   /** Stores rows given as insert arguments made by {@link #bind}. */
   public void putAll(SqlConnection db, List<Object[]> rows) {
     db.executeBatch(insert, rows);
@@ -180,7 +243,12 @@ public final class TypedTable {
       return "not JSON";
     }
     if (!(value instanceof Map)) return "the value is not a JSON object";
-    Map<?, ?> fields = withKeyFields(key, (Map<?, ?>) value);
+    return bindFields(key, json, (Map<?, ?>) value, args);
+  }
+
+  /** {@link #bind} of {@code json}, whose parse is {@code parsed}. */
+  String bindFields(String key, String json, Map<?, ?> parsed, Object[] args) {
+    Map<?, ?> fields = withKeyFields(key, parsed);
     args[0] = key;
     args[1] = json;
     int i = 2;
@@ -389,7 +457,7 @@ public final class TypedTable {
     return codec.toJson(fields);
   }
 
-  private static boolean isIntegral(double value) {
+  static boolean isIntegral(double value) {
     return value == Math.rint(value) && Math.abs(value) < 1e15;
   }
 
