@@ -241,6 +241,14 @@ class ApiEdgesTest extends SyncFixture {
     // would deliver it, and the subscriber would block that loop, as SYNC.md says; seen in about
     // one run in five before this wait).
     assertTrue(finished.tryAcquire(10, TimeUnit.SECONDS), "the first pull ended");
+    // A permit says some task ended, not that the pull's run did (it may still be emitting): wait
+    // until the executor holds no task at all, so no loop is mid-run when the mutation emits.
+    ThreadPoolExecutor pool = (ThreadPoolExecutor) sync;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (pool.getActiveCount() > 0 || !pool.getQueue().isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "the sync executor went idle");
+      Thread.yield();
+    }
     enqueuePush("{}");
     enqueue(pullResponse(2, "{\"" + tandem.clientID() + "\":1}"));
 
