@@ -1,7 +1,5 @@
 package dev.tandem;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.tandem.LiveQueryMemoPropertyTest.Put;
 import dev.tandem.LiveQueryMemoPropertyTest.Puts;
 import io.reactivex.rxjava3.schedulers.Schedulers;
@@ -29,36 +27,17 @@ class LiveQueryMemoConcurrencyTest {
 
   @Test
   void concurrentWritersLeaveEveryWatchOnWhatSqliteReads() throws Exception {
-    Long only = Long.getLong("tandem.memoSeed");
-    for (long seed = only != null ? only : 1; seed <= (only != null ? only : 12); seed++) {
-      try {
-        run(seed);
-      } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("seed " + seed + " (replay: -Dtandem.memoSeed=" + seed + ")", e);
-      }
-    }
+    LiveQueryMemoPropertyTest.forSeeds(12, this::run);
   }
 
-  private void run(long seed) throws Exception {
+  private long run(long seed) throws Exception {
     Random random = new Random(seed);
     ExecutorService queries = Executors.newSingleThreadExecutor();
     ExecutorService writers = Executors.newFixedThreadPool(3);
     Tandem tandem =
-        Tandem.builder()
+        LiveQueryMemoPropertyTest.withPuts(Tandem.builder())
             .databaseFile(new File(directory.toFile(), "concurrent-" + seed + ".db"))
             .queryScheduler(Schedulers.from(queries))
-            .mutator(
-                "puts",
-                Puts.class,
-                (tx, p) -> {
-                  for (Put put : p.puts) {
-                    if (put.value == null) {
-                      tx.del(put.key);
-                    } else {
-                      tx.put(put.key, put.value);
-                    }
-                  }
-                })
             .build();
     try {
       List<ReadQuery<List<String>>> watched = new ArrayList<>();
@@ -84,11 +63,8 @@ class LiveQueryMemoConcurrencyTest {
       for (Future<?> writer : done) writer.get(60, TimeUnit.SECONDS);
       // Everything queued on the query thread before this has run: every re-run asked for.
       queries.submit(() -> {}).get(60, TimeUnit.SECONDS);
-      for (int i = 0; i < watches.size(); i++) {
-        List<List<String>> values = watches.get(i).values();
-        watches.get(i).assertNoErrors();
-        assertEquals(tandem.query(watched.get(i)), values.get(values.size() - 1), "watch " + i);
-      }
+      LiveQueryMemoPropertyTest.assertEmittedWhatSqliteReads(tandem, watched, watches, "");
+      return 0;
     } finally {
       tandem.close();
       writers.shutdownNow();

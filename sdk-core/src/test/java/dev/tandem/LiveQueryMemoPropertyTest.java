@@ -76,16 +76,62 @@ class LiveQueryMemoPropertyTest {
 
   @Test
   void reRunsFromMemoEmitWhatSqliteReads() throws Exception {
+    long memoRuns = forSeeds(120, this::run);
+    assertTrue(memoRuns > 1000, "re-runs from memo: " + memoRuns);
+  }
+
+  /** One seed's run; returns a count to add up. */
+  interface SeedRun {
+    long run(long seed) throws Exception;
+  }
+
+  /**
+   * Runs seeds 1 to {@code count}, or the one {@code -Dtandem.memoSeed} names; a failure names its
+   * seed. Returns the runs' counts added up.
+   */
+  static long forSeeds(int count, SeedRun run) throws Exception {
     Long only = Long.getLong("tandem.memoSeed");
-    long memoRuns = 0;
-    for (long seed = only != null ? only : 1; seed <= (only != null ? only : 120); seed++) {
+    long sum = 0;
+    for (long seed = only != null ? only : 1; seed <= (only != null ? only : count); seed++) {
       try {
-        memoRuns += run(seed);
+        sum += run.run(seed);
       } catch (AssertionError | RuntimeException e) {
         throw new AssertionError("seed " + seed + " (replay: -Dtandem.memoSeed=" + seed + ")", e);
       }
     }
-    assertTrue(memoRuns > 1000, "re-runs from memo: " + memoRuns);
+    return sum;
+  }
+
+  /** Registers "puts": each put (a null value deletes) in order, then throws if asked to fail. */
+  static Tandem.Builder withPuts(Tandem.Builder builder) {
+    return builder.mutator(
+        "puts",
+        Puts.class,
+        (tx, p) -> {
+          for (Put put : p.puts) {
+            if (put.value == null) {
+              tx.del(put.key);
+            } else {
+              tx.put(put.key, put.value);
+            }
+          }
+          if (p.fail) throw new IllegalStateException("rolled back");
+        });
+  }
+
+  /** Each watch's last emission is what its query reads from SQLite now. */
+  static void assertEmittedWhatSqliteReads(
+      Tandem tandem,
+      List<ReadQuery<List<String>>> queries,
+      List<TestSubscriber<List<String>>> watches,
+      String when)
+      throws Exception {
+    for (int i = 0; i < watches.size(); i++) {
+      List<List<String>> values = watches.get(i).values();
+      watches.get(i).assertNoErrors();
+      assertEquals(
+          tandem.query(queries.get(i)), values.get(values.size() - 1), "watch " + i + when);
+    }
   }
 
   private long run(long seed) throws Exception {
@@ -96,23 +142,10 @@ class LiveQueryMemoPropertyTest {
             .table(Table.named("t").columns(string("id"), number("n")).primaryKey("id"))
             .build();
     Tandem tandem =
-        Tandem.builder()
+        withPuts(Tandem.builder())
             .databaseFile(new File(directory.toFile(), "memo-" + seed + ".db"))
             .schema(schema)
             .queryScheduler(Schedulers.trampoline())
-            .mutator(
-                "puts",
-                Puts.class,
-                (tx, p) -> {
-                  for (Put put : p.puts) {
-                    if (put.value == null) {
-                      tx.del(put.key);
-                    } else {
-                      tx.put(put.key, put.value);
-                    }
-                  }
-                  if (p.fail) throw new IllegalStateException("rolled back");
-                })
             .build();
     try {
       List<ReadQuery<List<String>>> queries = new ArrayList<>();
@@ -143,14 +176,7 @@ class LiveQueryMemoPropertyTest {
             assertTrue(fail, "only the failing mutation throws: " + e);
           }
         }
-        for (int i = 0; i < watches.size(); i++) {
-          List<List<String>> values = watches.get(i).values();
-          watches.get(i).assertNoErrors();
-          assertEquals(
-              tandem.query(queries.get(i)),
-              values.get(values.size() - 1),
-              "watch " + i + " after step " + step);
-        }
+        assertEmittedWhatSqliteReads(tandem, queries, watches, " after step " + step);
       }
       return live(tandem).memoRuns();
     } finally {

@@ -1,6 +1,5 @@
 package dev.tandem;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.LiveQueryMemoPropertyTest.Put;
@@ -21,36 +20,17 @@ import org.junit.jupiter.api.Test;
 class LiveQueryMemoSyncPropertyTest extends SyncFixture {
   @Test
   void reRunsFromMemoFollowPullsAndRebases() throws Exception {
-    Long only = Long.getLong("tandem.memoSeed");
-    for (long seed = only != null ? only : 1; seed <= (only != null ? only : 30); seed++) {
-      try {
-        run(seed);
-      } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("seed " + seed + " (replay: -Dtandem.memoSeed=" + seed + ")", e);
-      }
-    }
+    LiveQueryMemoPropertyTest.forSeeds(30, this::run);
   }
 
-  private void run(long seed) throws Exception {
+  private long run(long seed) throws Exception {
     Random random = new Random(seed);
     pulls.clear();
     enqueue(EMPTY_PULL);
     tandem =
-        builder()
+        LiveQueryMemoPropertyTest.withPuts(builder())
             .databaseFile(new File(directory.toFile(), "sync-" + seed + ".db"))
             .pushUrl(null)
-            .mutator(
-                "puts",
-                Puts.class,
-                (tx, p) -> {
-                  for (Put put : p.puts) {
-                    if (put.value == null) {
-                      tx.del(put.key);
-                    } else {
-                      tx.put(put.key, put.value);
-                    }
-                  }
-                })
             .build();
     try {
       scheduler.triggerActions();
@@ -87,16 +67,11 @@ class LiveQueryMemoSyncPropertyTest extends SyncFixture {
           tandem.mutate("puts", new Puts(puts, false));
           made++;
         }
-        for (int i = 0; i < watches.size(); i++) {
-          List<List<String>> values = watches.get(i).values();
-          watches.get(i).assertNoErrors();
-          assertEquals(
-              tandem.query(queries.get(i)),
-              values.get(values.size() - 1),
-              "watch " + i + " after step " + step);
-        }
+        LiveQueryMemoPropertyTest.assertEmittedWhatSqliteReads(
+            tandem, queries, watches, " after step " + step);
       }
       assertTrue(made > 0);
+      return made;
     } finally {
       tandem.close();
       tandem = null;
