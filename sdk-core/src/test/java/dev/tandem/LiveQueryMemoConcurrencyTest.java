@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Live queries re-run from memory while three threads commit at once: once the writers are done and
  * the query thread has run everything queued, every watch's last emission is what its query reads
  * from SQLite. The memos patch their reads in the order the store tells commits, so a commit told
- * out of order would leave a watch on a stale value. Seeded: {@code -Dtandem.memoSeed=N}.
+ * out of order would leave a watch on a stale value. Seeded: {@code -Dtandem.seed=N}.
  */
 class LiveQueryMemoConcurrencyTest {
   @TempDir Path directory;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * starts and limits, gets, {@code has}, {@code isEmpty}, and reads chosen by a value read) over
  * plain keys in UTF-8 order (non-ASCII and surrogate pairs among them) and a schema table's keys,
  * against random mutations (puts, deletes, several keys at once, rolled back ones) and watches
- * coming and going. Seeded: a failure names its seed; {@code -Dtandem.memoSeed=N} replays one.
+ * coming and going. Seeded: a failure names its seed; {@code -Dtandem.seed=N} replays one.
  */
 class LiveQueryMemoPropertyTest {
   @TempDir Path directory;
@@ -86,17 +86,17 @@ class LiveQueryMemoPropertyTest {
   }
 
   /**
-   * Runs seeds 1 to {@code count}, or the one {@code -Dtandem.memoSeed} names; a failure names its
+   * Runs seeds 1 to {@code count}, or the one {@code -Dtandem.seed} names; a failure names its
    * seed. Returns the runs' counts added up.
    */
   static long forSeeds(int count, SeedRun run) throws Exception {
-    Long only = Long.getLong("tandem.memoSeed");
+    Long only = Long.getLong("tandem.seed");
     long sum = 0;
     for (long seed = only != null ? only : 1; seed <= (only != null ? only : count); seed++) {
       try {
         sum += run.run(seed);
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("seed " + seed + " (replay: -Dtandem.memoSeed=" + seed + ")", e);
+        throw new AssertionError("seed " + seed + " (replay: -Dtandem.seed=" + seed + ")", e);
       }
     }
     return sum;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * {@link LiveQueryMemoPropertyTest} with pulls: random patches (puts, deletes, now and then a
  * clear) that confirm some of the pending mutations, so the rebase reverts and replays them, mixed
  * with local mutations; after each step every watch has emitted what its query reads from SQLite.
- * Against MockWebServer, time on a TestScheduler. Seeded: {@code -Dtandem.memoSeed=N} replays one.
+ * Against MockWebServer, time on a TestScheduler. Seeded: {@code -Dtandem.seed=N} replays one.
  */
 class LiveQueryMemoSyncPropertyTest extends SyncFixture {
   @Test

@@ -27,9 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import okio.Buffer;
 import org.junit.jupiter.api.DynamicTest;
@@ -60,31 +58,7 @@ class TableWritePathsPropertyTest {
 
   @TestFactory
   Stream<DynamicTest> bothPathsLeaveTheSameState() {
-    String one = System.getProperty("tandem.seed");
-    LongStream seeds =
-        one != null && !one.isEmpty()
-            ? LongStream.of(Long.parseLong(one.trim()))
-            : new SplittableRandom(SEED_SOURCE)
-                .longs(Integer.getInteger("tandem.seeds", SEEDS), 1, Long.MAX_VALUE);
-    return seeds.mapToObj(
-        seed ->
-            DynamicTest.dynamicTest(
-                "seed " + seed,
-                () -> {
-                  List<String> steps = new ArrayList<>();
-                  try {
-                    run(seed, steps);
-                  } catch (Throwable e) {
-                    throw new AssertionError(
-                        "seed "
-                            + seed
-                            + " failed (replay: -Dtest=TableWritePathsPropertyTest -Dtandem.seed="
-                            + seed
-                            + "); steps: "
-                            + steps,
-                        e);
-                  }
-                }));
+    return Seeds.tests(TableWritePathsPropertyTest.class, SEEDS, SEED_SOURCE, this::run);
   }
 
   /** One engine and what its commits told the listener. */

@@ -15,6 +15,7 @@ import dev.tandem.Schema;
 import dev.tandem.Table;
 import dev.tandem.WriteTransaction;
 import dev.tandem.internal.Engine;
+import dev.tandem.internal.Seeds;
 import dev.tandem.internal.db.JdbcSqlDriver;
 import dev.tandem.internal.db.SqlDriver;
 import dev.tandem.internal.store.Pending;
@@ -30,10 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import okio.Buffer;
 import org.junit.jupiter.api.DynamicTest;
@@ -71,33 +70,19 @@ class EngineModelPropertyTest {
 
   @TestFactory
   Stream<DynamicTest> theViewIsTheServerStateWithPendingMutationsRunAgain() {
-    String one = System.getProperty("tandem.seed");
-    LongStream seeds =
-        one != null && !one.isEmpty()
-            ? LongStream.of(Long.parseLong(one.trim()))
-            : new SplittableRandom(0x5eed_0f_e1_9e_1L)
-                .longs(Integer.getInteger("tandem.seeds", SEEDS), 1, Long.MAX_VALUE);
-    return seeds.mapToObj(
-        seed ->
-            DynamicTest.dynamicTest(
-                "seed " + seed,
-                () -> {
-                  Run run = new Run(new File(directory.toFile(), "model-" + seed + ".db"), seed);
-                  try {
-                    run.run();
-                  } catch (Throwable e) {
-                    throw new AssertionError(
-                        "seed "
-                            + seed
-                            + " failed (replay: -Dtest=EngineModelPropertyTest -Dtandem.seed="
-                            + seed
-                            + "); steps: "
-                            + run.steps,
-                        e);
-                  } finally {
-                    run.close();
-                  }
-                }));
+    return Seeds.tests(
+        EngineModelPropertyTest.class,
+        SEEDS,
+        0x5eed_0f_e1_9e_1L,
+        (seed, steps) -> {
+          Run run = new Run(new File(directory.toFile(), "model-" + seed + ".db"), seed);
+          try {
+            run.run();
+          } finally {
+            steps.addAll(run.steps);
+            run.close();
+          }
+        });
   }
 
   static Schema schema() {

@@ -9,6 +9,7 @@ import com.squareup.moshi.Moshi;
 import dev.tandem.Column;
 import dev.tandem.Schema;
 import dev.tandem.Table;
+import dev.tandem.internal.Seeds;
 import dev.tandem.internal.app.JsonCodec;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -17,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -74,29 +73,7 @@ public class TableRowPropertyTest {
 
   @TestFactory
   Stream<DynamicTest> aRowItMakesIsTheJsonPathsRow() {
-    String one = System.getProperty("tandem.seed");
-    LongStream seeds =
-        one != null && !one.isEmpty()
-            ? LongStream.of(Long.parseLong(one.trim()))
-            : new SplittableRandom(SEED_SOURCE)
-                .longs(Integer.getInteger("tandem.seeds", SEEDS), 1, Long.MAX_VALUE);
-    return seeds.mapToObj(
-        seed ->
-            DynamicTest.dynamicTest(
-                "seed " + seed,
-                () -> {
-                  try {
-                    run(seed);
-                  } catch (Throwable e) {
-                    throw new AssertionError(
-                        "seed "
-                            + seed
-                            + " failed (replay: -Dtest=TableRowPropertyTest -Dtandem.seed="
-                            + seed
-                            + ")",
-                        e);
-                  }
-                }));
+    return Seeds.tests(TableRowPropertyTest.class, SEEDS, SEED_SOURCE, (seed, steps) -> run(seed));
   }
 
   private static void run(long seed) {

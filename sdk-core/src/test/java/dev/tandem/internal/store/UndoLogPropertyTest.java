@@ -3,6 +3,7 @@ package dev.tandem.internal.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.squareup.moshi.Moshi;
+import dev.tandem.internal.Seeds;
 import dev.tandem.internal.app.JsonCodec;
 import dev.tandem.internal.db.JdbcSqlDriver;
 import dev.tandem.internal.db.SqlConnection;
@@ -16,9 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -48,31 +47,7 @@ class UndoLogPropertyTest {
 
   @TestFactory
   Stream<DynamicTest> theLogAlwaysHoldsEachPendingKeysSnapshotValue() {
-    String one = System.getProperty("tandem.seed");
-    LongStream seeds =
-        one != null && !one.isEmpty()
-            ? LongStream.of(Long.parseLong(one.trim()))
-            : new SplittableRandom(SEED_SOURCE)
-                .longs(Integer.getInteger("tandem.seeds", SEEDS), 1, Long.MAX_VALUE);
-    return seeds.mapToObj(
-        seed ->
-            DynamicTest.dynamicTest(
-                "seed " + seed,
-                () -> {
-                  List<String> steps = new ArrayList<>();
-                  try {
-                    run(seed, steps);
-                  } catch (Throwable e) {
-                    throw new AssertionError(
-                        "seed "
-                            + seed
-                            + " failed (replay: -Dtest=UndoLogPropertyTest -Dtandem.seed="
-                            + seed
-                            + "); steps: "
-                            + steps,
-                        e);
-                  }
-                }));
+    return Seeds.tests(UndoLogPropertyTest.class, SEEDS, SEED_SOURCE, this::run);
   }
 
   /** A pending mutation's one write: {@code json} null deletes. */
