@@ -81,9 +81,6 @@ public final class LiveQueries implements LocalStore.CommitListener {
     return memoRuns.get();
   }
 
-  /** Change sets a watch keeps for its next run from memory; past this it runs in SQLite. */
-  static final int MAX_LOG = 64;
-
   /** Tasks on the query scheduler taking re-runs from the queue at the same time. */
   static final int MAX_RUNNERS = 2;
 
@@ -239,7 +236,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
     }
     // Queued together, then taken together: one batch, one read transaction, one wake-up.
     for (Watch<?> watch : touched) {
-      watch.changed(changes);
+      if (watch.memo != null) watch.memo.changed(changes);
       watch.queue();
     }
     startRunners();
@@ -339,7 +336,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
       Watch<?> watch = batch.get(i);
       if (watch.emitter.isCancelled() || closed) continue;
       KeySet read = new KeySet();
-      Object result = watch.fromMemo(read);
+      Object result = watch.memo != null ? watch.memo.run(watch.query, read) : null;
       if (result != null) {
         memoRuns.incrementAndGet();
         reads[i] = read;
@@ -356,10 +353,10 @@ public final class LiveQueries implements LocalStore.CommitListener {
                 Watch<?> watch = batch.get(i);
                 if (watch.emitter.isCancelled() || closed) continue;
                 reads[i] = new KeySet();
-                ReadMemo record = watch.memoable && memos != null ? new ReadMemo() : null;
+                ReadMemo record = watch.memo != null ? watch.memo.recorder() : null;
                 try {
                   results[i] = tx.read(watch.query, reads[i], record);
-                  watch.recorded(record);
+                  if (record != null) watch.memo.recorded(record);
                 } catch (Throwable e) {
                   Exceptions.throwIfFatal(e);
                   errors[i] = e;
@@ -397,25 +394,8 @@ public final class LiveQueries implements LocalStore.CommitListener {
     /** Its run has begun: what it reads may differ from the last reads, so any change counts. */
     private boolean started;
 
-    /**
-     * What its last run read and found (the runner's: one run at a time); null when it has none to
-     * trust: a first run, a run that failed or missed, or changes it could not follow.
-     */
-    private ReadMemo memo;
-
-    /** False once a run read what a memo cannot hold (a schema query): no more memos. */
-    private volatile boolean memoable = true;
-
-    /** The change sets committed since its run began that touched it, in commit order. */
-    private List<KeySet> log = new ArrayList<>();
-
-    /** Some change since its run began is not in {@link #log}: the next run reads SQLite. */
-    private boolean logLost;
-
-    /** The log its current run took at {@link #starting}, and whether it was whole. */
-    private List<KeySet> taken = Collections.emptyList();
-
-    private boolean takenWhole;
+    /** Its memo, for re-runs without SQLite; null if the reader has none. */
+    final WatchMemo memo = memos != null ? new WatchMemo(memos) : null;
 
     Watch(ReadQuery<T> query, FlowableEmitter<T> emitter) {
       this.query = query;
@@ -465,61 +445,7 @@ public final class LiveQueries implements LocalStore.CommitListener {
     synchronized void starting() {
       dirty = false;
       started = true;
-      taken = log;
-      takenWhole = !logLost;
-      log = new ArrayList<>();
-      logLost = false;
-    }
-
-    /**
-     * A commit touched it: kept for the next run from memory. The store tells commits in commit
-     * order (LocalStore), so the log is in that order; a change set its memo could not follow
-     * anyway is not kept.
-     */
-    synchronized void changed(KeySet changes) {
-      if (memos == null || !memoable || logLost) return;
-      if (log.size() >= MAX_LOG || changes.keysOnly() == null) {
-        logLost = true;
-        log = new ArrayList<>();
-      } else {
-        log.add(changes);
-      }
-    }
-
-    /**
-     * Runs the query from its memo patched with the changes since its last run; null if it cannot
-     * (then it runs in SQLite). The runner's, between {@link #starting} and {@link #finished}.
-     */
-    Object fromMemo(KeySet read) {
-      ReadMemo current = memo;
-      memo = null; // Kept again only if this run succeeds.
-      if (current == null || !takenWhole) return null;
-      for (KeySet changes : taken) {
-        if (!current.apply(changes, memos)) return null;
-      }
-      Object result;
-      try {
-        result = memos.fromMemo(query, read, current);
-      } catch (Throwable e) {
-        // A miss, or the query failed: SQLite tells which, and the error if any is the one its
-        // read would give.
-        Exceptions.throwIfFatal(e);
-        return null;
-      }
-      if (result == null) return null; // SQLite's run reports it.
-      current.keepUsed();
-      memo = current;
-      return result;
-    }
-
-    /** The memo a run in SQLite recorded (null: none). */
-    void recorded(ReadMemo record) {
-      if (record == null) return;
-      if (record.usable()) {
-        memo = record;
-      } else {
-        memoable = false; // A schema query, or too large: every run reads SQLite.
-      }
+      if (memo != null) memo.starting();
     }
 
     /** After a run: {@code newReads} null if it did not run (cancelled or closed). */
