@@ -10,16 +10,13 @@ import com.squareup.moshi.Moshi;
 import com.squareup.moshi.ToJson;
 import dev.tandem.ChatMutators.Increment;
 import dev.tandem.internal.Internal;
+import dev.tandem.internal.db.FailingCommits;
 import dev.tandem.internal.db.JdbcSqlDriver;
-import dev.tandem.internal.db.SqlConnection;
-import dev.tandem.internal.db.SqlDriver;
 import dev.tandem.internal.db.SqlException;
 import dev.tandem.protocol.PushRequest;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import java.io.File;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -130,7 +127,11 @@ class ApiEdgesTest extends SyncFixture {
     Internal.get()
         .driverFactory(
             builder,
-            (file, fullSync) -> failingCommits(new JdbcSqlDriver(file, fullSync), failCommit));
+            (file, fullSync) ->
+                FailingCommits.before(
+                    new JdbcSqlDriver(file, fullSync),
+                    failCommit,
+                    new SqlException("commit: disk full", 13, null)));
     tandem = builder.build();
 
     failCommit.set(true);
@@ -143,46 +144,6 @@ class ApiEdgesTest extends SyncFixture {
 
     assertTrue(tandem.pendingMutations().isEmpty());
     assertEquals(1, tandem.mutate("increment", new Increment("a", 1)), "the ID was not used");
-  }
-
-  /** A driver whose writer's commit fails (SQLITE_FULL) while {@code fail} is set. */
-  static SqlDriver failingCommits(final SqlDriver driver, final AtomicBoolean fail) {
-    final SqlConnection writer =
-        (SqlConnection)
-            Proxy.newProxyInstance(
-                SqlConnection.class.getClassLoader(),
-                new Class<?>[] {SqlConnection.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("commit") && fail.get()) {
-                    throw new SqlException("commit: disk full", 13, null);
-                  }
-                  try {
-                    return method.invoke(driver.writer(), args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
-    return new SqlDriver() {
-      @Override
-      public SqlConnection writer() {
-        return writer;
-      }
-
-      @Override
-      public SqlConnection acquireReader() {
-        return driver.acquireReader();
-      }
-
-      @Override
-      public void releaseReader(SqlConnection reader) {
-        driver.releaseReader(reader);
-      }
-
-      @Override
-      public void close() {
-        driver.close();
-      }
-    };
   }
 
   @Test

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tandem.internal.Internal;
+import dev.tandem.internal.db.FailingCommits;
 import dev.tandem.internal.db.JdbcSqlDriver;
-import dev.tandem.internal.db.SqlConnection;
-import dev.tandem.internal.db.SqlDriver;
 import dev.tandem.internal.db.SqlException;
 import io.reactivex.rxjava3.schedulers.TestScheduler;
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import java.io.File;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +37,12 @@ class FailedCommitLiveQueryTest {
             .mutator("put", String.class, (tx, key) -> tx.put(key, "v"));
     Internal.get()
         .driverFactory(
-            builder, (file, fullSync) -> landing(new JdbcSqlDriver(file, fullSync), landThenFail));
+            builder,
+            (file, fullSync) ->
+                FailingCommits.after(
+                    new JdbcSqlDriver(file, fullSync),
+                    landThenFail,
+                    new SqlException("failed after the commit", 10, null)));
     try (Tandem tandem = builder.build()) {
       TestSubscriber<List<String>> keys =
           tandem
@@ -64,47 +66,5 @@ class FailedCommitLiveQueryTest {
 
       assertEquals(Arrays.asList("m/1", "m/2", "m/3"), keys.values().get(keys.values().size() - 1));
     }
-  }
-
-  /** A driver whose writer's commit, while {@code fail} is set, commits and then fails. */
-  static SqlDriver landing(final SqlDriver driver, final AtomicBoolean fail) {
-    final SqlConnection writer =
-        (SqlConnection)
-            Proxy.newProxyInstance(
-                SqlConnection.class.getClassLoader(),
-                new Class<?>[] {SqlConnection.class},
-                (proxy, method, args) -> {
-                  Object result;
-                  try {
-                    result = method.invoke(driver.writer(), args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                  if (method.getName().equals("commit") && fail.get()) {
-                    throw new SqlException("failed after the commit", 10, null);
-                  }
-                  return result;
-                });
-    return new SqlDriver() {
-      @Override
-      public SqlConnection writer() {
-        return writer;
-      }
-
-      @Override
-      public SqlConnection acquireReader() {
-        return driver.acquireReader();
-      }
-
-      @Override
-      public void releaseReader(SqlConnection reader) {
-        driver.releaseReader(reader);
-      }
-
-      @Override
-      public void close() {
-        driver.close();
-      }
-    };
   }
 }

@@ -94,19 +94,7 @@ public final class BoundMutators {
      */
     static boolean roundTrips(Object args) {
       if (!(args instanceof String)) return true;
-      String s = (String) args;
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (!Character.isSurrogate(c)) continue;
-        if (Character.isHighSurrogate(c)
-            && i + 1 < s.length()
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-          continue;
-        }
-        return false;
-      }
-      return true;
+      return JsonCodec.wellFormed((String) args);
     }
 
     /**

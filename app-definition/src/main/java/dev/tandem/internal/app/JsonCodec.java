@@ -53,6 +53,25 @@ public final class JsonCodec {
     return known;
   }
 
+  /**
+   * False if {@code s} has an unpaired surrogate: Moshi writes it as {@code ?} in UTF-8, so it does
+   * not read back as it was.
+   */
+  public static boolean wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!Character.isSurrogate(c)) continue;
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+        continue;
+      }
+      return false;
+    }
+    return true;
+  }
+
   public <T> T fromJson(String json, Class<T> type) {
     try {
       return moshi.adapter(type).fromJson(json);

@@ -1,6 +1,7 @@
 package dev.tandem.internal.store;
 
 import dev.tandem.Column;
+import dev.tandem.internal.app.JsonCodec;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -52,7 +53,7 @@ public final class TableRow {
       if (value == null) {
         continue; // Moshi leaves null fields out.
       } else if (value instanceof String) {
-        if (!wellFormed((String) value)) return null;
+        if (!JsonCodec.wellFormed((String) value)) return null;
         read = value;
         text = quote((String) value);
       } else if (value instanceof Boolean) {
@@ -86,22 +87,6 @@ public final class TableRow {
       return null; // It does not fit: the JSON path keeps it in tandem_kv and reports why.
     }
     return new TableRow(table, key, text, args);
-  }
-
-  /** False if {@code s} has an unpaired surrogate. */
-  private static boolean wellFormed(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!Character.isSurrogate(c)) continue;
-      if (Character.isHighSurrogate(c)
-          && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-        continue;
-      }
-      return false;
-    }
-    return true;
   }
 
   /** {@code s} as a JSON string, escaped as Moshi's writer escapes it. */

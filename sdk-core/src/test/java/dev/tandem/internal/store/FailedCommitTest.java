@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tandem.Mutators;
 import dev.tandem.internal.Engine;
+import dev.tandem.internal.db.FailingCommits;
 import dev.tandem.internal.db.JdbcSqlDriver;
-import dev.tandem.internal.db.SqlConnection;
-import dev.tandem.internal.db.SqlCursor;
 import dev.tandem.internal.db.SqlDriver;
 import dev.tandem.internal.db.SqlException;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +36,18 @@ class FailedCommitTest {
   @Test
   void aMutationWhoseCommitLandedButFailedDoesNotStopTheNext() {
     JdbcSqlDriver real = new JdbcSqlDriver(new File(directory.toFile(), "commit.db"), false);
-    FailingCommits failing = new FailingCommits(real);
-    driver = failing;
+    AtomicBoolean failCommit = new AtomicBoolean();
+    driver =
+        FailingCommits.after(
+            real, failCommit, new SqlException("failed after the commit", 10, null));
     Mutators.Builder mutators = Mutators.builder();
     mutators.add("put", String.class, (tx, key) -> tx.put(key, "optimistic"));
     Engine engine = Engine.open(driver, null, mutators);
     engine.mutate("put", "a", 0);
 
-    failing.failNextCommit = true;
+    failCommit.set(true);
     assertThrows(SqlException.class, () -> engine.mutate("put", "b", 0));
+    failCommit.set(false);
     assertEquals(3, engine.mutate("put", "c", 0), "the landed mutation's ID is not used again");
 
     List<Pending> queue = engine.store.pending(0, 10);
@@ -52,90 +55,5 @@ class FailedCommitTest {
     for (Pending pending : queue) seen.add(pending.seq + ":" + pending.id);
     assertEquals(java.util.Arrays.asList("1:1", "2:2", "3:3"), seen);
     assertEquals(3, engine.pendingCount());
-  }
-
-  /** The JDBC driver, its writer's next commit failing after it committed. */
-  static final class FailingCommits implements SqlDriver {
-    final SqlDriver driver;
-    boolean failNextCommit;
-
-    FailingCommits(SqlDriver driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public SqlConnection writer() {
-      SqlConnection writer = driver.writer();
-      return new SqlConnection() {
-        @Override
-        public int execute(String sql, Object... args) {
-          return writer.execute(sql, args);
-        }
-
-        @Override
-        public void executeBatch(String sql, List<Object[]> argsList) {
-          writer.executeBatch(sql, argsList);
-        }
-
-        @Override
-        public SqlCursor query(String sql, Object... args) {
-          return writer.query(sql, args);
-        }
-
-        @Override
-        public void begin() {
-          writer.begin();
-        }
-
-        @Override
-        public void commit() {
-          writer.commit();
-          if (failNextCommit) {
-            failNextCommit = false;
-            throw new SqlException("failed after the commit", 10, null);
-          }
-        }
-
-        @Override
-        public void rollback() {
-          writer.rollback();
-        }
-
-        @Override
-        public boolean inTransaction() {
-          return writer.inTransaction();
-        }
-
-        @Override
-        public void savepoint(String name) {
-          writer.savepoint(name);
-        }
-
-        @Override
-        public void releaseSavepoint(String name) {
-          writer.releaseSavepoint(name);
-        }
-
-        @Override
-        public void rollbackToSavepoint(String name) {
-          writer.rollbackToSavepoint(name);
-        }
-      };
-    }
-
-    @Override
-    public SqlConnection acquireReader() {
-      return driver.acquireReader();
-    }
-
-    @Override
-    public void releaseReader(SqlConnection reader) {
-      driver.releaseReader(reader);
-    }
-
-    @Override
-    public void close() {
-      driver.close();
-    }
   }
 }
